@@ -1,0 +1,30 @@
+# The two commands of the README are `make run` and `make test`; both install what they need.
+SHELL := /bin/bash
+PY ?= python3
+UV := $(PY) -m uv
+export UV_LINK_MODE := copy
+
+.PHONY: bootstrap run sandbox test check fmt bench
+
+bootstrap:
+	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
+	@$(UV) sync --frozen --quiet
+
+run: bootstrap
+	$(UV) run verone sandbox --seed 42
+
+test: bootstrap
+	$(UV) run pytest
+
+check: bootstrap
+	$(UV) run ruff format --check src tests bench
+	$(UV) run ruff check src tests bench
+	$(UV) run mypy
+	$(UV) run lint-imports
+
+fmt: bootstrap
+	$(UV) run ruff format src tests bench
+	$(UV) run ruff check --fix src tests bench
+
+bench: bootstrap
+	$(UV) run python -m bench

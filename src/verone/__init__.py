@@ -1,0 +1,3 @@
+"""Verone Billing."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""qonto types."""
