@@ -1,0 +1,54 @@
+"""Alembic environment: the back office's metadata, the URL from the config or the environment."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+
+from verone.backoffice.db import tables_ops  # noqa: F401  # registers the operations tables
+from verone.backoffice.db.session import make_engine
+from verone.backoffice.db.tables import metadata
+
+config = context.config
+
+
+def _url() -> str:
+    url = config.get_main_option("sqlalchemy.url") or os.environ.get("VERONE_DATABASE_URL")
+    if not url:
+        raise RuntimeError("set sqlalchemy.url or VERONE_DATABASE_URL")
+    return url
+
+
+def run_offline() -> None:
+    context.configure(
+        url=_url(),
+        target_metadata=metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    engine = make_engine(_url())
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=metadata,
+                render_as_batch=True,
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

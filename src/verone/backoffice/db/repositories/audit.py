@@ -1,0 +1,75 @@
+"""The audit log: append (hash-chained, serialized by a lock) and read in order; nothing else."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from verone.backoffice.db.locks import advisory_xact_lock
+from verone.backoffice.db.tables_ops import audit_log
+from verone.backoffice.domain.audit import AuditEntry, AuditValue, next_entry
+
+AUDIT_LOCK = "audit_log"
+
+
+class AuditRepository:
+    """Append-only by construction: there is no update and no delete here."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def last(self) -> AuditEntry | None:
+        query = select(AuditEntry).order_by(audit_log.c.seq.desc()).limit(1)
+        return self._session.scalars(query).first()
+
+    def append(
+        self,
+        *,
+        at: datetime,
+        actor_id: uuid.UUID | None,
+        action: str,
+        entity_type: str,
+        entity_id: str,
+        details: Mapping[str, AuditValue] | None = None,
+    ) -> AuditEntry:
+        advisory_xact_lock(self._session, AUDIT_LOCK)
+        entry = next_entry(
+            self.last(),
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            details=details,
+        )
+        self._session.add(entry)
+        self._session.flush()
+        return entry
+
+    def entries(self, batch_size: int = 500) -> Iterator[AuditEntry]:
+        """Every entry in chain order, fetched in batches."""
+        after = 0
+        while True:
+            query = (
+                select(AuditEntry)
+                .where(audit_log.c.seq > after)
+                .order_by(audit_log.c.seq)
+                .limit(batch_size)
+            )
+            batch = list(self._session.scalars(query))
+            yield from batch
+            if len(batch) < batch_size:
+                return
+            after = batch[-1].seq
+
+    def for_entity(self, entity_type: str, entity_id: str) -> list[AuditEntry]:
+        query = (
+            select(AuditEntry)
+            .where(audit_log.c.entity_type == entity_type, audit_log.c.entity_id == entity_id)
+            .order_by(audit_log.c.seq)
+        )
+        return list(self._session.scalars(query))

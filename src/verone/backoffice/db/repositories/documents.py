@@ -1,0 +1,173 @@
+"""Financial documents (with their items), the numbers ever assigned, and credit totals."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, ColumnElement, and_, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from verone.backoffice.db.locks import is_postgresql
+from verone.backoffice.db.tables import document_numbers, financial_documents
+from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.queries import DocumentFilter, DocumentSort, Page, PageRequest
+from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.money import ZERO, from_cents
+
+D = financial_documents.c
+
+_SORT_COLUMNS = {
+    DocumentSort.CREATED_AT: D.created_at,
+    DocumentSort.ISSUE_DATE: D.issue_date,
+    DocumentSort.DUE_DATE: D.due_date,
+    DocumentSort.NUMBER: D.number,
+    DocumentSort.CUSTOMER_NAME: D.customer_name,
+    DocumentSort.TOTAL_AMOUNT: D.total_amount_cents,
+}
+
+
+def _conditions(criteria: DocumentFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if criteria.document_type is not None:
+        where.append(D.document_type == criteria.document_type)
+    if criteria.origin is not None:
+        where.append(D.origin == criteria.origin)
+    if criteria.statuses:
+        where.append(D.status.in_(sorted(criteria.statuses)))
+    if criteria.customer_id is not None:
+        where.append(D.customer_id == criteria.customer_id)
+    if criteria.sales_order_id is not None:
+        where.append(D.sales_order_id == criteria.sales_order_id)
+    if criteria.search:
+        term = criteria.search.strip().lower()
+        where.append(
+            or_(
+                func.lower(D.number).contains(term, autoescape=True),
+                func.lower(D.customer_name).contains(term, autoescape=True),
+            )
+        )
+    if criteria.issued_from is not None:
+        where.append(D.issue_date >= criteria.issued_from)
+    if criteria.issued_to is not None:
+        where.append(D.issue_date <= criteria.issued_to)
+    if criteria.overdue_on is not None:
+        where.append(
+            and_(
+                D.document_type == DocumentType.INVOICE,
+                D.status == DocumentStatus.FINALIZED,
+                D.due_date < criteria.overdue_on,
+            )
+        )
+    return where
+
+
+class DocumentRepository:
+    """Invoices, quotes and credit notes; each loads with its items."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, document: FinancialDocument) -> None:
+        self._session.add(document)
+
+    def get(self, document_id: uuid.UUID) -> FinancialDocument | None:
+        return self._session.get(FinancialDocument, document_id)
+
+    def get_for_update(self, document_id: uuid.UUID) -> FinancialDocument | None:
+        """Load and lock the document row until the transaction ends.
+
+        PostgreSQL: ``SELECT … FOR UPDATE`` (a second caller waits). SQLite: the transaction
+        already holds the database write lock (``BEGIN IMMEDIATE``).
+        """
+        query = select(FinancialDocument).where(D.id == document_id)
+        if is_postgresql(self._session):
+            query = query.with_for_update(of=financial_documents)
+        return self._session.scalars(query.execution_options(populate_existing=True)).first()
+
+    def by_qonto_id(self, document_type: DocumentType, qonto_id: str) -> FinancialDocument | None:
+        query = select(FinancialDocument).where(
+            D.document_type == document_type, D.qonto_id == qonto_id
+        )
+        return self._session.scalars(query).first()
+
+    def by_number(self, document_type: DocumentType, number: str) -> FinancialDocument | None:
+        query = select(FinancialDocument).where(
+            D.document_type == document_type, D.number == number
+        )
+        return self._session.scalars(query).first()
+
+    def by_order(self, sales_order_id: uuid.UUID) -> list[FinancialDocument]:
+        query = (
+            select(FinancialDocument)
+            .where(D.sales_order_id == sales_order_id)
+            .order_by(D.created_at, D.id)
+        )
+        return list(self._session.scalars(query))
+
+    def children(self, parent_id: uuid.UUID) -> list[FinancialDocument]:
+        """Documents made from this one (credit notes of an invoice, invoice of a quote)."""
+        query = (
+            select(FinancialDocument)
+            .where(D.parent_document_id == parent_id)
+            .order_by(D.created_at, D.id)
+        )
+        return list(self._session.scalars(query))
+
+    def list(self, criteria: DocumentFilter, page: PageRequest) -> Page[FinancialDocument]:
+        where = _conditions(criteria)
+        total = self._session.scalar(
+            select(func.count()).select_from(financial_documents).where(*where)
+        )
+        column = _SORT_COLUMNS[criteria.sort]
+        order = column.desc().nulls_last() if criteria.descending else column.asc().nulls_last()
+        query = (
+            select(FinancialDocument)
+            .where(*where)
+            .order_by(order, D.id)
+            .offset(page.offset)
+            .limit(page.per_page)
+        )
+        items = list(self._session.scalars(query))
+        return Page(items=items, total=total or 0, page=page.page, per_page=page.per_page)
+
+    def credited_total(self, invoice_id: uuid.UUID) -> Decimal:
+        """TTC of the issued credit notes of an invoice."""
+        cents = self._session.scalar(
+            select(func.coalesce(func.sum(D.total_amount_cents), 0, type_=BigInteger)).where(
+                D.document_type == DocumentType.CREDIT_NOTE,
+                D.parent_document_id == invoice_id,
+                D.number.is_not(None),
+            )
+        )
+        return from_cents(int(cents)) if cents else ZERO
+
+    def delete(self, document: FinancialDocument) -> None:
+        """Delete a draft or pending document (anything issued is refused)."""
+        document.ensure_deletable()
+        self._session.delete(document)
+
+    def record_number(self, document: FinancialDocument, at: datetime) -> None:
+        """Keep the number just assigned, forever (unique per document type)."""
+        if document.number is None:
+            raise ValueError("the document has no number yet")
+        self._session.flush()
+        self._session.execute(
+            insert(document_numbers).values(
+                document_type=document.document_type,
+                number=document.number,
+                document_id=document.id,
+                assigned_at=at,
+            )
+        )
+
+    def assigned_numbers(self) -> Sequence[tuple[DocumentType, str]]:
+        """Every number ever assigned, for the numbering-integrity check."""
+        rows = self._session.execute(
+            select(document_numbers.c.document_type, document_numbers.c.number).order_by(
+                document_numbers.c.id
+            )
+        )
+        return [(DocumentType(kind), str(number)) for kind, number in rows]

@@ -1,0 +1,190 @@
+"""Outbox, e-mails, sync runs and cursors, webhook events, and the shared rate budget."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from verone.backoffice.db.locks import is_postgresql
+from verone.backoffice.db.tables_ops import (
+    emails,
+    outbox,
+    rate_budget,
+    sync_cursors,
+    sync_runs,
+    webhook_events,
+)
+from verone.backoffice.domain.operations import (
+    UNSETTLED_OUTBOX,
+    Email,
+    EmailStatus,
+    OutboxEntry,
+    SyncRun,
+    WebhookEvent,
+)
+
+
+def _insert_ignore(session: Session, table: Table, values: dict[str, object]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted (seen via RETURNING)."""
+    dialect = postgresql if is_postgresql(session) else sqlite
+    key = next(iter(table.primary_key.columns))
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(key)
+    return session.execute(statement).first() is not None
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_pending(self, entry: OutboxEntry) -> OutboxEntry:
+        """Store the intent before the Qonto call (flushed: a duplicate key fails here)."""
+        self._session.add(entry)
+        self._session.flush()
+        return entry
+
+    def get(self, entry_id: uuid.UUID) -> OutboxEntry | None:
+        return self._session.get(OutboxEntry, entry_id)
+
+    def by_idempotency_key(self, key: str) -> OutboxEntry | None:
+        query = select(OutboxEntry).where(outbox.c.idempotency_key == key)
+        return self._session.scalars(query).first()
+
+    def list_unsettled(self, older_than: datetime | None = None) -> list[OutboxEntry]:
+        """Pending and ambiguous entries, oldest first (what the recovery job settles)."""
+        query = select(OutboxEntry).where(outbox.c.status.in_(sorted(UNSETTLED_OUTBOX)))
+        if older_than is not None:
+            query = query.where(outbox.c.created_at < older_than)
+        return list(self._session.scalars(query.order_by(outbox.c.created_at, outbox.c.id)))
+
+    def for_document(self, document_id: uuid.UUID) -> list[OutboxEntry]:
+        query = select(OutboxEntry).where(outbox.c.document_id == document_id)
+        return list(self._session.scalars(query.order_by(outbox.c.created_at)))
+
+
+class EmailRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, email: Email) -> None:
+        self._session.add(email)
+
+    def get(self, email_id: uuid.UUID) -> Email | None:
+        return self._session.get(Email, email_id)
+
+    def queued(self, limit: int = 50) -> list[Email]:
+        query = (
+            select(Email)
+            .where(emails.c.status.in_([EmailStatus.QUEUED, EmailStatus.FAILED]))
+            .order_by(emails.c.created_at)
+            .limit(limit)
+        )
+        return list(self._session.scalars(query))
+
+
+class SyncRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_run(self, run: SyncRun) -> None:
+        self._session.add(run)
+
+    def last_run(self, kind: str) -> SyncRun | None:
+        query = (
+            select(SyncRun)
+            .where(sync_runs.c.kind == kind)
+            .order_by(sync_runs.c.started_at.desc())
+            .limit(1)
+        )
+        return self._session.scalars(query).first()
+
+    def get_cursor(self, name: str) -> str | None:
+        return self._session.scalar(select(sync_cursors.c.value).where(sync_cursors.c.name == name))
+
+    def set_cursor(self, name: str, value: str, at: datetime) -> None:
+        if not _insert_ignore(
+            self._session, sync_cursors, {"name": name, "value": value, "updated_at": at}
+        ):
+            self._session.execute(
+                update(sync_cursors)
+                .where(sync_cursors.c.name == name)
+                .values(value=value, updated_at=at)
+            )
+
+
+class WebhookEventRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def insert_if_new(self, event: WebhookEvent) -> bool:
+        """Record the event unless its ``event_id`` was seen; True when it is new."""
+        return _insert_ignore(
+            self._session,
+            webhook_events,
+            {
+                "id": event.id,
+                "event_id": event.event_id,
+                "event_type": event.event_type,
+                "payload": event.payload,
+                "received_at": event.received_at,
+                "processed_at": event.processed_at,
+                "error": event.error,
+            },
+        )
+
+    def by_event_id(self, event_id: str) -> WebhookEvent | None:
+        query = select(WebhookEvent).where(webhook_events.c.event_id == event_id)
+        return self._session.scalars(query).first()
+
+    def unprocessed(self) -> Sequence[WebhookEvent]:
+        query = select(WebhookEvent).where(webhook_events.c.processed_at.is_(None))
+        return list(self._session.scalars(query.order_by(webhook_events.c.received_at)))
+
+
+class RateBudgetRepository:
+    """Fixed-window budgets shared by every process talking to Qonto."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def take(
+        self, bucket: str, *, capacity: int, window: timedelta, now: datetime, cost: int = 1
+    ) -> bool:
+        """Atomically spend ``cost`` from ``bucket``'s current window; False when exhausted."""
+        seconds = max(1, int(window.total_seconds()))
+        _insert_ignore(
+            self._session,
+            rate_budget,
+            {
+                "bucket": bucket,
+                "capacity": capacity,
+                "used": 0,
+                "window_seconds": seconds,
+                "window_started_at": now,
+            },
+        )
+        query = select(rate_budget.c.used, rate_budget.c.window_started_at).where(
+            rate_budget.c.bucket == bucket
+        )
+        if is_postgresql(self._session):
+            query = query.with_for_update()
+        used, started = self._session.execute(query).one()
+        if now >= started + timedelta(seconds=seconds):
+            used, started = 0, now
+        if used + cost > capacity:
+            return False
+        self._session.execute(
+            update(rate_budget)
+            .where(rate_budget.c.bucket == bucket)
+            .values(
+                used=used + cost,
+                window_started_at=started,
+                capacity=capacity,
+                window_seconds=seconds,
+            )
+        )
+        return True

@@ -1,0 +1,273 @@
+"""Tables of the back office's core: users, customers, products, orders, documents, numbers.
+
+Constraint names come from the ``MetaData`` naming convention; statuses are CHECKed strings.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+from verone.backoffice.db.types import Cents, ExactDecimal, UTCDateTime, str_enum
+from verone.backoffice.domain.parties import CustomerKind
+from verone.backoffice.domain.statuses import (
+    ALLOWED_STATUSES,
+    EDITABLE_STATUSES,
+    DocumentOrigin,
+    DocumentStatus,
+    DocumentType,
+    InvoicingStatus,
+    OrderStatus,
+)
+from verone.backoffice.domain.users import Role
+from verone.money import DiscountKind
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _in(column: str, values: object) -> str:
+    assert isinstance(values, frozenset | set | list | tuple)
+    listed = ", ".join(f"'{v}'" for v in sorted(str(v) for v in values))
+    return f"{column} IN ({listed})"
+
+
+def _status_per_type() -> str:
+    return " OR ".join(
+        f"(document_type = '{kind}' AND {_in('status', statuses)})"
+        for kind, statuses in sorted(ALLOWED_STATUSES.items())
+    )
+
+
+def _currency(name: str = "currency") -> Column[str]:
+    return Column(name, String(3), nullable=False)
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", str_enum(Role, "role"), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_login_at", UTCDateTime),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
+    Column("last_used_at", UTCDateTime),
+    Index(None, "user_id"),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", str_enum(CustomerKind, "kind"), nullable=False),
+    Column("company_name", String(255)),
+    Column("first_name", String(255)),
+    Column("last_name", String(255)),
+    Column("email", String(320)),
+    Column("phone", String(40)),
+    Column("vat_number", String(40)),
+    Column("siren", String(9)),
+    Column("siret", String(14)),
+    *(
+        Column(f"{prefix}_{part}", String(size))
+        for prefix in ("billing", "delivery")
+        for part, size in (("street", 255), ("postal_code", 20), ("city", 120), ("country", 2))
+    ),
+    _currency(),
+    Column("locale", String(10), nullable=False),
+    Column("qonto_client_id", String(64), unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(
+        "(kind = 'company' AND company_name IS NOT NULL)"
+        " OR (kind = 'individual' AND last_name IS NOT NULL)",
+        name="named",
+    ),
+    Index(None, "email"),
+    Index(None, "vat_number"),
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("sku", String(64), nullable=False, unique=True),
+    Column("name", String(255), nullable=False),
+    Column("description", Text),
+    Column("unit", String(32)),
+    Column("unit_price", ExactDecimal(), nullable=False),
+    Column("vat_rate", ExactDecimal(), nullable=False),
+    _currency(),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+sales_orders = Table(
+    "sales_orders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("reference", String(64), nullable=False, unique=True),
+    Column("customer_id", Uuid, ForeignKey("customers.id"), nullable=False),
+    Column("status", str_enum(OrderStatus, "status"), nullable=False),
+    Column("order_date", Date, nullable=False),
+    _currency(),
+    Column("shipping_cost_cents", Cents, nullable=False),
+    Column("shipping_vat_rate", ExactDecimal(), nullable=False),
+    Column("discount_kind", str_enum(DiscountKind, "discount_kind")),
+    Column("discount_value", ExactDecimal()),
+    Column("payment_terms_days", Integer, nullable=False),
+    Column("invoicing_status", str_enum(InvoicingStatus, "invoicing_status"), nullable=False),
+    Column("notes", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("shipping_cost_cents >= 0", name="shipping_cost_positive"),
+    Index(None, "customer_id"),
+)
+
+sales_order_items = Table(
+    "sales_order_items",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column(
+        "sales_order_id", Uuid, ForeignKey("sales_orders.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("position", Integer, nullable=False),
+    Column("product_id", Uuid, ForeignKey("products.id")),
+    Column("title", String(255), nullable=False),
+    Column("description", Text),
+    Column("unit", String(32)),
+    Column("quantity", ExactDecimal(), nullable=False),
+    Column("unit_price", ExactDecimal(), nullable=False),
+    Column("vat_rate", ExactDecimal(), nullable=False),
+    Column("discount_kind", str_enum(DiscountKind, "discount_kind")),
+    Column("discount_value", ExactDecimal()),
+    Index(None, "sales_order_id"),
+)
+
+_EDITABLE = _in("status", EDITABLE_STATUSES)
+
+financial_documents = Table(
+    "financial_documents",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("qonto_id", String(64)),
+    Column("document_type", str_enum(DocumentType, "document_type"), nullable=False),
+    Column("status", str_enum(DocumentStatus, "status"), nullable=False),
+    Column("origin", str_enum(DocumentOrigin, "origin"), nullable=False),
+    Column("number", String(32)),
+    Column("customer_id", Uuid, ForeignKey("customers.id")),
+    Column("customer_name", String(255), nullable=False),
+    _currency(),
+    Column("total_ht_cents", Cents, nullable=False),
+    Column("total_vat_cents", Cents, nullable=False),
+    Column("total_amount_cents", Cents, nullable=False),
+    Column("amount_paid_cents", Cents, nullable=False),
+    Column("discount_kind", str_enum(DiscountKind, "discount_kind")),
+    Column("discount_value", ExactDecimal()),
+    Column("issue_date", Date),
+    Column("due_date", Date),
+    Column("expiry_date", Date),
+    Column("notes", Text),
+    Column("sales_order_id", Uuid, ForeignKey("sales_orders.id")),
+    Column("parent_document_id", Uuid, ForeignKey("financial_documents.id")),
+    Column("qonto_attachment_id", String(64)),
+    Column("pdf_url", Text),
+    Column("pdf_url_expires_at", UTCDateTime),
+    Column("pdf_sha256", String(64)),
+    Column("created_by", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("finalized_by", Uuid, ForeignKey("users.id")),
+    Column("finalized_at", UTCDateTime),
+    Column("paid_at", UTCDateTime),
+    Column("cancelled_at", UTCDateTime),
+    Column("qonto_updated_at", UTCDateTime),
+    Column("content_hash", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("document_type", "number"),
+    UniqueConstraint("document_type", "qonto_id"),
+    CheckConstraint(
+        f"({_EDITABLE} AND number IS NULL) OR (NOT ({_EDITABLE}) AND number IS NOT NULL)",
+        name="number_iff_issued",
+    ),
+    CheckConstraint(_status_per_type(), name="status_matches_type"),
+    CheckConstraint("amount_paid_cents >= 0", name="amount_paid_positive"),
+    Index(None, "customer_id"),
+    Index(None, "sales_order_id"),
+    Index(None, "parent_document_id"),
+    Index(None, "document_type", "status"),
+    Index(None, "created_at"),
+)
+
+financial_document_items = Table(
+    "financial_document_items",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column(
+        "document_id",
+        Uuid,
+        ForeignKey("financial_documents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("title", String(255), nullable=False),
+    Column("description", Text),
+    Column("unit", String(32)),
+    Column("quantity", ExactDecimal(), nullable=False),
+    Column("unit_price", ExactDecimal(), nullable=False),
+    Column("vat_rate", ExactDecimal(), nullable=False),
+    Column("discount_kind", str_enum(DiscountKind, "discount_kind")),
+    Column("discount_value", ExactDecimal()),
+    Column("subtotal_cents", Cents, nullable=False),
+    Column("vat_cents", Cents, nullable=False),
+    Column("total_cents", Cents, nullable=False),
+    Column("sales_order_item_id", Uuid, ForeignKey("sales_order_items.id")),
+    Column("product_id", Uuid, ForeignKey("products.id")),
+    CheckConstraint("CAST(quantity AS NUMERIC) > 0", name="quantity_positive"),
+    Index(None, "document_id"),
+    Index(None, "sales_order_item_id"),
+)
+
+document_numbers = Table(
+    "document_numbers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_type", str_enum(DocumentType, "document_type"), nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("document_id", Uuid, ForeignKey("financial_documents.id"), nullable=False),
+    Column("assigned_at", UTCDateTime, nullable=False),
+    UniqueConstraint("document_type", "number"),
+)

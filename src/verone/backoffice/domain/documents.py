@@ -1,0 +1,329 @@
+"""Financial documents (invoices, quotes, credit notes) and their lines.
+
+A document is born ``pending`` or ``draft``; ``finalize`` is the only way to a finalized
+document, and a finalized document's content never changes again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.confirmation import compute_content_hash
+from verone.backoffice.domain.numbering import parse_number
+from verone.backoffice.domain.statuses import (
+    EDITABLE_STATUSES,
+    INITIAL_STATUSES,
+    DocumentOrigin,
+    DocumentStatus,
+    DocumentType,
+    check_transition,
+)
+from verone.money import ZERO, Discount, DiscountKind, LineInput, document_totals, to_decimal
+
+
+@dataclass(eq=False)
+class DocumentItem:
+    """One line of a document; its totals are computed by the document, never typed in."""
+
+    title: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal
+    description: str | None = None
+    unit: str | None = None
+    discount_kind: DiscountKind | None = None
+    discount_value: Decimal | None = None
+    sales_order_item_id: uuid.UUID | None = None
+    product_id: uuid.UUID | None = None
+    position: int = 0
+    subtotal: Decimal = ZERO
+    vat: Decimal = ZERO
+    total: Decimal = ZERO
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.quantity = to_decimal(self.quantity)
+        self.unit_price = to_decimal(self.unit_price)
+        self.vat_rate = to_decimal(self.vat_rate)
+        if not self.title.strip():
+            raise errors.InvalidDocument("Chaque ligne doit avoir un intitulé.")
+        if self.quantity <= 0:
+            raise errors.InvalidDocument("La quantité d'une ligne doit être positive.")
+        if self.vat_rate < 0 or self.vat_rate > 1:
+            raise errors.InvalidDocument("Le taux de TVA est une fraction entre 0 et 1.")
+        if (self.discount_kind is None) != (self.discount_value is None):
+            raise errors.InvalidDocument("Une remise a un type et une valeur.")
+        _ = self.discount  # validates the discount's value
+
+    @property
+    def discount(self) -> Discount | None:
+        if self.discount_kind is None or self.discount_value is None:
+            return None
+        return Discount(self.discount_kind, self.discount_value)
+
+    def as_line_input(self) -> LineInput:
+        return LineInput(self.quantity, self.unit_price, self.vat_rate, self.discount)
+
+
+@dataclass(eq=False)
+class FinancialDocument:
+    """An invoice, quote or credit note mirrored locally (the seed's ``financial_documents``)."""
+
+    document_type: DocumentType
+    origin: DocumentOrigin
+    customer_id: uuid.UUID | None
+    customer_name: str
+    currency: str
+    created_by: uuid.UUID
+    created_at: datetime
+    status: DocumentStatus = DocumentStatus.DRAFT
+    items: list[DocumentItem] = field(default_factory=list)
+    issue_date: date | None = None
+    due_date: date | None = None
+    expiry_date: date | None = None
+    sales_order_id: uuid.UUID | None = None
+    parent_document_id: uuid.UUID | None = None
+    discount_kind: DiscountKind | None = None
+    discount_value: Decimal | None = None
+    notes: str | None = None
+    qonto_id: str | None = None
+    number: str | None = None
+    total_ht: Decimal = ZERO
+    total_vat: Decimal = ZERO
+    total_amount: Decimal = ZERO
+    amount_paid: Decimal = ZERO
+    qonto_attachment_id: str | None = None
+    pdf_url: str | None = None
+    pdf_url_expires_at: datetime | None = None
+    pdf_sha256: str | None = None
+    finalized_by: uuid.UUID | None = None
+    finalized_at: datetime | None = None
+    paid_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    qonto_updated_at: datetime | None = None
+    content_hash: str | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        if self.status not in INITIAL_STATUSES[self.document_type]:
+            raise errors.IllegalTransition(
+                "Un document est toujours créé en brouillon ou en attente."
+            )
+        if self.number is not None or self.finalized_at is not None:
+            raise errors.IllegalTransition(
+                "Le numéro n'est attribué par Qonto qu'à la finalisation."
+            )
+        if self.created_at.tzinfo is None:
+            raise ValueError("created_at must be timezone-aware")
+        self._check_discount()
+        self.recompute_totals()
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def discount(self) -> Discount | None:
+        if self.discount_kind is None or self.discount_value is None:
+            return None
+        return Discount(self.discount_kind, self.discount_value)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_issued(self) -> bool:
+        """Finalized at some point: it has a number and its content is frozen."""
+        return self.number is not None
+
+    @property
+    def amount_due(self) -> Decimal:
+        return self.total_amount - self.amount_paid
+
+    def is_overdue(self, today: date) -> bool:
+        """Invoices only: finalized, unpaid and past the due date."""
+        return (
+            self.document_type is DocumentType.INVOICE
+            and self.status is DocumentStatus.FINALIZED
+            and self.due_date is not None
+            and today > self.due_date
+        )
+
+    def is_expired(self, today: date) -> bool:
+        """Quotes only: sent, not answered, past the expiry date."""
+        return (
+            self.document_type is DocumentType.QUOTE
+            and self.status is DocumentStatus.FINALIZED
+            and self.expiry_date is not None
+            and today > self.expiry_date
+        )
+
+    # ------------------------------------------------------------------ editing
+
+    def ensure_editable(self) -> None:
+        if not self.is_editable:
+            raise errors.DocumentNotEditable()
+
+    def ensure_deletable(self) -> None:
+        if not self.is_editable:
+            raise errors.DocumentNotDeletable()
+
+    def replace_items(self, items: list[DocumentItem]) -> None:
+        self.ensure_editable()
+        self.items = list(items)
+        self.recompute_totals()
+
+    def update_header(
+        self,
+        *,
+        customer_id: uuid.UUID | None,
+        customer_name: str,
+        issue_date: date | None,
+        due_date: date | None = None,
+        expiry_date: date | None = None,
+        notes: str | None = None,
+    ) -> None:
+        self.ensure_editable()
+        self.customer_id = customer_id
+        self.customer_name = customer_name
+        self.issue_date = issue_date
+        self.due_date = due_date
+        self.expiry_date = expiry_date
+        self.notes = notes
+
+    def set_discount(self, kind: DiscountKind | None, value: Decimal | None) -> None:
+        self.ensure_editable()
+        self.discount_kind, self.discount_value = kind, value
+        self._check_discount()
+        self.recompute_totals()
+
+    def recompute_totals(self) -> None:
+        """Totals from the lines with the product's one rounding rule (``document_totals``)."""
+        self.ensure_editable()
+        for position, item in enumerate(self.items):
+            item.position = position
+        totals = document_totals([item.as_line_input() for item in self.items], self.discount)
+        for item, line in zip(self.items, totals.lines, strict=True):
+            item.subtotal, item.vat, item.total = line.subtotal, line.vat, line.total
+        self.total_ht, self.total_vat = totals.subtotal, totals.vat
+        self.total_amount = totals.total
+
+    def _check_discount(self) -> None:
+        if (self.discount_kind is None) != (self.discount_value is None):
+            raise errors.InvalidDocument("Une remise a un type et une valeur.")
+        _ = self.discount
+
+    def validate_for_qonto(self) -> None:
+        """What Qonto needs before a draft can exist there (``validate-to-draft``)."""
+        if not self.items:
+            raise errors.EmptyDocument()
+        if self.customer_id is None or not self.customer_name.strip():
+            raise errors.InvalidDocument("Le client est obligatoire.")
+        if self.issue_date is None:
+            raise errors.InvalidDocument("La date d'émission est obligatoire.")
+        if self.document_type is DocumentType.INVOICE and self.due_date is None:
+            raise errors.InvalidDocument("La date d'échéance est obligatoire.")
+        if self.document_type is DocumentType.QUOTE and self.expiry_date is None:
+            raise errors.InvalidDocument("La date d'expiration du devis est obligatoire.")
+        end = self.due_date or self.expiry_date
+        if end is not None and end < self.issue_date:
+            raise errors.InvalidDocument("L'échéance précède la date d'émission.")
+        if self.total_amount < 0:
+            raise errors.InvalidDocument("Le total ne peut pas être négatif.")
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def _move(self, target: DocumentStatus) -> None:
+        check_transition(self.document_type, self.status, target)
+        self.status = target
+
+    def link_qonto_draft(self, qonto_id: str) -> None:
+        """Record the id of the Qonto draft created for this document (pending → draft)."""
+        self.ensure_editable()
+        if not qonto_id:
+            raise errors.InvalidDocument("Identifiant Qonto manquant.")
+        if self.status is DocumentStatus.PENDING:
+            self.validate_for_qonto()
+            self._move(DocumentStatus.DRAFT)
+        self.qonto_id = qonto_id
+
+    def finalize(self, number: str, at: datetime, by: uuid.UUID, content_hash: str) -> None:
+        """The single transition to a finalized document, after a confirmed user action.
+
+        ``number`` is the one Qonto assigned; ``content_hash`` is the hash the user confirmed,
+        which must still match the document's content.
+        """
+        if self.status is not DocumentStatus.DRAFT:
+            if self.document_type is DocumentType.INVOICE:
+                raise errors.InvoiceNotDraft()
+            raise errors.DocumentNotDraft()
+        if not self.items:
+            raise errors.EmptyDocument()
+        if at.tzinfo is None:
+            raise ValueError("finalized_at must be timezone-aware")
+        parsed = parse_number(number)
+        if parsed is None or parsed.document_type is not self.document_type:
+            raise errors.InvalidNumber(f"Numéro inattendu pour ce document : {number!r}.")
+        if compute_content_hash(self) != content_hash:
+            raise errors.ContentChanged()
+        self._move(DocumentStatus.FINALIZED)
+        self.number, self.finalized_at, self.finalized_by = number, at, by
+        self.content_hash = content_hash
+
+    def mark_paid(self, at: datetime, amount: Decimal | None = None) -> None:
+        self._require_invoice()
+        self._move(DocumentStatus.PAID)
+        self.paid_at = at
+        self.amount_paid = self.total_amount if amount is None else to_decimal(amount)
+
+    def unmark_paid(self) -> None:
+        self._require_invoice()
+        self._move(DocumentStatus.FINALIZED)
+        self.paid_at, self.amount_paid = None, ZERO
+
+    def cancel(self, at: datetime) -> None:
+        """Qonto ``mark_as_canceled`` of a finalized, unpaid invoice."""
+        self._require_invoice()
+        self._move(DocumentStatus.CANCELLED)
+        self.cancelled_at = at
+
+    def accept(self) -> None:
+        self._require_quote()
+        self._move(DocumentStatus.ACCEPTED)
+
+    def decline(self) -> None:
+        self._require_quote()
+        self._move(DocumentStatus.DECLINED)
+
+    def mark_converted(self) -> None:
+        self._require_quote()
+        self._move(DocumentStatus.CONVERTED)
+
+    def record_pdf(
+        self,
+        *,
+        attachment_id: str | None,
+        url: str | None,
+        url_expires_at: datetime | None,
+        sha256: str | None = None,
+    ) -> None:
+        """Rule 4: only an issued document has a PDF."""
+        if not self.is_issued:
+            raise errors.PdfNotAvailable()
+        self.qonto_attachment_id = attachment_id or self.qonto_attachment_id
+        self.pdf_url, self.pdf_url_expires_at = url, url_expires_at
+        if sha256 is not None:
+            self.pdf_sha256 = sha256
+
+    def _require_invoice(self) -> None:
+        if self.document_type is not DocumentType.INVOICE:
+            raise errors.IllegalTransition("Action réservée aux factures.")
+
+    def _require_quote(self) -> None:
+        if self.document_type is not DocumentType.QUOTE:
+            raise errors.IllegalTransition("Action réservée aux devis.")

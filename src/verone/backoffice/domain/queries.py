@@ -1,0 +1,68 @@
+"""Read-side values shared by repositories and services: page requests, pages, filters."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from verone.backoffice.domain.statuses import DocumentOrigin, DocumentStatus, DocumentType
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    page: int = 1
+    per_page: int = 25
+
+    def __post_init__(self) -> None:
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PAGE_SIZE:
+            raise ValueError(f"page >= 1 and 1 <= per_page <= {MAX_PAGE_SIZE}")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class DocumentSort(StrEnum):
+    CREATED_AT = "created_at"
+    ISSUE_DATE = "issue_date"
+    DUE_DATE = "due_date"
+    NUMBER = "number"
+    CUSTOMER_NAME = "customer_name"
+    TOTAL_AMOUNT = "total_amount"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilter:
+    """Every criterion is optional; ``search`` matches number or customer name."""
+
+    document_type: DocumentType | None = None
+    origin: DocumentOrigin | None = None
+    statuses: frozenset[DocumentStatus] = field(default_factory=frozenset)
+    customer_id: uuid.UUID | None = None
+    sales_order_id: uuid.UUID | None = None
+    search: str | None = None
+    issued_from: date | None = None
+    issued_to: date | None = None
+    overdue_on: date | None = None
+    sort: DocumentSort = DocumentSort.CREATED_AT
+    descending: bool = True

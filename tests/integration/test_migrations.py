@@ -1,0 +1,79 @@
+"""Migrations on both databases: upgrade, no drift (alembic check), downgrade to nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from tests.integration.conftest import postgres_url, with_search_path
+from verone.backoffice.db.migrate import check_database, downgrade_database, upgrade_database
+from verone.backoffice.db.session import make_engine
+from verone.backoffice.db.tables import metadata
+
+EXPECTED_TABLES = {
+    "users",
+    "api_tokens",
+    "customers",
+    "products",
+    "sales_orders",
+    "sales_order_items",
+    "financial_documents",
+    "financial_document_items",
+    "document_numbers",
+    "audit_log",
+    "outbox",
+    "emails",
+    "bank_accounts",
+    "bank_transactions",
+    "payment_allocations",
+    "sync_runs",
+    "sync_cursors",
+    "webhook_events",
+    "rate_budget",
+}
+
+
+@pytest.fixture(
+    params=[pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    schema = f"verone_mig_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(postgres_url())
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield with_search_path(postgres_url(), schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def table_names(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_metadata_has_every_table() -> None:
+    assert set(metadata.tables) == EXPECTED_TABLES
+
+
+def test_upgrade_check_downgrade_upgrade(empty_database: str) -> None:
+    upgrade_database(empty_database)
+    assert table_names(empty_database) == EXPECTED_TABLES
+    check_database(empty_database)  # raises if the models and the schema differ
+    downgrade_database(empty_database)
+    assert table_names(empty_database) == set()
+    upgrade_database(empty_database)
+    check_database(empty_database)
+    assert table_names(empty_database) == EXPECTED_TABLES
