@@ -1,1 +1,100 @@
-"""The Qonto client."""
+"""``verone.qonto``: a typed, retry-safe client for Qonto's Business API (sync and async).
+
+Build one with ``get_qonto_client()`` (settings from ``QONTO_*``) or ``QontoClient(...)``.
+"""
+
+from verone.qonto._async_client import AsyncQontoClient
+from verone.qonto._auth import ApiKeyAuth, AuthStrategy, OAuth2Auth
+from verone.qonto._base import RequestOptions
+from verone.qonto._client import QontoClient
+from verone.qonto._encoding import FileUpload
+from verone.qonto._exceptions import (
+    BadRequest,
+    Conflict,
+    ErrorDetail,
+    Forbidden,
+    NotFound,
+    QontoAmbiguousOutcome,
+    QontoAPIError,
+    QontoAuthError,
+    QontoConnectionError,
+    QontoError,
+    QontoIdempotencyError,
+    QontoInvalidResponse,
+    QontoPaginationError,
+    QontoTimeout,
+    RateLimited,
+    ServerError,
+    Unauthorized,
+    Unprocessable,
+)
+from verone.qonto._pagination import Page
+from verone.qonto._pdf import (
+    DocumentPdf,
+    InvoicePdf,
+    PdfNotAvailable,
+    async_wait_for_invoice_pdf,
+    fetch_document_pdf,
+    wait_for_invoice_pdf,
+)
+from verone.qonto._ratelimit import InMemoryRateBudgetStore, RateBudget, RateBudgetStore, RateLimit
+from verone.qonto._retry import RetryPolicy
+from verone.qonto._settings import QontoSettings, get_async_qonto_client, get_qonto_client
+from verone.qonto.resources._invoice_filters import (
+    ClientInvoiceFilters,
+    CreditNoteFilters,
+    QuoteFilters,
+)
+from verone.qonto.resources.clients import ClientFilters
+from verone.qonto.resources.transactions import TransactionFilters
+from verone.qonto.webhooks import WebhookSignatureError, verify_signature
+
+__all__ = [
+    "ApiKeyAuth",
+    "AsyncQontoClient",
+    "AuthStrategy",
+    "BadRequest",
+    "ClientFilters",
+    "ClientInvoiceFilters",
+    "Conflict",
+    "CreditNoteFilters",
+    "DocumentPdf",
+    "ErrorDetail",
+    "FileUpload",
+    "Forbidden",
+    "InMemoryRateBudgetStore",
+    "InvoicePdf",
+    "NotFound",
+    "OAuth2Auth",
+    "Page",
+    "PdfNotAvailable",
+    "QontoAPIError",
+    "QontoAmbiguousOutcome",
+    "QontoAuthError",
+    "QontoClient",
+    "QontoConnectionError",
+    "QontoError",
+    "QontoIdempotencyError",
+    "QontoInvalidResponse",
+    "QontoPaginationError",
+    "QontoSettings",
+    "QontoTimeout",
+    "QuoteFilters",
+    "RateBudget",
+    "RateBudgetStore",
+    "RateLimit",
+    "RateLimited",
+    "RequestOptions",
+    "RetryPolicy",
+    "ServerError",
+    "TransactionFilters",
+    "Unauthorized",
+    "Unprocessable",
+    "WebhookSignatureError",
+    "async_wait_for_invoice_pdf",
+    "fetch_document_pdf",
+    "get_async_qonto_client",
+    "get_qonto_client",
+    "verify_signature",
+    "wait_for_invoice_pdf",
+]

@@ -1,1 +1,1 @@
-"""qonto resources."""
+"""Resources of the Qonto client: one module per Qonto resource, sync and async classes."""

@@ -1,0 +1,155 @@
+"""Attachments: upload, retrieve (with a signed 30-minute URL), download, and the
+attachments of a transaction (list, upload, detach all, detach one).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request, Response
+from starlette.datastructures import UploadFile
+
+from verone.qonto.types._base import to_wire
+from verone.qonto.types.attachments import Attachment as AttachmentWire
+from verone.sandbox.attachments import Attachment, SignatureError, sniff_content_type
+from verone.sandbox.deps import StateDep
+from verone.sandbox.errors import QontoHTTPError
+from verone.sandbox.pagination import paginate
+from verone.sandbox.routes.transactions import find_transaction
+from verone.sandbox.state import SandboxState
+
+router = APIRouter()
+
+MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+
+
+def attachment_wire(state: SandboxState, attachment: Attachment, base_url: str) -> AttachmentWire:
+    return AttachmentWire(
+        id=attachment.id,
+        created_at=datetime.fromtimestamp(attachment.created_ms / 1000, UTC),
+        file_name=attachment.file_name,
+        file_size=str(attachment.size),
+        file_content_type=attachment.content_type,
+        url=state.attachments.signed_url(attachment.id, base_url),
+        probative_attachment=None,
+    )
+
+
+async def read_upload(request: Request) -> tuple[bytes, str, str]:
+    """The multipart ``file`` field: content, file name and sniffed type (PDF/JPEG/PNG)."""
+    try:
+        form = await request.form()
+    except Exception as exc:  # any parser failure is the client's malformed body
+        raise QontoHTTPError(400, "invalid_body", f"malformed multipart body: {exc}") from None
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise QontoHTTPError(422, "blank", "file is required", pointer="/data/attributes/file")
+        content = await file.read()
+        file_name = file.filename or "attachment"
+        declared = file.content_type
+    finally:
+        await form.close()
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise QontoHTTPError(
+            422, "too_large", "file is larger than 15 MB", pointer="/data/attributes/file"
+        )
+    content_type = sniff_content_type(content, declared)
+    if content_type is None:
+        raise QontoHTTPError(
+            422,
+            "invalid_format",
+            "file must be a PDF, JPEG or PNG",
+            pointer="/data/attributes/file",
+        )
+    return content, file_name, content_type
+
+
+@router.post("/v2/attachments")
+async def upload_attachment(request: Request, state: StateDep) -> dict[str, object]:
+    content, name, content_type = await read_upload(request)
+    with state.lock:
+        attachment_id = state.attachments.add(content, name, content_type)
+    return {"attachment": {"id": attachment_id}}
+
+
+@router.get("/v2/attachments/{attachment_id}")
+async def get_attachment(
+    attachment_id: str, request: Request, state: StateDep
+) -> dict[str, object]:
+    with state.lock:
+        attachment = state.attachments.get(attachment_id)
+        if attachment is None:
+            raise QontoHTTPError(404, "not_found", "Not found")
+        wire = attachment_wire(state, attachment, str(request.base_url))
+    return {"attachment": to_wire(wire)}
+
+
+@router.get("/_sandbox/files/{attachment_id}")
+async def download(attachment_id: str, expires: int, signature: str, state: StateDep) -> Response:
+    """The presigned download URL (no Qonto credentials, like an S3 presigned link)."""
+    try:
+        attachment = state.attachments.verify(attachment_id, expires, signature)
+    except SignatureError as exc:
+        detail = "Request has expired" if exc.expired else "Signature does not match"
+        raise QontoHTTPError(403, "forbidden", detail) from None
+    if attachment is None:
+        raise QontoHTTPError(404, "not_found", "Not found")
+    disposition = f'inline; filename="{attachment.file_name}"'
+    return Response(
+        attachment.content,
+        media_type=attachment.content_type,
+        headers={"Content-Disposition": disposition},
+    )
+
+
+@router.get("/v2/transactions/{transaction_id}/attachments")
+async def list_transaction_attachments(
+    transaction_id: str,
+    request: Request,
+    state: StateDep,
+    page: int | None = None,
+    per_page: int | None = None,
+) -> dict[str, object]:
+    with state.lock:
+        txn = find_transaction(state, transaction_id)
+        found = [a for a in map(state.attachments.get, txn.attachment_ids) if a is not None]
+        rows, meta = paginate(found, page, per_page)
+        base = str(request.base_url)
+        items = [to_wire(attachment_wire(state, a, base)) for a in rows]
+    return {"attachments": items, "meta": meta.as_dict()}
+
+
+@router.post("/v2/transactions/{transaction_id}/attachments")
+async def attach_to_transaction(
+    transaction_id: str, request: Request, state: StateDep
+) -> dict[str, object]:
+    with state.lock:
+        find_transaction(state, transaction_id)
+    content, name, content_type = await read_upload(request)
+    with state.lock:
+        txn = find_transaction(state, transaction_id)
+        attachment_id = state.attachments.add(content, name, content_type)
+        txn.attachment_ids.append(attachment_id)
+        state.banking.touch(txn, state.now_ms())
+    return {"attachment": {"id": attachment_id}}
+
+
+@router.delete("/v2/transactions/{transaction_id}/attachments", status_code=204)
+async def detach_all(transaction_id: str, state: StateDep) -> Response:
+    with state.lock:
+        txn = find_transaction(state, transaction_id)
+        txn.attachment_ids.clear()
+        state.banking.touch(txn, state.now_ms())
+    return Response(status_code=204)
+
+
+@router.delete("/v2/transactions/{transaction_id}/attachments/{attachment_id}", status_code=204)
+async def detach_one(transaction_id: str, attachment_id: str, state: StateDep) -> Response:
+    with state.lock:
+        txn = find_transaction(state, transaction_id)
+        if attachment_id not in txn.attachment_ids:
+            raise QontoHTTPError(404, "not_found", "Not found")
+        txn.attachment_ids.remove(attachment_id)
+        state.banking.touch(txn, state.now_ms())
+    return Response(status_code=204)
