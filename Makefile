@@ -11,7 +11,7 @@ bootstrap:
 	@$(UV) sync --frozen --quiet
 
 run: bootstrap
-	$(UV) run verone sandbox --seed 42
+	$(UV) run verone serve
 
 test: bootstrap
 	$(UV) run pytest

@@ -24,6 +24,18 @@ def free_port() -> int:
         return port
 
 
+def wait_until_serialized(base_url: str, timeout: float = 180.0) -> None:
+    """Wait for the sandbox to finish serializing its seeded transactions (it does so in the
+    background after start-up), so a benchmark times the client, not the sandbox's warm-up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{base_url}/_sandbox/status", timeout=5.0).json()
+        if status["serialized_transactions"] >= status["transactions"]:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the sandbox did not finish serializing its transactions in time")
+
+
 @contextmanager
 def sandbox_process(*args: str, startup_timeout: float = 120.0) -> Iterator[str]:
     """Run the sandbox CLI; yield its base URL once it answers; stop it afterwards."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from bench._sandbox_process import LOGIN, SECRET, sandbox_process
+from bench._sandbox_process import LOGIN, SECRET, sandbox_process, wait_until_serialized
 from verone.qonto import AsyncQontoClient, QontoClient, RateBudget, TransactionFilters
 
 PER_PAGE = 100
@@ -135,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     sandbox_args = ("--latency-ms", str(args.latency_ms), "--transactions", str(args.transactions))
     with sandbox_process(*sandbox_args) as base_url:
+        wait_until_serialized(base_url)
         account_id, total = _largest_account(base_url)
         filters = TransactionFilters(bank_account_id=account_id, per_page=PER_PAGE)
         time.sleep(WINDOW_PAUSE)

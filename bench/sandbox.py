@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import httpx
 from starlette.types import Message
 
+from bench._sandbox_process import wait_until_serialized
 from verone.sandbox.app import create_app
 from verone.sandbox.config import DEFAULT_LOGIN, DEFAULT_SECRET_KEY, RateLimit, SandboxConfig
 from verone.sandbox.seed import seed_state
@@ -148,6 +149,7 @@ def sandbox_process(transactions: int) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the sandbox did not start") from None
                 time.sleep(0.1)
+        wait_until_serialized(base)
         httpx.put(
             f"{base}/_sandbox/rate-limits",
             timeout=5,

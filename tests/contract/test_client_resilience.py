@@ -159,6 +159,9 @@ def test_injected_429_without_retry_after_backs_off(
 def test_budget_at_the_sandbox_limit_never_meets_a_429(
     sandbox_http: TestClient, sandbox_time: SandboxTime
 ) -> None:
+    # Frozen: only the client's sleeps move time, so the recorded times below are exact (real
+    # time spent handling a request under load would otherwise shift them by a few hundredths).
+    sandbox_time.state.clock.freeze()
     sandbox_http.put(
         "/_sandbox/rate-limits", json={"limits": [{"requests": 5, "window_seconds": 10}]}
     )

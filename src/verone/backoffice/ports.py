@@ -6,6 +6,7 @@ their test fakes only see these shapes (no SQLAlchemy, no ``verone.qonto`` here)
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,13 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from verone.backoffice.domain.audit import AuditEntry, AuditValue
-from verone.backoffice.domain.banking import BankAccount, BankTransaction, PaymentAllocation
+from verone.backoffice.domain.banking import (
+    BankAccount,
+    BankTransaction,
+    PaymentAllocation,
+    SettledLink,
+    TransactionSnapshot,
+)
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.operations import Email, OutboxEntry, SyncRun, WebhookEvent
 from verone.backoffice.domain.orders import SalesOrder
@@ -147,6 +154,15 @@ class BankTransactionRepository(Protocol):
     def unallocated_credits(
         self, page: PageRequest, *, since: date | None = None
     ) -> Page[BankTransaction]: ...
+    def upsert_many(self, transactions: Sequence[TransactionSnapshot]) -> int: ...
+    def settled_chain(
+        self, bank_account_id: uuid.UUID, since: datetime | None = None
+    ) -> Iterator[SettledLink]: ...
+    def balance_before(self, bank_account_id: uuid.UUID, at: datetime) -> int | None: ...
+    def count(self, bank_account_id: uuid.UUID | None = None) -> int: ...
+    def open_credits(
+        self, limit: int = 50_000
+    ) -> builtins.list[tuple[BankTransaction, Decimal]]: ...
 
 
 class AllocationRepository(Protocol):
@@ -157,10 +173,14 @@ class AllocationRepository(Protocol):
     def allocated_from_transaction(self, transaction_id: uuid.UUID) -> Decimal: ...
     def delete(self, allocation: PaymentAllocation) -> None: ...
     def list(self, page: PageRequest) -> Page[PaymentAllocation]: ...
+    def get(self, allocation_id: uuid.UUID) -> PaymentAllocation | None: ...
+    def totals_by_document(self) -> dict[uuid.UUID, Decimal]: ...
+    def known_ibans(self) -> dict[uuid.UUID, set[str]]: ...
 
 
 class SyncRepository(Protocol):
     def add_run(self, run: SyncRun) -> None: ...
+    def get_run(self, run_id: uuid.UUID) -> SyncRun | None: ...
     def last_run(self, kind: str) -> SyncRun | None: ...
     def get_cursor(self, name: str) -> str | None: ...
     def set_cursor(self, name: str, value: str, at: datetime) -> None: ...
@@ -275,7 +295,11 @@ class QontoGateway(Protocol):
 
     # drafts of invoices and quotes
     def create_draft(
-        self, document: FinancialDocument, client_id: str, idempotency_key: str
+        self,
+        document: FinancialDocument,
+        client_id: str,
+        idempotency_key: str,
+        quote_qonto_id: str | None = None,
     ) -> RemoteDocument: ...
     def update_draft(
         self, document: FinancialDocument, client_id: str, idempotency_key: str
@@ -326,3 +350,85 @@ class QontoGateway(Protocol):
         created_after: datetime,
         invoice_qonto_id: str | None = None,
     ) -> RemoteDocument | None: ...
+
+
+# ---------------------------------------------------------------------- Qonto, read for sync
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteBankAccount:
+    qonto_id: str
+    name: str
+    iban: str
+    currency: str
+    balance: Decimal
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteTransaction:
+    """A Qonto transaction as read; optional fields are checked by the sync, item by item."""
+
+    qonto_id: str
+    amount: Decimal | None
+    amount_cents: int | None
+    currency: str | None
+    side: str | None
+    label: str | None
+    status: str | None
+    emitted_at: datetime | None
+    updated_at: datetime | None
+    settled_at: datetime | None = None
+    reference: str | None = None
+    counterparty_name: str | None = None
+    counterparty_iban: str | None = None
+    settled_balance: Decimal | None = None
+    settled_balance_cents: int | None = None
+    attachment_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionPage:
+    number: int
+    total_pages: int
+    items: Sequence[RemoteTransaction]
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteLine:
+    title: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal  # a fraction (0.2)
+    description: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteDocumentDetails:
+    """Qonto's full copy of a document, for the document sync (import and drift)."""
+
+    remote: RemoteDocument
+    client_qonto_id: str | None
+    customer_name: str
+    issue_date: date | None
+    due_date: date | None
+    paid_at: datetime | None
+    lines: Sequence[RemoteLine]
+    invoice_qonto_id: str | None = None  # credit note → its invoice
+    quote_qonto_id: str | None = None  # invoice → its quote
+
+
+class QontoSyncReader(Protocol):
+    """What the syncs read from Qonto (pages streamed, fetched concurrently within budget)."""
+
+    def bank_accounts(self) -> list[RemoteBankAccount]: ...
+    def transaction_pages(
+        self, account_qonto_id: str, *, updated_from: datetime | None
+    ) -> Iterator[TransactionPage]: ...
+    def documents(
+        self, document_type: DocumentType, *, updated_from: datetime | None
+    ) -> Iterator[RemoteDocumentDetails]: ...
+    def attach_to_transaction(
+        self, transaction_qonto_id: str, filename: str, content: bytes, idempotency_key: str
+    ) -> None: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from verone.cli import sandbox
+from verone.cli import audit, db, numbering, outbox, reconcile, sandbox, serve, sync, users
 
 app = typer.Typer(
     name="verone",
@@ -13,6 +13,19 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("sandbox")(sandbox.run_sandbox)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="user")
+app.add_typer(audit.app, name="audit")
+app.add_typer(numbering.app, name="numbering")
+app.add_typer(outbox.app, name="outbox")
+app.add_typer(sync.app, name="sync")
+app.command("reconcile")(reconcile.reconcile)
+
+
+@app.callback()
+def _root() -> None:
+    """Keep ``verone <command>`` a command group."""
 
 
 def main() -> None:

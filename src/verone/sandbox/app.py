@@ -11,7 +11,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 import httpx
 from fastapi import FastAPI
@@ -261,7 +261,11 @@ def create_app(state: SandboxState | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warming = asyncio.create_task(transactions.warm_wire_cache(sandbox))
         yield
+        warming.cancel()
+        with suppress(asyncio.CancelledError):
+            await warming
         if sandbox.config.state_file:
             persistence.save_state(sandbox, sandbox.config.state_file)
         sandbox.close()

@@ -110,6 +110,14 @@ class BankingStore:
         self.on_booked: Callable[[Transaction], None] | None = None
         self.version = 0
         self._results: OrderedDict[tuple[Hashable, int], list[Transaction]] = OrderedDict()
+        self.wire_cache: dict[str, bytes] = {}
+        """Each transaction's JSON on the wire, by id; an entry is dropped when its row changes."""
+        self.bodies: dict[Hashable, bytes] = {}
+        """Whole response bodies that depend only on this store; emptied on every write."""
+
+    def _changed(self) -> None:
+        self.version += 1
+        self.bodies.clear()
 
     # ------------------------------------------------------------------ loading
 
@@ -125,7 +133,8 @@ class BankingStore:
             rows.sort(key=_settlement_key)
             self._settled_keys[account.id] = [_settlement_key(t) for t in rows]
             self._recompute_balance(account)
-        self.version += 1
+        self.wire_cache.clear()
+        self._changed()
 
     def _recompute_balance(self, account: BankAccount) -> None:
         balance = 0
@@ -226,7 +235,8 @@ class BankingStore:
     def touch(self, txn: Transaction, now_ms: int) -> None:
         """Record a change to ``txn`` (attachments, flags): new ``updated_at``, caches dropped."""
         txn.updated_ms = max(now_ms, txn.updated_ms)
-        self.version += 1
+        self.wire_cache.pop(txn.id, None)
+        self._changed()
 
     # ------------------------------------------------------------------ writes
 
@@ -278,7 +288,7 @@ class BankingStore:
         keys.insert(position, settled)
         self._by_account[account.id].insert(position, txn)
         self._by_id[txn.id] = txn
-        self.version += 1
+        self._changed()
         if self.on_booked is not None:
             self.on_booked(txn)
         return txn.id

@@ -96,6 +96,17 @@ async def get_clock(state: StateDep) -> JSON:
     return _clock(state)
 
 
+@router.get("/status")
+async def status(state: StateDep) -> JSON:
+    """Sizes of the data set, and how many transactions already have their wire JSON cached."""
+    with state.lock:
+        banking = state.banking
+        return {
+            "transactions": len(banking.all_transactions()),
+            "serialized_transactions": len(banking.wire_cache),
+        }
+
+
 @router.post("/clock/advance")
 async def advance_clock(body: AdvanceBody, state: StateDep) -> JSON:
     state.clock.advance(body.seconds)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
 
-from verone.qonto.types._base import to_wire
+from verone.qonto.types._base import from_wire_json, to_wire
+from verone.qonto.types.transactions import Transaction as TransactionWire
 from verone.sandbox.banking import BankingStore, Transaction
-from verone.sandbox.routes.transactions import transaction_json, transaction_wire
+from verone.sandbox.routes.transactions import transaction_bytes, transaction_wire
 from verone.sandbox.seed import DAY_MS, generate_banking
 
 NOW = 1_790_000_000_000
@@ -112,10 +114,29 @@ def test_cached_listings_follow_writes(store: BankingStore) -> None:
     assert len(store.query(main, cache_key="all")) == before + 1
 
 
-def test_fast_list_serializer_matches_the_wire_model() -> None:
+def test_wire_model_round_trips_through_validation() -> None:
     store = generate_banking(11, NOW, 800)
     store.book_incoming_transfer(Decimal("1000"), "R", "C", now_ms=NOW)
     rows = store.all_transactions()
     rows[0].attachment_ids.append("att")
     for txn in rows:
-        assert transaction_json(txn) == to_wire(transaction_wire(txn))
+        wire = to_wire(transaction_wire(txn))
+        cached = transaction_bytes(store, txn)
+        assert json.loads(cached) == wire
+        assert to_wire(from_wire_json(TransactionWire, cached)) == wire
+
+
+def test_cached_wire_json_follows_every_change() -> None:
+    store = generate_banking(5, NOW, 200)
+    txn = store.all_transactions()[0]
+    before = json.loads(transaction_bytes(store, txn))
+    assert before["attachment_ids"] == []
+    txn.attachment_ids.append("att-9")
+    txn.attachment_required = True
+    store.touch(txn, NOW + 1000)
+    after = json.loads(transaction_bytes(store, txn))
+    assert after["attachment_ids"] == ["att-9"]
+    assert after["attachment_required"] is True
+    assert after["updated_at"] != before["updated_at"]
+    store.load(store.all_transactions())
+    assert store.wire_cache == {}

@@ -51,3 +51,17 @@ def test_record_and_peek_for_401_throttling() -> None:
     limiter.record("ip")
     limiter.record("ip")
     assert limiter.retry_after("ip", record=False) == 3600
+
+
+def test_a_frozen_clock_moves_only_when_advanced() -> None:
+    clock = Clock()
+    start = clock.freeze()
+    assert clock.frozen
+    limiter = RateLimiter(clock, (RateLimit(1, 10.0),))
+    assert limiter.retry_after("ip") is None
+    assert clock.now() == start
+    clock.advance(9.5)
+    assert (clock.now() - start).total_seconds() == 9.5
+    assert limiter.retry_after("ip") == 1
+    clock.advance(0.5)
+    assert limiter.retry_after("ip") is None

@@ -116,6 +116,7 @@ def _map_operations() -> None:
         o.bank_transactions,
         properties={
             "amount": o.bank_transactions.c.amount_cents,
+            "settled_balance": o.bank_transactions.c.settled_balance_cents,
             "_account": _after(BankAccount),
         },
     )

@@ -102,8 +102,13 @@ bank_transactions = Table(
     Column("emitted_at", UTCDateTime, nullable=False),
     Column("settled_at", UTCDateTime),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("counterparty_name", String(255)),
+    Column("counterparty_iban", String(34)),
+    Column("settled_balance_cents", Cents),
+    Column("attachment_ids", Text),
     CheckConstraint("amount_cents >= 0", name="amount_positive"),
     Index(None, "bank_account_id", "emitted_at"),
+    Index("ix_bank_transactions_account_settled", "bank_account_id", "settled_at"),
 )
 
 payment_allocations = Table(
@@ -133,6 +138,9 @@ sync_runs = Table(
     Column("finished_at", UTCDateTime),
     Column("items_seen", Integer, nullable=False),
     Column("error", Text),
+    Column("scope", String(128)),
+    Column("items_failed", Integer, nullable=False, server_default="0"),
+    Column("report", Text),
     Index(None, "kind", "started_at"),
 )
 

@@ -15,6 +15,7 @@ from verone.backoffice.domain import errors
 from verone.backoffice.domain.confirmation import compute_content_hash
 from verone.backoffice.domain.numbering import parse_number
 from verone.backoffice.domain.statuses import (
+    ALLOWED_STATUSES,
     EDITABLE_STATUSES,
     INITIAL_STATUSES,
     DocumentOrigin,
@@ -274,6 +275,84 @@ class FinancialDocument:
         self._move(DocumentStatus.FINALIZED)
         self.number, self.finalized_at, self.finalized_by = number, at, by
         self.content_hash = content_hash
+
+    @classmethod
+    def import_from_qonto(
+        cls,
+        *,
+        document_type: DocumentType,
+        qonto_id: str,
+        status: DocumentStatus,
+        number: str | None,
+        items: list[DocumentItem],
+        customer_id: uuid.UUID | None,
+        customer_name: str,
+        currency: str,
+        imported_by: uuid.UUID,
+        imported_at: datetime,
+        finalized_at: datetime | None = None,
+        issue_date: date | None = None,
+        due_date: date | None = None,
+        parent_document_id: uuid.UUID | None = None,
+        qonto_attachment_id: str | None = None,
+    ) -> FinancialDocument:
+        """Mirror a document Qonto already holds (used only by the document sync).
+
+        This is not a finalization: the number and status are Qonto's, the origin says
+        ``qonto_import``, and the document is frozen from birth like any issued one.
+        """
+        if not qonto_id:
+            raise errors.InvalidDocument("Un document importé a un identifiant Qonto.")
+        document = cls(
+            document_type=document_type,
+            origin=DocumentOrigin.QONTO_IMPORT,
+            customer_id=customer_id,
+            customer_name=customer_name,
+            currency=currency,
+            created_by=imported_by,
+            created_at=imported_at,
+            items=items,
+            issue_date=issue_date,
+            due_date=due_date if document_type is not DocumentType.QUOTE else None,
+            expiry_date=due_date if document_type is DocumentType.QUOTE else None,
+            parent_document_id=parent_document_id,
+            qonto_id=qonto_id,
+        )
+        if status is DocumentStatus.DRAFT:
+            return document
+        if status not in ALLOWED_STATUSES[document_type] or status is DocumentStatus.PENDING:
+            raise errors.IllegalTransition("Statut Qonto inattendu pour ce document.")
+        document._adopt_number(number)
+        document.status = status
+        document.finalized_at = finalized_at or imported_at
+        document.qonto_attachment_id = qonto_attachment_id
+        if status is DocumentStatus.PAID:
+            document.paid_at, document.amount_paid = imported_at, document.total_amount
+        elif status is DocumentStatus.CANCELLED:
+            document.cancelled_at = imported_at
+        return document
+
+    def link_dashboard_credit_note(
+        self, qonto_id: str, number: str | None, finalized_at: datetime
+    ) -> None:
+        """A local draft credit note that Qonto refused (404) was made in the dashboard:
+        adopt that one's id and number (the sync found it for the same invoice)."""
+        if self.document_type is not DocumentType.CREDIT_NOTE:
+            raise errors.IllegalTransition("Action réservée aux avoirs.")
+        if self.status is not DocumentStatus.DRAFT or self.qonto_id is not None:
+            raise errors.DocumentNotDraft()
+        if not qonto_id:
+            raise errors.InvalidDocument("Identifiant Qonto manquant.")
+        self._adopt_number(number)
+        self.qonto_id = qonto_id
+        self._move(DocumentStatus.FINALIZED)
+        self.finalized_at = finalized_at
+
+    def _adopt_number(self, number: str | None) -> None:
+        parsed = None if number is None else parse_number(number)
+        if number is None or parsed is None or parsed.document_type is not self.document_type:
+            raise errors.InvalidNumber(f"Numéro inattendu pour ce document : {number!r}.")
+        self.number = number
 
     def mark_paid(self, at: datetime, amount: Decimal | None = None) -> None:
         self._require_invoice()

@@ -128,6 +128,9 @@ class SyncRun:
     finished_at: datetime | None = None
     items_seen: int = 0
     error: str | None = None
+    scope: str | None = None  # e.g. the bank account a transactions run covered
+    items_failed: int = 0
+    report: str | None = None  # JSON: skipped items, continuity gaps, drift
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def finish(self, at: datetime, items_seen: int) -> None:

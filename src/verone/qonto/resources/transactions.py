@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from verone.qonto._base import RequestOptions
+from pydantic import TypeAdapter
+
+from verone.qonto._base import RequestOptions, ShapeError
 from verone.qonto._encoding import FileUpload, QueryParams
 from verone.qonto._pagination import (
     DEFAULT_MAX_PAGES,
@@ -27,7 +29,9 @@ from verone.qonto.resources._resource import (
     SyncResource,
 )
 from verone.qonto.resources._shared import item_id, nothing, one, page
+from verone.qonto.types._base import from_wire
 from verone.qonto.types.attachments import Attachment
+from verone.qonto.types.pagination import PaginationMeta
 from verone.qonto.types.transactions import Transaction, TransactionSide, TransactionStatus
 
 PATH = "/v2/transactions"
@@ -84,7 +88,18 @@ class TransactionFilters:
         }
 
 
-_page = page(Transaction, "transactions")
+_TRANSACTION_LIST = TypeAdapter(list[Transaction])
+
+
+def _page(data: object) -> Page[Transaction]:
+    """A page of transactions: the items are validated in one call (the bulk path's hot spot)."""
+    if not isinstance(data, dict) or not isinstance(data.get("transactions"), list):
+        raise ShapeError("expected a JSON object with a 'transactions' list")
+    raw_meta = data.get("meta")
+    meta = from_wire(PaginationMeta, raw_meta) if raw_meta is not None else None
+    return Page(_TRANSACTION_LIST.validate_python(data["transactions"]), meta)
+
+
 _one = one(Transaction, "transaction")
 _attachments = page(Attachment, "attachments")
 

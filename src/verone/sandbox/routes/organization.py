@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from verone.money import from_cents
 from verone.qonto.types._base import to_wire
@@ -16,6 +17,7 @@ from verone.sandbox.banking import BankAccount, BankingStore
 from verone.sandbox.deps import StateDep
 
 router = APIRouter()
+BODY_KEY = "GET /v2/organization"
 
 
 def timestamp(millis: int) -> datetime:
@@ -45,39 +47,49 @@ def account_wire(banking: BankingStore, account: BankAccount) -> BankAccountWire
 
 
 @router.get("/v2/organization")
-async def get_organization(state: StateDep) -> JSONResponse:
+async def get_organization(state: StateDep) -> Response:
+    """Rendered once per version of the banking store (any write there renders it again)."""
     with state.lock:
         banking = state.banking
-        org = banking.organization
-        address = org.address
-        envelope = OrganizationEnvelope.model_validate(
-            {
-                "organization": {
-                    "id": org.id,
-                    "name": org.name,
-                    "slug": org.slug,
-                    "legal_name": org.legal_name,
-                    "locale": org.locale,
-                    "legal_share_capital": Decimal(org.legal_share_capital),
-                    "legal_country": org.legal_country,
-                    "legal_registration_date": date.fromisoformat(org.legal_registration_date),
-                    "legal_form": org.legal_form,
-                    "legal_address": f"{address.street_address}, {address.zip_code} {address.city}",
-                    "address": {
-                        "street_address": address.street_address,
-                        "city": address.city,
-                        "zip_code": address.zip_code,
-                        "country_code": address.country,
-                    },
-                    "legal_sector": org.legal_sector,
-                    "legal_number": org.legal_number,
-                    "contract_signed_at": timestamp(org.contract_signed_at_ms),
-                    "bank_accounts": [account_wire(banking, a) for a in org.bank_accounts],
-                }
+        body = banking.bodies.get(BODY_KEY)
+        if body is None:
+            body = _render(banking)
+            banking.bodies[BODY_KEY] = body
+    return Response(body, media_type="application/json")
+
+
+def _render(banking: BankingStore) -> bytes:
+    """The organization as JSON: ``to_wire`` of its envelope, plus the VAT number."""
+    org = banking.organization
+    address = org.address
+    envelope = OrganizationEnvelope.model_validate(
+        {
+            "organization": {
+                "id": org.id,
+                "name": org.name,
+                "slug": org.slug,
+                "legal_name": org.legal_name,
+                "locale": org.locale,
+                "legal_share_capital": Decimal(org.legal_share_capital),
+                "legal_country": org.legal_country,
+                "legal_registration_date": date.fromisoformat(org.legal_registration_date),
+                "legal_form": org.legal_form,
+                "legal_address": f"{address.street_address}, {address.zip_code} {address.city}",
+                "address": {
+                    "street_address": address.street_address,
+                    "city": address.city,
+                    "zip_code": address.zip_code,
+                    "country_code": address.country,
+                },
+                "legal_sector": org.legal_sector,
+                "legal_number": org.legal_number,
+                "contract_signed_at": timestamp(org.contract_signed_at_ms),
+                "bank_accounts": [account_wire(banking, a) for a in org.bank_accounts],
             }
-        )
-        body = to_wire(envelope)
+        }
+    )
+    body = to_wire(envelope)
     organization = body["organization"]
     assert isinstance(organization, dict)
     organization["vat_number"] = org.vat_number
-    return JSONResponse(body)
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()

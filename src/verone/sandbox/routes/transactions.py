@@ -1,25 +1,25 @@
 """``/v2/transactions``: one account's movements, filtered, sorted and paginated.
 
-Records stay compact in the store; only the requested page is turned into wire models.
+Records stay compact in the store; each row's wire JSON (``to_wire`` of its model) is built
+once and cached until the row changes, so a page is a join of cached bytes.
 """
 
 from __future__ import annotations
 
-import functools
+import asyncio
 import json
-import time
 from datetime import datetime
 from decimal import Decimal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.datastructures import QueryParams
 
 from verone.money import from_cents
 from verone.qonto.types._base import to_wire
 from verone.qonto.types.transactions import Transaction as TransactionWire
-from verone.qonto.types.transactions import TransactionUpdateParams
-from verone.sandbox.banking import Transaction, TxnFilter
+from verone.qonto.types.transactions import TransactionUpdateParams, TransferDetails
+from verone.sandbox.banking import BankingStore, Transaction, TxnFilter
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.pagination import paginate
@@ -35,134 +35,93 @@ SORT_FIELDS = {"settled_at", "updated_at"}
 
 
 def transaction_wire(txn: Transaction) -> TransactionWire:
+    """The wire model of a stored row, built from already-typed values (no re-validation).
+
+    Every value has its field's type (``Decimal`` amounts, UTC datetimes, a ``TransferDetails``),
+    so ``to_wire`` serializes it exactly as a validated model; a unit test checks the round trip.
+    """
     amount = from_cents(txn.amount_cents)
     transfer = None
     if txn.counterparty_iban:
-        transfer = {
-            "counterparty_account_number": txn.counterparty_iban,
-            "counterparty_account_number_format": "IBAN",
-            "counterparty_bank_identifier": txn.counterparty_bic,
-            "counterparty_bank_identifier_format": "SWIFT_BIC",
-        }
+        transfer = TransferDetails.model_construct(
+            counterparty_account_number=txn.counterparty_iban,
+            counterparty_account_number_format="IBAN",
+            counterparty_bank_identifier=txn.counterparty_bic,
+            counterparty_bank_identifier_format="SWIFT_BIC",
+        )
     vat = txn.vat_amount_cents
-    return TransactionWire.model_validate(
-        {
-            "id": txn.id,
-            "transaction_id": txn.slug,
-            "bank_account_id": txn.bank_account_id,
-            "amount": amount,
-            "amount_cents": txn.amount_cents,
-            "settled_balance": None if txn.balance_cents is None else from_cents(txn.balance_cents),
-            "settled_balance_cents": txn.balance_cents,
-            "local_amount": amount,
-            "local_amount_cents": txn.amount_cents,
-            "side": txn.side,
-            "operation_type": txn.operation_type,
-            "currency": "EUR",
-            "local_currency": "EUR",
-            "label": txn.label,
-            "clean_counterparty_name": txn.counterparty_name,
-            "reference": txn.reference,
-            "note": txn.note,
-            "status": txn.status,
-            "settled_at": None if txn.settled_ms is None else timestamp(txn.settled_ms),
-            "emitted_at": timestamp(txn.emitted_ms),
-            "created_at": timestamp(txn.created_ms),
-            "updated_at": timestamp(txn.updated_ms),
-            "vat_amount": None if vat is None else from_cents(vat),
-            "vat_amount_cents": vat,
-            "vat_rate": None if txn.vat_rate is None else Decimal(txn.vat_rate) * 100,
-            "card_last_digits": txn.card_last_digits,
-            "category": txn.category,
-            "subject_type": "Transfer" if transfer else None,
-            "is_external_transaction": False,
-            "attachment_ids": list(txn.attachment_ids),
-            "attachment_lost": False,
-            "attachment_required": txn.attachment_required,
-            "label_ids": [],
-            "transfer": transfer,
-        }
+    balance = txn.balance_cents
+    return TransactionWire.model_construct(
+        id=txn.id,
+        transaction_id=txn.slug,
+        bank_account_id=txn.bank_account_id,
+        amount=amount,
+        amount_cents=txn.amount_cents,
+        settled_balance=None if balance is None else from_cents(balance),
+        settled_balance_cents=balance,
+        local_amount=amount,
+        local_amount_cents=txn.amount_cents,
+        side=txn.side,
+        operation_type=txn.operation_type,
+        currency="EUR",
+        local_currency="EUR",
+        label=txn.label,
+        clean_counterparty_name=txn.counterparty_name,
+        reference=txn.reference,
+        note=txn.note,
+        status=txn.status,
+        settled_at=None if txn.settled_ms is None else timestamp(txn.settled_ms),
+        emitted_at=timestamp(txn.emitted_ms),
+        created_at=timestamp(txn.created_ms),
+        updated_at=timestamp(txn.updated_ms),
+        vat_amount=None if vat is None else from_cents(vat),
+        vat_amount_cents=vat,
+        vat_rate=None if txn.vat_rate is None else Decimal(txn.vat_rate) * 100,
+        card_last_digits=txn.card_last_digits,
+        category=txn.category,
+        subject_type="Transfer" if transfer else None,
+        is_external_transaction=False,
+        attachment_ids=list(txn.attachment_ids),
+        attachment_lost=False,
+        attachment_required=txn.attachment_required,
+        label_ids=[],
+        transfer=transfer,
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _day(days: int) -> str:
-    return time.strftime("%Y-%m-%d", time.gmtime(days * 86_400))
+def _dumps(value: object) -> bytes:
+    """JSON exactly as ``JSONResponse`` renders it (compact, UTF-8)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
-def _iso(millis: int | None) -> str | None:
-    """A millisecond timestamp as the wire writes it (``…T10:00:00Z`` or ``…T10:00:00.123Z``)."""
-    if millis is None:
-        return None
-    seconds, ms = divmod(millis, 1000)
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    fraction = f".{ms:03d}Z" if ms else "Z"
-    return f"{_day(days)}T{hours:02d}:{minutes:02d}:{secs:02d}{fraction}"
+def transaction_bytes(banking: BankingStore, txn: Transaction) -> bytes:
+    """``to_wire(transaction_wire(txn))`` as JSON, built once per row and version of the row.
 
-
-def _major(cents: int | None) -> float | None:
-    """Cents as the wire's JSON number in major units (exact: at most 15 digits)."""
-    return None if cents is None else cents / 100
-
-
-def transaction_json(txn: Transaction) -> dict[str, object]:
-    """The fast path of ``to_wire(transaction_wire(txn))`` used for list pages.
-
-    Same output, without building a model per row; ``tests/unit/sandbox/test_banking.py``
-    checks the two agree on a whole seeded data set.
+    ``BankingStore.touch`` and ``load`` drop the cached entry, so an answer never goes stale.
     """
-    transfer = None
-    if txn.counterparty_iban:
-        transfer = {
-            "counterparty_account_number": txn.counterparty_iban,
-            "counterparty_account_number_format": "IBAN",
-            "counterparty_bank_identifier": txn.counterparty_bic,
-            "counterparty_bank_identifier_format": "SWIFT_BIC",
-        }
-    amount = txn.amount_cents / 100
-    return {
-        "id": txn.id,
-        "transaction_id": txn.slug,
-        "bank_account_id": txn.bank_account_id,
-        "amount": amount,
-        "amount_cents": txn.amount_cents,
-        "settled_balance": _major(txn.balance_cents),
-        "settled_balance_cents": txn.balance_cents,
-        "local_amount": amount,
-        "local_amount_cents": txn.amount_cents,
-        "side": txn.side,
-        "operation_type": txn.operation_type,
-        "currency": "EUR",
-        "local_currency": "EUR",
-        "label": txn.label,
-        "clean_counterparty_name": txn.counterparty_name,
-        "reference": txn.reference,
-        "note": txn.note,
-        "status": txn.status,
-        "settled_at": _iso(txn.settled_ms),
-        "emitted_at": _iso(txn.emitted_ms),
-        "created_at": _iso(txn.created_ms),
-        "updated_at": _iso(txn.updated_ms),
-        "vat_amount": _major(txn.vat_amount_cents),
-        "vat_amount_cents": txn.vat_amount_cents,
-        "vat_rate": None if txn.vat_rate is None else float(Decimal(txn.vat_rate) * 100),
-        "initiator_id": None,
-        "card_last_digits": txn.card_last_digits,
-        "category": txn.category,
-        "cashflow_category": None,
-        "cashflow_subcategory": None,
-        "subject_type": "Transfer" if transfer else None,
-        "is_external_transaction": False,
-        "attachment_ids": list(txn.attachment_ids),
-        "attachment_lost": False,
-        "attachment_required": txn.attachment_required,
-        "label_ids": [],
-        "labels": None,
-        "attachments": None,
-        "transfer": transfer,
-    }
+    cached = banking.wire_cache.get(txn.id)
+    if cached is None:
+        cached = _dumps(to_wire(transaction_wire(txn)))
+        banking.wire_cache[txn.id] = cached
+    return cached
+
+
+async def warm_wire_cache(state: SandboxState, chunk: int = 256) -> int:
+    """Serialize every row ahead of its first listing, one chunk at a time between requests.
+
+    Started with the application; rows it has not reached yet are serialized on demand, and a
+    reset or restore (a new store) ends it. Returns how many rows it visited.
+    """
+    banking = state.banking
+    rows = banking.all_transactions()
+    for start in range(0, len(rows), chunk):
+        with state.lock:
+            if state.banking is not banking:
+                return start
+            for txn in rows[start : start + chunk]:
+                transaction_bytes(banking, txn)
+        await asyncio.sleep(0)
+    return len(rows)
 
 
 def _list_param(params: QueryParams, name: str) -> list[str]:
@@ -275,7 +234,7 @@ def _listing_key(params: QueryParams) -> tuple[tuple[str, str], ...]:
 
 
 @router.get("/v2/transactions")
-async def list_transactions(request: Request, state: StateDep) -> JSONResponse:
+async def list_transactions(request: Request, state: StateDep) -> Response:
     params = request.query_params
     predicates = _filters(params)
     sort_field, descending = _sort(params)
@@ -293,8 +252,10 @@ async def list_transactions(request: Request, state: StateDep) -> JSONResponse:
             cache_key=_listing_key(params),
         )
         chunk, meta = paginate(rows, page, per_page)
-        items = [transaction_json(t) for t in chunk]
-    return JSONResponse({"transactions": items, "meta": meta.as_dict()})
+        banking = state.banking
+        items = b",".join([transaction_bytes(banking, t) for t in chunk])
+    body = b'{"transactions":[' + items + b'],"meta":' + _dumps(meta.as_dict()) + b"}"
+    return Response(body, media_type="application/json")
 
 
 def find_transaction(state: SandboxState, transaction_id: str) -> Transaction:

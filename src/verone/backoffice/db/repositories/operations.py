@@ -93,6 +93,9 @@ class SyncRepository:
     def add_run(self, run: SyncRun) -> None:
         self._session.add(run)
 
+    def get_run(self, run_id: uuid.UUID) -> SyncRun | None:
+        return self._session.get(SyncRun, run_id)
+
     def last_run(self, kind: str) -> SyncRun | None:
         query = (
             select(SyncRun)

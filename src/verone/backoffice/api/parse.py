@@ -1,0 +1,56 @@
+"""Request shapes → domain values (document lines, order quantities); a value the domain
+refuses becomes a 422 in the error envelope, never a 500."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+
+from verone.backoffice.api import schemas as s
+from verone.backoffice.api.errors import ApiError
+from verone.backoffice.domain.documents import DocumentItem
+from verone.money import MoneyError
+
+
+def _invalid(message: str, location: str) -> ApiError:
+    return ApiError(
+        422,
+        "validation_error",
+        message,
+        details={"fields": [{"location": location, "message": message, "type": "value_error"}]},
+    )
+
+
+def items(lines: Sequence[s.ItemIn], location: str = "body.items") -> list[DocumentItem]:
+    """Document lines; the domain checks quantities, rates and discounts."""
+    parsed = []
+    for index, line in enumerate(lines):
+        try:
+            parsed.append(
+                DocumentItem(
+                    title=line.title,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    vat_rate=line.vat_rate,
+                    unit=line.unit,
+                    description=line.description,
+                    discount_kind=line.discount_kind,
+                    discount_value=line.discount_value,
+                )
+            )
+        except (MoneyError, ValueError) as exc:
+            raise _invalid(str(exc) or "Ligne invalide.", f"{location}.{index}") from None
+    return parsed
+
+
+def quantities(lines: Sequence[s.OrderLineIn] | None) -> dict[uuid.UUID, Decimal] | None:
+    """Order line id → quantity to invoice; each line at most once."""
+    if lines is None:
+        return None
+    found: dict[uuid.UUID, Decimal] = {}
+    for index, line in enumerate(lines):
+        if line.sales_order_item_id in found:
+            raise _invalid("Ligne de commande en double.", f"body.lines.{index}")
+        found[line.sales_order_item_id] = line.quantity
+    return found

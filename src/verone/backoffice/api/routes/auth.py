@@ -1,0 +1,77 @@
+"""``/auth``: log in (JSON → session cookie + CSRF token), log out, who am I."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from verone.backoffice.api import schemas_admin as sa
+from verone.backoffice.api.context import cookie_secure_of, runtime, secret_key_of
+from verone.backoffice.api.deps import SESSION_COOKIE, Authenticated
+from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
+from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.services import auth
+
+router = APIRouter(
+    prefix="/auth", tags=["auth"], responses=STANDARD_ERRORS, route_class=AuditedRoute
+)
+
+
+@router.post(
+    "/login",
+    response_model=sa.LoginOut,
+    responses={
+        401: {"model": ErrorResponse, "description": "Bad credentials"},
+        422: {"model": ErrorResponse, "description": "Invalid body"},
+        429: {"model": ErrorResponse, "description": "Too many failed attempts"},
+    },
+)
+def login(body: sa.LoginIn, request: Request, response: Response) -> sa.LoginOut:
+    """Open a session: sets an HttpOnly cookie and returns the CSRF token for writes."""
+    rt = runtime(request)
+    result = auth.login(
+        rt.unit_of_work(),
+        rt.password_hasher,
+        rt.clock,
+        secret_key_of(request),
+        email=body.email,
+        password=body.password,
+        client_address=request.client.host if request.client else "unknown",
+    )
+    response.set_cookie(
+        SESSION_COOKIE,
+        result.cookie,
+        max_age=int(auth.SESSION_TTL.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=cookie_secure_of(request),
+        path="/",
+    )
+    return sa.LoginOut(
+        csrf_token=result.session.csrf_token,
+        user_id=result.user.id,
+        role=result.user.role,
+        expires_at=result.session.expires_at,
+    )
+
+
+@router.post("/logout", response_model=sa.LogoutOut)
+def logout(principal: Authenticated, request: Request, response: Response) -> sa.LogoutOut:
+    """Close the session (the cookie is cleared); API tokens are revoked through /api/tokens."""
+    rt = runtime(request)
+    auth.record_logout(rt.unit_of_work(), rt.clock, principal.user)
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=cookie_secure_of(request)
+    )
+    return sa.LogoutOut()
+
+
+@router.get("/me", response_model=sa.MeOut)
+def me(principal: Authenticated) -> sa.MeOut:
+    user = principal.user
+    return sa.MeOut(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        via_api_token=principal.via_api_token,
+    )

@@ -1,0 +1,52 @@
+"""``/api/qonto/debug*`` (admins only): the integration's configuration, redacted — no secret
+ever leaves — and the Qonto writes the outbox has not settled yet."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from verone.backoffice.api import schemas_infra as si
+from verone.backoffice.api.context import runtime, uow_of
+from verone.backoffice.api.deps import Admin
+from verone.backoffice.api.errors import STANDARD_ERRORS
+from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.services import queries
+
+router = APIRouter(
+    prefix="/api/qonto", tags=["debug"], responses=STANDARD_ERRORS, route_class=AuditedRoute
+)
+
+
+@router.get("/debug", response_model=si.DebugOut)
+def debug(_: Admin, request: Request) -> si.DebugOut:
+    settings = runtime(request).settings
+    qonto = settings.qonto_settings
+    return si.DebugOut(
+        environment=settings.environment,
+        database_backend=settings.backend,
+        qonto_auth_mode=qonto.auth_mode,
+        qonto_base_url=qonto.base_url,
+        qonto_organization_id=qonto.organization_id,
+        qonto_api_key="configured" if qonto.api_key is not None else "missing",
+        simulated=settings.qonto_simulated,
+        rate_limits=qonto.rate_limits,
+    )
+
+
+@router.get("/debug/outbox", response_model=list[si.OutboxEntryOut])
+def debug_outbox(_: Admin, request: Request) -> list[si.OutboxEntryOut]:
+    """Pending and ambiguous Qonto writes, oldest first (what recovery will settle)."""
+    status = queries.operations_status(uow_of(request))
+    return [
+        si.OutboxEntryOut(
+            id=entry.id,
+            operation=entry.operation,
+            status=str(entry.status),
+            attempts=entry.attempts,
+            document_id=entry.document_id,
+            created_at=entry.created_at,
+            updated_at=entry.updated_at,
+            error=entry.error,
+        )
+        for entry in status.unsettled_outbox
+    ]

@@ -1,0 +1,316 @@
+"""Routes shared by invoices, quotes and credit notes: list with filters, detail, enriched
+details and by-kind lookups. Each kind's module adds its own writes before these (static paths
+such as ``/service`` must be registered before ``/{document_id}``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from verone.backoffice.api import render
+from verone.backoffice.api import schemas as s
+from verone.backoffice.api.context import confirmation_key_of, runtime
+from verone.backoffice.api.deps import Accountant, Finalizer, Principal, Viewer
+from verone.backoffice.api.errors import ErrorResponse
+from verone.backoffice.api.params import Pagination, Search
+from verone.backoffice.domain.queries import DocumentFilter, DocumentSort
+from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.services import finalization, pdfs, queries, sending
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorResponse, "description": "Unknown document"},
+    409: {"model": ErrorResponse, "description": "Refused in the document's current state"},
+    422: {"model": ErrorResponse, "description": "Invalid request"},
+    502: {"model": ErrorResponse, "description": "Qonto refused the call"},
+    503: {"model": ErrorResponse, "description": "Qonto unreachable"},
+}
+
+
+class DocumentDetailsOut(s.ApiModel):
+    document: s.DocumentOut
+    parent: s.DocumentSummary | None
+    children: list[s.DocumentSummary]
+    credited_total: s.Amount
+    allocated_total: s.Amount
+    amount_due: s.Amount
+
+
+REFERENCE_DOC = "The document's local id (UUID) or its Qonto id"
+Reference = Annotated[str, Path(min_length=1, max_length=100, description=REFERENCE_DOC)]
+
+
+def document_ref(kind: DocumentType) -> Callable[[Request, str], uuid.UUID]:
+    """A dependency resolving ``{document_id}`` (local or Qonto id) to the local id, or 404."""
+
+    def resolve(request: Request, document_id: Reference) -> uuid.UUID:
+        return queries.resolve_document_id(runtime(request).unit_of_work(), document_id, kind)
+
+    return resolve
+
+
+def document_filter(
+    kind: DocumentType,
+    statuses: list[DocumentStatus] | None,
+    customer_id: uuid.UUID | None,
+    sales_order_id: uuid.UUID | None,
+    search: str | None,
+    issued_from: date | None,
+    issued_to: date | None,
+    overdue_on: date | None,
+    sort: DocumentSort,
+    order: str,
+) -> DocumentFilter:
+    return DocumentFilter(
+        document_type=kind,
+        statuses=frozenset(statuses or ()),  # a status this kind never has matches nothing
+        customer_id=customer_id,
+        sales_order_id=sales_order_id,
+        search=search,
+        issued_from=issued_from,
+        issued_to=issued_to,
+        overdue_on=overdue_on,
+        sort=sort,
+        descending=order == "desc",
+    )
+
+
+def add_read_routes(router: APIRouter, kind: DocumentType, noun: str) -> None:
+    """``GET ""`` (list), ``GET /{id}`` and ``GET /{id}/details`` for one kind."""
+    _add_list(router, kind, noun)
+    _add_detail(router, kind, noun)
+    _add_details(router, kind, noun)
+
+
+def _add_list(router: APIRouter, kind: DocumentType, noun: str) -> None:
+    @router.get(
+        "",
+        response_model=s.ListEnvelope[s.DocumentSummary],
+        summary=f"List {noun}",
+        operation_id=f"list_{kind}s",
+    )
+    def list_documents(
+        _: Viewer,
+        request: Request,
+        paging: Pagination,
+        search: Search = None,
+        status: Annotated[list[DocumentStatus] | None, Query()] = None,
+        customer_id: Annotated[uuid.UUID | None, Query(alias="customerId")] = None,
+        sales_order_id: Annotated[uuid.UUID | None, Query(alias="salesOrderId")] = None,
+        issued_from: Annotated[date | None, Query(alias="issuedFrom")] = None,
+        issued_to: Annotated[date | None, Query(alias="issuedTo")] = None,
+        overdue: bool = False,
+        sort: DocumentSort = DocumentSort.CREATED_AT,
+        order: Literal["asc", "desc"] = "desc",
+    ) -> s.ListEnvelope[s.DocumentSummary]:
+        rt = runtime(request)
+        today = rt.clock.today()
+        criteria = document_filter(
+            kind,
+            status,
+            customer_id,
+            sales_order_id,
+            search,
+            issued_from,
+            issued_to,
+            today if overdue else None,
+            sort,
+            order,
+        )
+        found = queries.list_documents(rt.unit_of_work(), criteria, paging)
+        return render.page(found, lambda doc: render.summary(doc, today))
+
+
+def _add_detail(router: APIRouter, kind: DocumentType, noun: str) -> None:
+    @router.get(
+        "/{document_id}",
+        response_model=s.DocumentOut,
+        responses=ERRORS,
+        summary=f"One {noun[:-1]} with its lines",
+        operation_id=f"get_{kind}",
+    )
+    def get_document(_: Viewer, request: Request, document_id: Reference) -> s.DocumentOut:
+        rt = runtime(request)
+        local_id = queries.resolve_document_id(rt.unit_of_work(), document_id, kind)
+        found = queries.get_document(rt.unit_of_work(), local_id, kind)
+        return render.document(found, rt.clock.today())
+
+
+def _add_details(router: APIRouter, kind: DocumentType, noun: str) -> None:
+    @router.get(
+        "/{document_id}/details",
+        response_model=DocumentDetailsOut,
+        responses=ERRORS,
+        summary=f"One {noun[:-1]} with its parent, children and payments",
+        operation_id=f"get_{kind}_details",
+    )
+    def get_details(_: Viewer, request: Request, document_id: Reference) -> DocumentDetailsOut:
+        rt = runtime(request)
+        today = rt.clock.today()
+        local_id = queries.resolve_document_id(rt.unit_of_work(), document_id, kind)
+        found = queries.document_details(rt.unit_of_work(), local_id, kind)
+        allocated = sum((a.amount for a in found.allocations), start=Decimal(0))
+        return DocumentDetailsOut(
+            document=render.document(found.document, today),
+            parent=None if found.parent is None else render.summary(found.parent, today),
+            children=render.documents(found.children, today),
+            credited_total=found.credited_total,
+            allocated_total=allocated,
+            amount_due=found.document.amount_due,
+        )
+
+
+PDF_RESPONSE: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "The issued document's PDF",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    },
+}
+
+
+def add_issue_routes(router: APIRouter, kind: DocumentType, noun: str) -> None:
+    """``GET /{id}/pdf``, ``GET /{id}/finalize-preview`` and ``POST /{id}/finalize``."""
+    _add_pdf(router, kind, noun)
+    _add_preview(router, kind, noun)
+    _add_finalize(router, kind, noun)
+
+
+def _add_pdf(router: APIRouter, kind: DocumentType, noun: str) -> None:
+    @router.get(
+        "/{document_id}/pdf",
+        response_class=Response,
+        responses=PDF_RESPONSE,
+        summary=f"PDF of an issued {noun[:-1]} (409 for a draft)",
+        operation_id=f"get_{kind}_pdf",
+    )
+    def get_pdf(principal: Viewer, request: Request, document_id: Reference) -> Response:
+        rt = runtime(request)
+        local_id = queries.resolve_document_id(rt.unit_of_work(), document_id, kind)
+        document = queries.get_document(rt.unit_of_work(), local_id, kind)
+        pdf = pdfs.get_document_pdf(
+            rt.unit_of_work(), rt.gateway, rt.clock, principal.actor, local_id
+        )
+        filename = f"{document.number or document.id}.pdf"
+        return Response(
+            pdf.content,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="{filename}"',
+                "X-Content-SHA256": pdf.sha256,
+            },
+        )
+
+
+def _add_preview(router: APIRouter, kind: DocumentType, noun: str) -> None:
+    @router.get(
+        "/{document_id}/finalize-preview",
+        response_model=s.FinalizePreview,
+        summary=f"What finalizing this {noun[:-1]} will issue, and the confirmation token",
+        operation_id=f"preview_{kind}_finalization",
+    )
+    def finalize_preview(
+        principal: Finalizer, request: Request, document_id: Reference
+    ) -> s.FinalizePreview:
+        rt = runtime(request)
+        local_id = queries.resolve_document_id(rt.unit_of_work(), document_id, kind)
+        preview = finalization.preview_finalization(
+            rt.unit_of_work(),
+            rt.gateway,
+            rt.clock,
+            principal.actor,
+            local_id,
+            confirmation_key=confirmation_key_of(request),
+        )
+        return s.FinalizePreview(
+            confirmation_token=preview.confirmation_token,
+            content_hash=preview.content_hash,
+            document=render.document(preview.document, rt.clock.today()),
+        )
+
+
+def _add_finalize(router: APIRouter, kind: DocumentType, noun: str) -> None:
+    @router.post(
+        "/{document_id}/finalize",
+        response_model=s.FinalizedOut,
+        summary=f"Finalize this {noun[:-1]} (irreversible; needs the preview's token)",
+        operation_id=f"finalize_{kind}",
+    )
+    def finalize(
+        principal: Finalizer, request: Request, document_id: Reference, body: s.FinalizeIn
+    ) -> s.FinalizedOut:
+        return run_finalization(request, principal, kind, document_id, body, wait_for_pdf=False)
+
+
+def run_finalization(
+    request: Request,
+    principal: Principal,
+    kind: DocumentType,
+    reference: uuid.UUID | str,
+    body: s.FinalizeIn,
+    *,
+    wait_for_pdf: bool,
+) -> s.FinalizedOut:
+    """Finalize through the service; ``wait_for_pdf`` polls for the regenerated PDF (bounded)."""
+    rt = runtime(request)
+    document_id = queries.resolve_document_id(rt.unit_of_work(), str(reference), kind)
+    settings = rt.settings
+    wait = (
+        pdfs.PdfWait(
+            timeout=settings.pdf_wait_timeout_seconds,
+            initial_delay=settings.pdf_wait_interval_seconds,
+        )
+        if wait_for_pdf
+        else pdfs.PdfWait(timeout=0.0)
+    )
+    result = finalization.finalize_document(
+        rt.unit_of_work(),
+        rt.gateway,
+        rt.clock,
+        principal.actor,
+        document_id,
+        body.confirmation_token,
+        confirmation_key=confirmation_key_of(request),
+        pdf_wait=wait,
+    )
+    document = result.document
+    if result.pdf_stored:  # the PDF was stored after the issue: show the stored state
+        document = queries.get_document(rt.unit_of_work(), document_id, kind)
+    return s.FinalizedOut(
+        document=render.document(document, rt.clock.today()), pdf_stored=result.pdf_stored
+    )
+
+
+def add_send_route(router: APIRouter, kind: DocumentType, noun: str) -> None:
+    """``POST /{id}/send``: Qonto sends invoices and quotes; credit notes go by our mailer."""
+
+    @router.post(
+        "/{document_id}/send",
+        response_model=s.SentOut,
+        summary=f"E-mail an issued {noun[:-1]} to the customer",
+        operation_id=f"send_{kind}",
+    )
+    def send(
+        principal: Accountant,
+        request: Request,
+        document_id: Reference,
+        body: s.SendIn | None = None,
+    ) -> s.SentOut:
+        rt = runtime(request)
+        local_id = queries.resolve_document_id(rt.unit_of_work(), document_id, kind)
+        result = sending.send_document(
+            rt.unit_of_work(),
+            rt.gateway,
+            rt.clock,
+            principal.actor,
+            local_id,
+            recipients=None if body is None else body.recipients,
+        )
+        return s.SentOut(
+            document_id=result.document_id,
+            recipients=list(result.recipients),
+            channel=result.channel,
+        )

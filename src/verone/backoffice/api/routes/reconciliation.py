@@ -1,0 +1,157 @@
+"""``/api/reconciliation``: the review queue, read-only — incoming transactions not yet fully
+matched, and the allocations already made (by users or automatically)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from verone.backoffice.api import render
+from verone.backoffice.api import schemas as s
+from verone.backoffice.api import schemas_infra as si
+from verone.backoffice.api.context import runtime, uow_of
+from verone.backoffice.api.deps import Accountant, Viewer
+from verone.backoffice.api.errors import STANDARD_ERRORS
+from verone.backoffice.api.params import Pagination
+from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.domain.banking import BankTransaction
+from verone.backoffice.domain.reconciliation import Proposal
+from verone.backoffice.integrations.qonto_sync import QontoSyncClient
+from verone.backoffice.services import queries, reconciliation
+
+router = APIRouter(
+    prefix="/api/reconciliation",
+    tags=["reconciliation"],
+    responses=STANDARD_ERRORS,
+    route_class=AuditedRoute,
+)
+
+
+def bank_transaction(t: BankTransaction) -> si.BankTransactionOut:
+    return si.BankTransactionOut(
+        id=t.id,
+        qonto_id=t.qonto_id,
+        bank_account_id=t.bank_account_id,
+        amount=t.amount,
+        currency=t.currency,
+        side=str(t.side),
+        label=t.label,
+        status=t.status,
+        reference=t.reference,
+        emitted_at=t.emitted_at,
+        settled_at=t.settled_at,
+    )
+
+
+@router.get("/unmatched", response_model=s.ListEnvelope[si.BankTransactionOut])
+def unmatched(
+    _: Viewer,
+    request: Request,
+    paging: Pagination,
+    since: Annotated[date | None, Query(description="Emitted on or after")] = None,
+) -> s.ListEnvelope[si.BankTransactionOut]:
+    """Incoming transactions with an amount not yet allocated to invoices, newest first."""
+    found = queries.unmatched_transactions(uow_of(request), paging, since=since)
+    return render.page(found, bank_transaction)
+
+
+@router.get("/allocations", response_model=s.ListEnvelope[si.AllocationOut])
+def allocations(
+    _: Viewer, request: Request, paging: Pagination
+) -> s.ListEnvelope[si.AllocationOut]:
+    """Payments matched to invoices, newest first, with their transaction and invoice."""
+    rt = runtime(request)
+    today = rt.clock.today()
+    found = queries.list_allocations(rt.unit_of_work(), paging)
+
+    def convert(view: queries.AllocationView) -> si.AllocationOut:
+        a = view.allocation
+        return si.AllocationOut(
+            id=a.id,
+            amount=a.amount,
+            currency=a.currency,
+            created_at=a.created_at,
+            allocated_by=a.allocated_by,
+            automatic=a.automatic,
+            score=a.score,
+            reasons=a.reasons,
+            transaction=None if view.transaction is None else bank_transaction(view.transaction),
+            document=None if view.document is None else render.summary(view.document, today),
+        )
+
+    return render.page(found, convert)
+
+
+@router.get("/transactions", response_model=s.ListEnvelope[si.BankTransactionOut])
+def mirrored_transactions(
+    _: Viewer, request: Request, paging: Pagination
+) -> s.ListEnvelope[si.BankTransactionOut]:
+    """Every transaction of the local mirror (what sync brought), newest first."""
+    found = queries.list_transactions(uow_of(request), paging)
+    return render.page(found, bank_transaction)
+
+
+def render_applied(applied: reconciliation.AppliedMatch) -> si.AppliedMatchOut:
+    return si.AppliedMatchOut(
+        allocation_id=applied.allocation_id,
+        transaction_id=applied.transaction_id,
+        document_id=applied.document_id,
+        amount=applied.amount,
+        invoice_paid=applied.invoice_paid,
+        pdf_attached=applied.pdf_attached,
+        warning=applied.warning,
+    )
+
+
+def render_proposal(p: Proposal) -> si.ProposalOut:
+    return si.ProposalOut(
+        transaction_id=p.transaction_id,
+        invoice_id=p.invoice_id,
+        invoice_number=p.invoice_number,
+        amount=p.amount,
+        currency=p.currency,
+        kind=str(p.kind),
+        score=p.score,
+        reasons=list(p.reasons),
+        automatic=p.automatic,
+    )
+
+
+@router.get("/proposals", response_model=list[si.ProposalOut])
+def proposals(_: Viewer, request: Request) -> list[si.ProposalOut]:
+    """Scored, explained matches between open credits and open invoices (nothing written)."""
+    return [render_proposal(p) for p in reconciliation.propose(uow_of(request))]
+
+
+@router.post("/run", response_model=si.ReconcileRunOut)
+def run(
+    _: Accountant, request: Request, body: si.ReconcileRunIn | None = None
+) -> si.ReconcileRunOut:
+    """Propose; unless ``dryRun`` (the default), apply the unambiguous confident matches."""
+    rt = runtime(request)
+    report = reconciliation.reconcile(
+        rt.unit_of_work(),
+        rt.gateway,
+        QontoSyncClient(rt.qonto_client),
+        rt.clock,
+        dry_run=(body or si.ReconcileRunIn()).dry_run,
+    )
+    return si.ReconcileRunOut(
+        dry_run=report.dry_run,
+        proposals=[render_proposal(p) for p in report.proposals],
+        applied=[render_applied(a) for a in report.applied],
+        errors=list(report.errors),
+    )
+
+
+@router.delete("/allocations/{allocation_id}", response_model=s.DocumentOut)
+def undo(principal: Accountant, request: Request, allocation_id: uuid.UUID) -> s.DocumentOut:
+    """Remove an allocation; an invoice it had paid goes back to unpaid (in Qonto too)."""
+    rt = runtime(request)
+    document = reconciliation.undo_allocation(
+        rt.unit_of_work(), rt.gateway, rt.clock, principal.actor, allocation_id
+    )
+    return render.document(document, rt.clock.today())

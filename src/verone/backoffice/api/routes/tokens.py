@@ -1,0 +1,57 @@
+"""``/api/tokens``: API tokens (admins create, list and revoke; the secret is shown once)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+
+from verone.backoffice.api import render
+from verone.backoffice.api import schemas_admin as sa
+from verone.backoffice.api.context import runtime, uow_of
+from verone.backoffice.api.deps import Admin
+from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
+from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.services import auth
+
+router = APIRouter(
+    prefix="/api/tokens", tags=["tokens"], responses=STANDARD_ERRORS, route_class=AuditedRoute
+)
+
+
+@router.get("", response_model=sa.TokenList)
+def list_tokens(principal: Admin, request: Request) -> sa.TokenList:
+    tokens = auth.list_api_tokens(uow_of(request), principal.user)
+    return sa.TokenList(items=[render.token(t) for t in tokens])
+
+
+@router.post(
+    "",
+    response_model=sa.CreatedToken,
+    status_code=201,
+    responses={404: {"model": ErrorResponse, "description": "Unknown user"}},
+)
+def create_token(principal: Admin, request: Request, body: sa.TokenIn) -> sa.CreatedToken:
+    """A token for a user (yourself by default): it reads and writes, but never finalizes."""
+    rt = runtime(request)
+    issued = auth.create_api_token(
+        rt.unit_of_work(),
+        rt.clock,
+        principal.user,
+        name=body.name,
+        user_id=body.user_id,
+        expires_at=body.expires_at,
+    )
+    return sa.CreatedToken(**render.token(issued.token).model_dump(), token=issued.secret)
+
+
+@router.delete(
+    "/{token_id}",
+    response_model=sa.TokenOut,
+    responses={404: {"model": ErrorResponse, "description": "Unknown token"}},
+)
+def revoke_token(principal: Admin, request: Request, token_id: uuid.UUID) -> sa.TokenOut:
+    rt = runtime(request)
+    return render.token(
+        auth.revoke_api_token(rt.unit_of_work(), rt.clock, principal.user, token_id)
+    )

@@ -1,0 +1,367 @@
+"""The JSON API's wire shapes: camelCase on the wire, snake_case in Python (pydantic aliases).
+
+Amounts and rates are decimal strings (``"1234.50"``, ``"0.2"``), dates ISO; request bodies
+forbid unknown fields, so ``{"autoFinalize": true}`` is a 422 rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic.alias_generators import to_camel
+
+from verone.backoffice.domain.statuses import (
+    DocumentOrigin,
+    DocumentStatus,
+    DocumentType,
+    InvoicingStatus,
+    OrderStatus,
+)
+from verone.money import DiscountKind, quantize
+
+T = TypeVar("T")
+
+DECIMAL_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
+
+
+def _parse_decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise ValueError('a decimal string is expected, e.g. "1234.50"')
+    try:
+        parsed = Decimal(value)
+    except InvalidOperation:
+        raise ValueError('a decimal string is expected, e.g. "1234.50"') from None
+    if not parsed.is_finite():
+        raise ValueError("a finite decimal is expected")
+    if abs(parsed) >= Decimal(10) ** 12:
+        raise ValueError("the value is too large")
+    return parsed
+
+
+def _money_text(value: Decimal) -> str:
+    return f"{quantize(value):f}"
+
+
+def _exact_text(value: Decimal) -> str:
+    normalized = value.normalize()
+    return f"{normalized:f}" if normalized == normalized.to_integral() else str(normalized)
+
+
+_DECIMAL_SCHEMA = WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN})
+
+#: An input decimal (string or integer on the wire; never a float).
+DecimalIn = Annotated[Decimal, BeforeValidator(_parse_decimal), _DECIMAL_SCHEMA]
+#: Money out: always two decimals, as a string.
+Amount = Annotated[
+    Decimal,
+    PlainSerializer(_money_text, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN}, mode="serialization"),
+]
+#: A quantity or a rate out: exact, as a string (``"0.2"``, ``"3"``).
+Exact = Annotated[
+    Decimal,
+    PlainSerializer(_exact_text, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN}, mode="serialization"),
+]
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+LongText = Annotated[str, Field(max_length=5000)]
+Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+class ApiModel(BaseModel):
+    """Responses: camelCase aliases, built from Python names."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class RequestModel(ApiModel):
+    """Request bodies: unknown fields are an error."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class ListEnvelope(ApiModel, Generic[T]):
+    """Every list answers ``{"items", "total", "page", "perPage"}``."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+
+# ---------------------------------------------------------------------- documents
+
+
+class DocumentItemOut(ApiModel):
+    id: uuid.UUID
+    title: str
+    description: str | None
+    unit: str | None
+    quantity: Exact
+    unit_price: Amount
+    vat_rate: Exact
+    discount_kind: DiscountKind | None
+    discount_value: Exact | None
+    subtotal: Amount
+    vat: Amount
+    total: Amount
+    sales_order_item_id: uuid.UUID | None
+    product_id: uuid.UUID | None
+
+
+class DocumentSummary(ApiModel):
+    id: uuid.UUID
+    qonto_id: str | None
+    document_type: DocumentType
+    status: DocumentStatus
+    origin: DocumentOrigin
+    number: str | None
+    customer_id: uuid.UUID | None
+    customer_name: str
+    currency: str
+    total_ht: Amount
+    total_vat: Amount
+    total_amount: Amount
+    amount_paid: Amount
+    issue_date: date | None
+    due_date: date | None
+    expiry_date: date | None
+    sales_order_id: uuid.UUID | None
+    parent_document_id: uuid.UUID | None
+    pdf_available: bool
+    overdue: bool
+    created_by: uuid.UUID
+    created_at: datetime
+    finalized_by: uuid.UUID | None
+    finalized_at: datetime | None
+    paid_at: datetime | None
+
+
+class DocumentOut(DocumentSummary):
+    notes: str | None
+    items: list[DocumentItemOut]
+
+
+class DocumentEnvelope(ApiModel):
+    document: DocumentOut
+
+
+class CreatedDocument(ApiModel):
+    local_document_id: uuid.UUID
+    document: DocumentOut
+
+
+class FinalizePreview(ApiModel):
+    confirmation_token: str
+    content_hash: str
+    document: DocumentOut
+
+
+class ItemIn(RequestModel):
+    title: Text
+    quantity: DecimalIn
+    unit_price: DecimalIn
+    vat_rate: DecimalIn
+    unit: Annotated[str, Field(max_length=50)] | None = None
+    description: LongText | None = None
+    discount_kind: DiscountKind | None = None
+    discount_value: DecimalIn | None = None
+
+
+class OrderLineIn(RequestModel):
+    """Part of an order line to invoice (partial invoicing)."""
+
+    sales_order_item_id: uuid.UUID
+    quantity: DecimalIn
+
+
+class InvoiceFromOrderIn(RequestModel):
+    sales_order_id: uuid.UUID
+    issue_date: date | None = None
+    lines: list[OrderLineIn] | None = Field(default=None, min_length=1, max_length=500)
+    notes: LongText | None = None
+
+
+class ServiceInvoiceIn(RequestModel):
+    customer_id: uuid.UUID
+    items: list[ItemIn] = Field(min_length=1, max_length=500)
+    issue_date: date | None = None
+    due_date: date | None = None
+    notes: LongText | None = None
+
+
+class InvoicePatchIn(RequestModel):
+    """Edit a draft: ``items`` replace the whole list; totals are recomputed."""
+
+    items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=500)
+    issue_date: date | None = None
+    due_date: date | None = None
+    notes: LongText | None = None
+
+
+class QuoteFromOrderIn(RequestModel):
+    sales_order_id: uuid.UUID
+    expiry_days: int = Field(default=30, ge=1, le=365)
+
+
+class ServiceQuoteIn(RequestModel):
+    customer_id: uuid.UUID
+    items: list[ItemIn] = Field(min_length=1, max_length=500)
+    expiry_date: date | None = None
+
+
+class QuotePatchIn(RequestModel):
+    """Edit a local quote draft: ``items`` replace the whole list."""
+
+    items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=500)
+    issue_date: date | None = None
+    notes: LongText | None = None
+
+
+class QuoteView(ApiModel):
+    """A quote and the customer's public page (approve / decline), once issued."""
+
+    document: DocumentOut
+    public_url: str | None
+
+
+class CreditNotePatchIn(RequestModel):
+    items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=500)
+    reason: Text | None = None
+
+
+class CreditNoteIn(RequestModel):
+    invoice_id: uuid.UUID
+    reason: Text
+    items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=500)
+
+
+class FinalizedOut(ApiModel):
+    document: DocumentOut
+    pdf_stored: bool
+
+
+class FinalizeIn(RequestModel):
+    confirmation_token: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class MarkPaidIn(RequestModel):
+    paid_at: date | None = None
+
+
+class SendIn(RequestModel):
+    recipients: list[Email] | None = Field(default=None, min_length=1, max_length=20)
+
+
+class SentOut(ApiModel):
+    document_id: uuid.UUID
+    recipients: list[str]
+    channel: str  # "qonto" or "email_outbox" (credit notes, by the back office's mailer)
+
+
+class ReconcileIn(RequestModel):
+    """Allocate ``amount`` of a mirrored bank transaction to the invoice."""
+
+    transaction_id: uuid.UUID
+    amount: DecimalIn
+
+
+class CancelledOut(ApiModel):
+    document: DocumentOut
+    credit_note_recommended: bool
+    advice: str
+
+
+class DeletedOut(ApiModel):
+    id: uuid.UUID
+    deleted: Literal[True] = True
+
+
+# ---------------------------------------------------------------------- orders, parties
+
+
+class OrderSummary(ApiModel):
+    id: uuid.UUID
+    number: str
+    customer_id: uuid.UUID
+    customer_name: str
+    status: OrderStatus
+    order_date: date
+    currency: str
+    total_amount: Amount
+    invoicing_status: InvoicingStatus
+
+
+class OrderItemOut(ApiModel):
+    id: uuid.UUID
+    title: str
+    description: str | None
+    unit: str | None
+    product_id: uuid.UUID | None
+    quantity: Exact
+    unit_price: Amount
+    vat_rate: Exact
+    discount_kind: DiscountKind | None
+    discount_value: Exact | None
+
+
+class OrderOut(OrderSummary):
+    shipping_cost: Amount
+    shipping_vat_rate: Exact
+    discount_kind: DiscountKind | None
+    discount_value: Exact | None
+    payment_terms_days: int
+    notes: str | None
+    total_ht: Amount
+    total_vat: Amount
+    items: list[OrderItemOut]
+
+
+class AddressOut(ApiModel):
+    street: str
+    postal_code: str
+    city: str
+    country: str
+
+
+class CustomerOut(ApiModel):
+    id: uuid.UUID
+    kind: str
+    display_name: str
+    company_name: str | None
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    vat_number: str | None
+    siren: str | None
+    siret: str | None
+    billing_address: AddressOut | None
+    delivery_address: AddressOut | None
+    currency: str
+    locale: str
+    qonto_client_id: str | None
+    missing_for_invoicing: list[str]
+
+
+class ProductOut(ApiModel):
+    id: uuid.UUID
+    sku: str
+    name: str
+    unit_price: Amount
+    vat_rate: Exact
+    currency: str
+    unit: str | None
+    description: str | None
+    active: bool

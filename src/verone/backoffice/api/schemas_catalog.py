@@ -1,0 +1,50 @@
+"""Request shapes for writing customers and products (camelCase like ``schemas``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from verone.backoffice.api.schemas import DecimalIn, Email, LongText, RequestModel, Text
+from verone.backoffice.domain.parties import CustomerKind
+
+Short = Annotated[str, Field(min_length=1, max_length=200)]
+Code = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class CustomerIn(RequestModel):
+    kind: CustomerKind
+    company_name: Short | None = None
+    first_name: Short | None = None
+    last_name: Short | None = None
+    email: Email | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    vat_number: Annotated[str, Field(max_length=20)] | None = None
+    siren: Annotated[str, Field(pattern=r"^[0-9]{9}$")] | None = None
+    siret: Annotated[str, Field(pattern=r"^[0-9]{14}$")] | None = None
+    billing_street: Short | None = None
+    billing_postal_code: Annotated[str, Field(max_length=20)] | None = None
+    billing_city: Short | None = None
+    billing_country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    locale: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "fr"
+
+
+class ProductIn(RequestModel):
+    sku: Code
+    name: Text
+    unit_price: DecimalIn
+    vat_rate: DecimalIn
+    unit: Annotated[str, Field(max_length=32)] | None = None
+    description: LongText | None = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+
+
+class ProductPatchIn(RequestModel):
+    name: Text | None = None
+    unit_price: DecimalIn | None = None
+    vat_rate: DecimalIn | None = None
+    unit: Annotated[str, Field(max_length=32)] | None = None
+    description: LongText | None = None
+    active: bool | None = None

@@ -1,0 +1,152 @@
+"""Pure translation between back-office documents and Qonto's wire types (no I/O): request
+params from domain objects, ``RemoteDocument`` from Qonto answers, the recovery marker.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.parties import Customer, CustomerKind
+from verone.backoffice.domain.statuses import DocumentType
+from verone.backoffice.ports import RemoteDocument
+from verone.money import from_cents, quantize
+from verone.qonto.types._base import Amount, AmountParam
+from verone.qonto.types.client_invoices import ClientInvoice
+from verone.qonto.types.clients import AddressParams, ClientCreateParams, ClientKind
+from verone.qonto.types.credit_notes import CreditNote
+from verone.qonto.types.documents import DiscountParams, InvoiceItemParams
+from verone.qonto.types.quotes import Quote
+
+TITLE_MAX = 40
+
+
+def marker_for(document: FinancialDocument) -> str:
+    """What a Qonto document carries to be found again after a write of unknown outcome."""
+    return f"VRN-{document.id}"
+
+
+def _money(amount: Amount | None, cents: int | None) -> Decimal:
+    if cents is not None:
+        return from_cents(cents)
+    return quantize(amount.value) if amount is not None else Decimal("0.00")
+
+
+def _epoch() -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def remote_invoice(invoice: ClientInvoice) -> RemoteDocument:
+    return RemoteDocument(
+        document_type=DocumentType.INVOICE,
+        qonto_id=invoice.id,
+        qonto_status=str(invoice.status),
+        number=invoice.number if invoice.is_finalized else None,
+        total_amount=_money(invoice.total_amount, invoice.total_amount_cents),
+        total_vat=_money(invoice.vat_amount, invoice.vat_amount_cents),
+        currency=invoice.currency or "EUR",
+        updated_at=invoice.updated_at or invoice.created_at or _epoch(),
+        attachment_id=invoice.attachment_id,
+        finalized_at=invoice.finalized_at,
+    )
+
+
+def remote_quote(quote: Quote) -> RemoteDocument:
+    return RemoteDocument(
+        document_type=DocumentType.QUOTE,
+        qonto_id=quote.id,
+        qonto_status=str(quote.status or "pending_approval"),
+        number=quote.number,
+        total_amount=_money(quote.total_amount, quote.total_amount_cents),
+        total_vat=_money(quote.vat_amount, quote.vat_amount_cents),
+        currency=quote.currency or "EUR",
+        updated_at=quote.updated_at or quote.created_at or _epoch(),
+        attachment_id=quote.attachment_id,
+        finalized_at=quote.created_at,
+    )
+
+
+def remote_credit_note(note: CreditNote) -> RemoteDocument:
+    return RemoteDocument(
+        document_type=DocumentType.CREDIT_NOTE,
+        qonto_id=note.id,
+        qonto_status="finalized",
+        number=note.number,
+        total_amount=_money(note.total_amount, note.total_amount_cents),
+        total_vat=_money(note.vat_amount, note.vat_amount_cents),
+        currency=note.currency or "EUR",
+        updated_at=note.finalized_at or note.created_at or _epoch(),
+        attachment_id=note.attachment_id,
+        finalized_at=note.finalized_at or note.created_at,
+    )
+
+
+def canonical(value: Decimal, places: int = 0) -> Decimal:
+    """One spelling per number whatever the storage gave back (``4.000`` → ``4``), with at
+    least ``places`` decimals: the same document always makes the same request body."""
+    plain = Decimal(format(value.normalize(), "f"))
+    exponent = plain.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -places:
+        return plain.quantize(Decimal(1).scaleb(-places))
+    return plain
+
+
+def discount_params(document_kind: object, value: Decimal | None) -> DiscountParams | None:
+    if document_kind is None or value is None:
+        return None
+    return DiscountParams.model_validate({"type": document_kind, "value": canonical(value)})
+
+
+def invoice_items(document: FinancialDocument) -> list[InvoiceItemParams]:
+    """The document's lines as Qonto params (titles cut to Qonto's 40 characters)."""
+    lines = []
+    for item in sorted(document.items, key=lambda i: i.position):
+        description = item.description
+        if len(item.title) > TITLE_MAX and not description:
+            description = item.title
+        lines.append(
+            InvoiceItemParams(
+                title=item.title[:TITLE_MAX],
+                description=description,
+                quantity=canonical(item.quantity),
+                unit=item.unit,
+                unit_price=AmountParam(
+                    value=canonical(item.unit_price, 2), currency=document.currency
+                ),
+                vat_rate=canonical(item.vat_rate),
+                discount=discount_params(item.discount_kind, item.discount_value),
+            )
+        )
+    return lines
+
+
+def required_date(value: date | None, what: str) -> date:
+    if value is None:
+        raise errors.InvalidDocument(f"La date {what} est obligatoire pour Qonto.")
+    return value
+
+
+def client_params(customer: Customer) -> ClientCreateParams:
+    address = customer.billing_address
+    company = customer.kind is CustomerKind.COMPANY
+    return ClientCreateParams(
+        kind=ClientKind.COMPANY if company else ClientKind.INDIVIDUAL,
+        name=customer.company_name if company else None,
+        first_name=None if company else (customer.first_name or customer.last_name),
+        last_name=None if company else customer.last_name,
+        email=customer.email,
+        vat_number=customer.vat_number,
+        tax_identification_number=customer.siren or customer.siret,
+        billing_address=None
+        if address is None
+        else AddressParams(
+            street_address=address.street,
+            city=address.city,
+            zip_code=address.postal_code,
+            country_code=address.country,
+        ),
+        currency=customer.currency,
+        locale=customer.locale,
+    )

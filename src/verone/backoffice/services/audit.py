@@ -1,0 +1,61 @@
+"""The audit log as the CLI and the API see it: append an entry to the hash chain, verify it.
+
+``record_audit(uow, clock, actor, action, entity_type, entity_id, details=None)`` and
+``verify_audit_log(uow)`` → ``AuditVerification`` (``ok``, ``entries``, ``first_break``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from verone.backoffice.domain.audit import AuditEntry, AuditValue, ChainBreak, verify_chain
+from verone.backoffice.ports import Clock, UnitOfWork
+from verone.backoffice.services.actors import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class AuditVerification:
+    entries: int
+    first_break: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None
+
+
+def record_audit(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    details: Mapping[str, AuditValue] | None = None,
+) -> AuditEntry:
+    """Append one entry (its own unit of work)."""
+    with uow:
+        entry = uow.audit.append(
+            at=clock.now(),
+            actor_id=actor.user_id,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            details=details,
+        )
+        uow.commit()
+    return entry
+
+
+def verify_audit_log(uow: UnitOfWork) -> AuditVerification:
+    """Walk the whole chain in order; report the first broken link, if any."""
+    seen = [0]
+
+    def counting(entries: Iterator[AuditEntry]) -> Iterator[AuditEntry]:
+        for entry in entries:
+            seen[0] += 1
+            yield entry
+
+    with uow:
+        first_break = verify_chain(counting(uow.audit.entries()))
+    return AuditVerification(seen[0], first_break)

@@ -1,0 +1,275 @@
+"""Finalization (SPEC §3): the only way a document is issued, and only by a user who confirmed.
+
+``preview_finalization(uow, gateway, clock, actor, document_id, *, confirmation_key)`` returns
+the document as it will be issued and a 10-minute token bound to its content hash and the
+user. ``finalize_document(..., confirmation_token, *, confirmation_key, pdf_wait=None)``
+checks the token, the interactive session and the role, re-validates against Qonto's copy,
+issues (invoice: ``finalize``; quote: create; credit note: create), audits, then waits for the
+regenerated PDF. A per-document lock plus the in-flight outbox intent make it happen once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.confirmation import (
+    check_confirmation_token,
+    compute_content_hash,
+    confirmation_expiry,
+    make_confirmation_token,
+)
+from verone.backoffice.domain.credit_notes import apply_credit, check_credit_cap
+from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.domain.users import User
+from verone.backoffice.ports import Clock, QontoGateway, RemoteDocument, UnitOfWork
+from verone.backoffice.services.actors import Actor
+from verone.backoffice.services.common import (
+    acting_user,
+    audit,
+    get_document,
+    lock_document,
+    refresh_order_status,
+)
+from verone.backoffice.services.pdfs import PdfWait, wait_for_final_pdf
+from verone.backoffice.services.qonto_clients import ensure_qonto_client
+from verone.backoffice.services.writes import (
+    ISSUING,
+    Operation,
+    call_qonto,
+    mark_succeeded,
+    record_intent,
+    unsettled_for,
+)
+
+OPERATION_FOR = {
+    DocumentType.INVOICE: Operation.FINALIZE,
+    DocumentType.QUOTE: Operation.ISSUE_QUOTE,
+    DocumentType.CREDIT_NOTE: Operation.CREATE_CREDIT_NOTE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FinalizationPreview:
+    document: FinancialDocument
+    content_hash: str
+    confirmation_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FinalizationResult:
+    document: FinancialDocument
+    pdf_stored: bool
+
+
+def _finalizer(uow: UnitOfWork, actor: Actor) -> User:
+    """Rule 3: an interactive session of a user allowed to finalize; never a token or a job."""
+    if not actor.is_interactive:
+        raise errors.PermissionDenied(
+            "Seul un utilisateur connecté, après confirmation, peut finaliser un document."
+        )
+    user = acting_user(uow, actor)
+    if not user.can_finalize:
+        raise errors.PermissionDenied()
+    return user
+
+
+def _require_draft(document: FinancialDocument) -> None:
+    if document.status is not DocumentStatus.DRAFT:
+        if document.document_type is DocumentType.INVOICE:
+            raise errors.InvoiceNotDraft()
+        raise errors.DocumentNotDraft()
+    if document.document_type is DocumentType.INVOICE and document.qonto_id is None:
+        raise errors.InvalidDocument("Le brouillon n'existe pas encore chez Qonto.")
+
+
+def preview_finalization(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    clock: Clock,
+    actor: Actor,
+    document_id: uuid.UUID,
+    *,
+    confirmation_key: bytes,
+) -> FinalizationPreview:
+    """The document as it will be issued and the confirmation token (10 minutes)."""
+    with uow:
+        user = _finalizer(uow, actor)
+        document = get_document(uow, document_id)
+        _require_draft(document)
+    if document.qonto_id is not None:
+        _check_qonto_copy(gateway, document)
+    content_hash = compute_content_hash(document)
+    expires_at = confirmation_expiry(clock.now())
+    token = make_confirmation_token(
+        confirmation_key, document.id, content_hash, user.id, expires_at
+    )
+    return FinalizationPreview(document, content_hash, token, expires_at)
+
+
+def _check_qonto_copy(gateway: QontoGateway, document: FinancialDocument) -> None:
+    """Re-validate the local draft against Qonto's: same totals, not edited in Qonto since."""
+    if document.qonto_id is None or document.document_type is not DocumentType.INVOICE:
+        return
+    remote = gateway.get_document(document.document_type, document.qonto_id)
+    if remote.qonto_status != "draft":
+        raise errors.ContentChanged("Ce document n'est plus un brouillon chez Qonto.")
+    changed_in_qonto = (
+        document.qonto_updated_at is not None and remote.updated_at != document.qonto_updated_at
+    )
+    if changed_in_qonto or (remote.total_amount, remote.total_vat) != (
+        document.total_amount,
+        document.total_vat,
+    ):
+        raise errors.ContentChanged(
+            "Le brouillon a été modifié dans Qonto ; relancez l'aperçu avant de finaliser."
+        )
+
+
+def _claim(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    clock: Clock,
+    actor: Actor,
+    document_id: uuid.UUID,
+    token: str,
+    key: bytes,
+) -> tuple[FinancialDocument, uuid.UUID, uuid.UUID, str]:
+    """Under the document's lock: checks, then the committed intent (the in-flight claim)."""
+    with uow:
+        user = _finalizer(uow, actor)
+        document = lock_document(uow, document_id)
+        _require_draft(document)
+        content_hash = compute_content_hash(document)
+        check_confirmation_token(
+            key,
+            token,
+            document_id=document.id,
+            content_hash=content_hash,
+            user_id=user.id,
+            now=clock.now(),
+        )
+        if unsettled_for(uow, document.id, ISSUING):
+            raise errors.DocumentNotDraft("Une finalisation de ce document est déjà en cours.")
+        if document.document_type is DocumentType.CREDIT_NOTE:
+            _check_credit(uow, document)
+        _check_qonto_copy(gateway, document)
+        entry = record_intent(
+            uow,
+            clock,
+            OPERATION_FOR[document.document_type],
+            document_id=document.id,
+            context={"by": str(user.id), "content_hash": content_hash},
+        )
+        uow.commit()
+    return document, user.id, entry.id, content_hash
+
+
+def _check_credit(uow: UnitOfWork, note: FinancialDocument) -> FinancialDocument:
+    invoice = get_document(uow, note.parent_document_id) if note.parent_document_id else None
+    if invoice is None or invoice.qonto_id is None or not invoice.is_issued:
+        raise errors.CreditNoteRequiresFinalizedInvoice()
+    check_credit_cap(invoice, uow.documents.credited_total(invoice.id), note.total_amount)
+    return invoice
+
+
+def finalize_document(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    clock: Clock,
+    actor: Actor,
+    document_id: uuid.UUID,
+    confirmation_token: str,
+    *,
+    confirmation_key: bytes,
+    pdf_wait: PdfWait | None = None,
+) -> FinalizationResult:
+    """The 3-step workflow: re-validate → issue in Qonto → wait for the PDF and store it."""
+    with uow:
+        draft = get_document(uow, document_id)
+    client_id = None
+    if draft.document_type is DocumentType.QUOTE and draft.customer_id is not None:
+        client_id = ensure_qonto_client(uow, gateway, clock, draft.customer_id)
+    invoice_qonto_id = None
+    if draft.document_type is DocumentType.CREDIT_NOTE:
+        with uow:
+            invoice_qonto_id = _check_credit(uow, draft).qonto_id
+    document, user_id, entry_id, content_hash = _claim(
+        uow, gateway, clock, actor, document_id, confirmation_token, confirmation_key
+    )
+    with uow:
+        entry = uow.outbox.get(entry_id)
+    assert entry is not None
+    remote = call_qonto(
+        uow, clock, entry, lambda key: _issue(gateway, document, key, client_id, invoice_qonto_id)
+    )
+    issued = complete_issue(uow, clock, document_id, remote, user_id, content_hash, entry_id)
+    try:  # the document is issued now: a PDF that is late is fetched later (rule 5)
+        pdf_stored = wait_for_final_pdf(uow, gateway, clock, document_id, pdf_wait)
+    except (errors.QontoFailure, errors.PdfNotAvailable):
+        pdf_stored = False
+    return FinalizationResult(issued, pdf_stored)
+
+
+def _issue(
+    gateway: QontoGateway,
+    document: FinancialDocument,
+    key: str,
+    client_id: str | None,
+    invoice_qonto_id: str | None,
+) -> RemoteDocument:
+    if document.document_type is DocumentType.INVOICE:
+        assert document.qonto_id is not None
+        return gateway.finalize(DocumentType.INVOICE, document.qonto_id, key)
+    if document.document_type is DocumentType.QUOTE:
+        if client_id is None:
+            raise errors.InvalidDocument("Le client du devis est obligatoire.")
+        return gateway.issue_quote(document, client_id, key)
+    if invoice_qonto_id is None:
+        raise errors.CreditNoteRequiresFinalizedInvoice()
+    return gateway.create_credit_note(document, invoice_qonto_id, key)
+
+
+def complete_issue(
+    uow: UnitOfWork,
+    clock: Clock,
+    document_id: uuid.UUID,
+    remote: RemoteDocument,
+    by: uuid.UUID,
+    content_hash: str,
+    entry_id: uuid.UUID,
+) -> FinancialDocument:
+    """Record what Qonto issued: number (kept forever), status, audit, credit and order effects.
+
+    Also used by the outbox recovery when a confirmed finalization's answer was lost.
+    """
+    if remote.number is None:
+        raise errors.InvalidNumber("Qonto n'a pas attribué de numéro.")
+    with uow:
+        document = lock_document(uow, document_id)
+        if document.qonto_id is None:
+            document.link_qonto_draft(remote.qonto_id)
+        at = remote.finalized_at or clock.now()
+        document.finalize(remote.number, at, by, content_hash)
+        document.qonto_updated_at = remote.updated_at
+        document.qonto_attachment_id = None
+        uow.documents.record_number(document, at)
+        if document.document_type is DocumentType.CREDIT_NOTE and document.parent_document_id:
+            invoice = lock_document(uow, document.parent_document_id)
+            apply_credit(invoice, uow.documents.credited_total(invoice.id), clock.now())
+        audit(
+            uow,
+            clock,
+            by,
+            "document.finalized",
+            document,
+            {"number": remote.number, "content_hash": content_hash, "qonto_id": remote.qonto_id},
+        )
+        mark_succeeded(uow, clock, entry_id, {"qonto_id": remote.qonto_id, "number": remote.number})
+        refresh_order_status(uow, document.sales_order_id)
+        uow.commit()
+    return document

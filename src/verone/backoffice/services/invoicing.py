@@ -1,0 +1,352 @@
+"""Invoice use cases: from an order, service invoice, update / delete a draft, validate a
+pending invoice to a Qonto draft, and sync an invoice's state back to its order.
+
+Signatures: ``create_invoice_from_order(uow, gateway, clock, actor, order_id, *, quantities=None,
+issue_date=None, notes=None)``, ``create_service_invoice(uow, gateway, clock, actor,
+customer_id, items, *, issue_date=None, due_date=None, notes=None)``, ``update_draft(...)``,
+``delete_document(...)``, ``validate_to_draft(...)``, ``sync_to_order(...)``; each returns the
+``FinancialDocument`` (``document.id`` is the seed's ``localDocumentId``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
+from verone.backoffice.domain.orders import (
+    BILLING_STATUSES,
+    SalesOrder,
+    check_invoicable,
+    invoiced_quantities,
+)
+from verone.backoffice.domain.parties import Customer
+from verone.backoffice.domain.statuses import (
+    DocumentOrigin,
+    DocumentStatus,
+    DocumentType,
+)
+from verone.backoffice.ports import Clock, QontoGateway, UnitOfWork
+from verone.backoffice.services.actors import Actor
+from verone.backoffice.services.common import (
+    acting_user,
+    get_customer,
+    get_document,
+    get_order,
+    lock_document,
+    refresh_order_status,
+)
+from verone.backoffice.services.drafts import push_draft, stage_draft
+from verone.backoffice.services.qonto_clients import ensure_qonto_client
+from verone.backoffice.services.writes import (
+    ISSUING,
+    Operation,
+    call_qonto,
+    mark_succeeded,
+    record_intent,
+    unsettled_for,
+)
+from verone.money import ZERO, DiscountKind
+
+SHIPPING_TITLE = "Frais de port"
+DEFAULT_PAYMENT_DAYS = 30
+
+
+def _remaining(order: SalesOrder, done: Mapping[uuid.UUID, Decimal]) -> dict[uuid.UUID, Decimal]:
+    left = {item.id: item.quantity - done.get(item.id, ZERO) for item in order.items}
+    return {item_id: qty for item_id, qty in left.items() if qty > 0}
+
+
+def order_lines(
+    order: SalesOrder,
+    invoices: Sequence[FinancialDocument],
+    quantities: Mapping[uuid.UUID, Decimal] | None,
+) -> tuple[list[DocumentItem], bool]:
+    """The invoice lines for ``quantities`` of the order (all that remains by default).
+
+    Returns the lines and whether this is the order's first live invoice (shipping and an
+    absolute discount go on the first invoice only). Over-invoicing is refused.
+    """
+    done = invoiced_quantities(invoices)
+    requested = dict(quantities) if quantities else _remaining(order, done)
+    if not requested:
+        raise errors.OverInvoicing("La commande est déjà entièrement facturée.")
+    check_invoicable(order, done, requested)
+    first = not any(
+        d.document_type is DocumentType.INVOICE and d.status in BILLING_STATUSES for d in invoices
+    )
+    lines = [
+        DocumentItem(
+            title=item.title,
+            description=item.description,
+            unit=item.unit,
+            quantity=requested[item.id],
+            unit_price=item.unit_price,
+            vat_rate=item.vat_rate,
+            discount_kind=item.discount_kind,
+            discount_value=item.discount_value,
+            sales_order_item_id=item.id,
+            product_id=item.product_id,
+        )
+        for item in sorted(order.items, key=lambda i: i.position)
+        if item.id in requested
+    ]
+    if first and order.shipping_cost > 0:
+        lines.append(
+            DocumentItem(
+                title=SHIPPING_TITLE,
+                quantity=Decimal(1),
+                unit_price=order.shipping_cost,
+                vat_rate=order.shipping_vat_rate,
+            )
+        )
+    return lines, first
+
+
+def _order_invoice(
+    order: SalesOrder,
+    customer: Customer,
+    lines: list[DocumentItem],
+    first: bool,
+    created_by: uuid.UUID,
+    clock: Clock,
+    issue_date: date | None,
+) -> FinancialDocument:
+    """The pending invoice for these order lines (an absolute discount on the first only)."""
+    absolute = order.discount_kind is DiscountKind.ABSOLUTE
+    keep_discount = order.discount_kind is not None and (first or not absolute)
+    issued = issue_date or clock.today()
+    return FinancialDocument(
+        document_type=DocumentType.INVOICE,
+        origin=DocumentOrigin.ORDER,
+        customer_id=customer.id,
+        customer_name=customer.display_name,
+        currency=order.currency,
+        created_by=created_by,
+        created_at=clock.now(),
+        status=DocumentStatus.PENDING,
+        items=lines,
+        issue_date=issued,
+        due_date=issued + timedelta(days=order.payment_terms_days),
+        sales_order_id=order.id,
+        discount_kind=order.discount_kind if keep_discount else None,
+        discount_value=order.discount_value if keep_discount else None,
+    )
+
+
+def create_invoice_from_order(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    clock: Clock,
+    actor: Actor,
+    order_id: uuid.UUID,
+    *,
+    quantities: Mapping[uuid.UUID, Decimal] | None = None,
+    issue_date: date | None = None,
+    notes: str | None = None,
+) -> FinancialDocument:
+    """Order + lines + customer → Qonto client → Qonto draft → local document (one per call).
+
+    Partial invoicing through ``quantities`` (order line id → quantity); over-invoicing is
+    refused. Raises ``QontoUnavailable``/``QontoOutcomeUnknown`` with the invoice kept pending.
+    """
+    with uow:
+        user = acting_user(uow, actor)
+        order = get_order(uow, order_id)
+    client_id = ensure_qonto_client(uow, gateway, clock, order.customer_id)
+    with uow:
+        uow.lock(f"order:{order_id}")
+        order = get_order(uow, order_id, for_update=True)
+        customer = get_customer(uow, order.customer_id)
+        lines, first = order_lines(order, uow.documents.by_order(order.id), quantities)
+        document = _order_invoice(order, customer, lines, first, user.id, clock, issue_date)
+        document.notes = notes
+        document.validate_for_qonto()
+        uow.documents.add(document)
+        entry = stage_draft(uow, clock, document, client_id)
+        refresh_order_status(uow, order.id)
+        uow.commit()
+    return push_draft(uow, gateway, clock, document, client_id, entry, discard_on_rejection=True)
+
+
+def create_service_invoice(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    clock: Clock,
+    actor: Actor,
+    customer_id: uuid.UUID,
+    items: Sequence[DocumentItem],
+    *,
+    issue_date: date | None = None,
+    due_date: date | None = None,
+    notes: str | None = None,
+) -> FinancialDocument:
+    """Manual lines for a customer → Qonto draft **and** the local insert (the seed's bug)."""
+    with uow:
+        user = acting_user(uow, actor)
+        customer = get_customer(uow, customer_id)
+    client_id = ensure_qonto_client(uow, gateway, clock, customer_id)
+    with uow:
+        issued = issue_date or clock.today()
+        document = FinancialDocument(
+            document_type=DocumentType.INVOICE,
+            origin=DocumentOrigin.SERVICE,
+            customer_id=customer.id,
+            customer_name=customer.display_name,
+            currency=customer.currency,
+            created_by=user.id,
+            created_at=clock.now(),
+            status=DocumentStatus.PENDING,
+            items=list(items),
+            issue_date=issued,
+            due_date=due_date or issued + timedelta(days=DEFAULT_PAYMENT_DAYS),
+            notes=notes,
+        )
+        document.validate_for_qonto()
+        uow.documents.add(document)
+        entry = stage_draft(uow, clock, document, client_id)
+        uow.commit()
+    return push_draft(uow, gateway, clock, document, client_id, entry, discard_on_rejection=True)
+
+
+def _refuse_if_issuing(uow: UnitOfWork, document: FinancialDocument) -> None:
+    if unsettled_for(uow, document.id, ISSUING):
+        raise errors.DocumentNotEditable("Une finalisation de ce document est en cours.")
+
+
+def update_draft(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    clock: Clock,
+    actor: Actor,
+    document_id: uuid.UUID,
+    *,
+    items: Sequence[DocumentItem] | None = None,
+    issue_date: date | None = None,
+    due_date: date | None = None,
+    notes: str | None = None,
+) -> FinancialDocument:
+    """Edit a pending or draft document; a Qonto draft is updated too (PATCH)."""
+    with uow:
+        acting_user(uow, actor)
+        document = lock_document(uow, document_id)
+        _refuse_if_issuing(uow, document)
+        document.update_header(
+            customer_id=document.customer_id,
+            customer_name=document.customer_name,
+            issue_date=issue_date or document.issue_date,
+            due_date=due_date or document.due_date,
+            expiry_date=document.expiry_date,
+            notes=notes if notes is not None else document.notes,
+        )
+        if items is not None:
+            document.replace_items(list(items))
+        if document.qonto_id is None or document.document_type is not DocumentType.INVOICE:
+            uow.commit()
+            return document
+        customer = get_customer(uow, document.customer_id)
+        client_id = customer.qonto_client_id or ""
+        entry = record_intent(
+            uow,
+            clock,
+            Operation.UPDATE_DRAFT,
+            document_id=document.id,
+            context={"client_id": client_id},
+        )
+        uow.commit()
+    remote = call_qonto(
+        uow, clock, entry, lambda key: gateway.update_draft(document, client_id, key)
+    )
+    with uow:
+        document = lock_document(uow, document_id)
+        document.qonto_updated_at = remote.updated_at
+        mark_succeeded(uow, clock, entry.id, {"qonto_id": remote.qonto_id})
+        uow.commit()
+    return document
+
+
+def delete_document(
+    uow: UnitOfWork, gateway: QontoGateway, clock: Clock, actor: Actor, document_id: uuid.UUID
+) -> None:
+    """Delete a pending or draft document (its Qonto draft too); anything issued is refused."""
+    with uow:
+        acting_user(uow, actor)
+        document = lock_document(uow, document_id)
+        document.ensure_deletable()
+        _refuse_if_issuing(uow, document)
+        qonto_id, kind = document.qonto_id, document.document_type
+        entry = None
+        if qonto_id is not None and kind is not DocumentType.CREDIT_NOTE:
+            entry = record_intent(
+                uow, clock, Operation.DELETE_DRAFT, document_id=document.id, context={}
+            )
+        uow.commit()
+    if entry is not None and qonto_id is not None:
+        try:
+            call_qonto(uow, clock, entry, lambda _key: gateway.delete_draft(kind, qonto_id))
+        except errors.QontoRejected as exc:
+            if exc.status != 404:
+                raise
+    with uow:
+        document = lock_document(uow, document_id)
+        order_id = document.sales_order_id
+        if entry is not None:
+            mark_succeeded(uow, clock, entry.id, {"deleted": qonto_id})
+        uow.documents.delete(document)
+        refresh_order_status(uow, order_id)
+        uow.commit()
+
+
+def validate_to_draft(
+    uow: UnitOfWork, gateway: QontoGateway, clock: Clock, actor: Actor, document_id: uuid.UUID
+) -> FinancialDocument:
+    """A pending invoice (import, automation, Qonto was unreachable) → checked → Qonto draft."""
+    with uow:
+        acting_user(uow, actor)
+        document = get_document(uow, document_id)
+        if document.status is not DocumentStatus.PENDING:
+            raise errors.IllegalTransition("Seule une facture en attente peut être validée.")
+        document.validate_for_qonto()
+        customer = get_customer(uow, document.customer_id)
+        missing = customer.missing_for_invoicing()
+        if missing:
+            raise errors.InvalidDocument("Client incomplet : " + ", ".join(missing) + ".")
+        if unsettled_for(uow, document.id, frozenset({Operation.CREATE_DRAFT})):
+            raise errors.IllegalTransition(
+                "Un envoi vers Qonto est déjà en cours ; il sera vérifié automatiquement."
+            )
+    client_id = ensure_qonto_client(uow, gateway, clock, customer.id)
+    with uow:
+        document = lock_document(uow, document_id)
+        if document.status is not DocumentStatus.PENDING:
+            raise errors.IllegalTransition("Seule une facture en attente peut être validée.")
+        entry = stage_draft(uow, clock, document, client_id)
+        uow.commit()
+    return push_draft(uow, gateway, clock, document, client_id, entry, discard_on_rejection=False)
+
+
+def sync_to_order(
+    uow: UnitOfWork, gateway: QontoGateway, clock: Clock, actor: Actor, document_id: uuid.UUID
+) -> FinancialDocument:
+    """Bring Qonto's payment state of an issued invoice home and refresh its order's status."""
+    with uow:
+        acting_user(uow, actor)
+        document = get_document(uow, document_id)
+    if document.qonto_id is None or document.document_type is not DocumentType.INVOICE:
+        raise errors.IllegalTransition("Seule une facture Qonto peut être synchronisée.")
+    remote = gateway.get_document(DocumentType.INVOICE, document.qonto_id)
+    with uow:
+        document = lock_document(uow, document_id)
+        if remote.qonto_status == "paid" and document.status is DocumentStatus.FINALIZED:
+            document.mark_paid(clock.now())
+        elif remote.qonto_status == "unpaid" and document.status is DocumentStatus.PAID:
+            document.unmark_paid()
+        elif remote.qonto_status == "canceled" and document.status is DocumentStatus.FINALIZED:
+            document.cancel(clock.now())
+        document.qonto_updated_at = remote.updated_at
+        refresh_order_status(uow, document.sales_order_id)
+        uow.commit()
+    return document

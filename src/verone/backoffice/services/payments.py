@@ -1,0 +1,167 @@
+"""Payment state of issued invoices: mark paid, unmark paid, cancel (with the UI's advice to
+prefer a credit note). Qonto's answer is adopted locally in the unit of work that settles the
+outbox intent.
+
+``mark_paid(uow, gateway, clock, actor, document_id, *, paid_at=None)``,
+``unmark_paid(...)``, ``cancel_invoice(...)`` → ``CancellationResult``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.ports import Clock, QontoGateway, RemoteDocument, UnitOfWork
+from verone.backoffice.services.actors import Actor
+from verone.backoffice.services.common import (
+    acting_user,
+    audit,
+    lock_document,
+    refresh_order_status,
+)
+from verone.backoffice.services.writes import (
+    Operation,
+    call_qonto,
+    mark_succeeded,
+    record_intent,
+)
+
+CREDIT_NOTE_ADVICE = (
+    "Une facture émise s'annule normalement par un avoir : préférez « Créer un avoir », "
+    "qui garde la trace comptable de la correction."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CancellationResult:
+    document: FinancialDocument
+    credit_note_recommended: bool
+    advice: str
+
+
+def adopt_remote_state(
+    uow: UnitOfWork,
+    clock: Clock,
+    document_id: uuid.UUID,
+    remote: RemoteDocument,
+    entry_id: uuid.UUID | None,
+) -> FinancialDocument:
+    """Make the local invoice's payment state Qonto's (paid / unpaid / canceled)."""
+    with uow:
+        document = lock_document(uow, document_id)
+        status = document.status
+        if remote.qonto_status == "paid" and status is DocumentStatus.FINALIZED:
+            document.mark_paid(clock.now())
+        elif remote.qonto_status == "unpaid" and status is DocumentStatus.PAID:
+            document.unmark_paid()
+        elif remote.qonto_status == "canceled" and status is DocumentStatus.FINALIZED:
+            document.cancel(clock.now())
+        document.qonto_updated_at = remote.updated_at
+        if entry_id is not None:
+            mark_succeeded(uow, clock, entry_id, {"qonto_status": remote.qonto_status})
+        if document.status is not status:
+            audit(
+                uow,
+                clock,
+                None,
+                f"document.{document.status}",
+                document,
+                {"qonto_status": remote.qonto_status},
+            )
+        refresh_order_status(uow, document.sales_order_id)
+        uow.commit()
+    return document
+
+
+def _change_state(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    clock: Clock,
+    actor: Actor,
+    document_id: uuid.UUID,
+    operation: str,
+    allowed: frozenset[DocumentStatus],
+    call: Callable[[str, str], RemoteDocument],
+    context: Mapping[str, str | None] | None = None,
+) -> FinancialDocument:
+    with uow:
+        user = acting_user(uow, actor)
+        document = lock_document(uow, document_id)
+        if document.document_type is not DocumentType.INVOICE or document.qonto_id is None:
+            raise errors.IllegalTransition("Action réservée aux factures émises.")
+        if document.status not in allowed:
+            raise errors.IllegalTransition()
+        qonto_id = document.qonto_id
+        entry = record_intent(
+            uow,
+            clock,
+            operation,
+            document_id=document.id,
+            context={"by": str(user.id), **(context or {})},
+        )
+        uow.commit()
+    remote = call_qonto(uow, clock, entry, lambda key: call(qonto_id, key))
+    return adopt_remote_state(uow, clock, document_id, remote, entry.id)
+
+
+def mark_paid(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    clock: Clock,
+    actor: Actor,
+    document_id: uuid.UUID,
+    *,
+    paid_at: date | None = None,
+) -> FinancialDocument:
+    """Finalized → paid, in Qonto (``mark_as_paid``) then locally."""
+    day = paid_at or clock.today()
+    return _change_state(
+        uow,
+        gateway,
+        clock,
+        actor,
+        document_id,
+        Operation.MARK_PAID,
+        frozenset({DocumentStatus.FINALIZED}),
+        lambda qonto_id, key: gateway.mark_paid(qonto_id, day, key),
+        {"paid_at": day.isoformat()},
+    )
+
+
+def unmark_paid(
+    uow: UnitOfWork, gateway: QontoGateway, clock: Clock, actor: Actor, document_id: uuid.UUID
+) -> FinancialDocument:
+    """Paid → finalized (unpaid), in Qonto then locally."""
+    return _change_state(
+        uow,
+        gateway,
+        clock,
+        actor,
+        document_id,
+        Operation.UNMARK_PAID,
+        frozenset({DocumentStatus.PAID}),
+        gateway.unmark_paid,
+    )
+
+
+def cancel_invoice(
+    uow: UnitOfWork, gateway: QontoGateway, clock: Clock, actor: Actor, document_id: uuid.UUID
+) -> CancellationResult:
+    """An unpaid finalized invoice → ``mark_as_canceled`` (irreversible); a credit note is
+    the recommended correction, said in the result for the UI."""
+    document = _change_state(
+        uow,
+        gateway,
+        clock,
+        actor,
+        document_id,
+        Operation.CANCEL,
+        frozenset({DocumentStatus.FINALIZED}),
+        gateway.cancel,
+    )
+    return CancellationResult(document, True, CREDIT_NOTE_ADVICE)

@@ -1,0 +1,345 @@
+"""Bank sync: accounts (balances) and, per account, transactions incremental on ``updated_at``.
+
+One run per account at a time (the unit of work's lock); items upserted by Qonto id; a
+malformed item is skipped and reported; the cursor moves only when the run ends cleanly, never
+past a skipped item; every run is logged with its completeness proof (balance continuity).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.banking import (
+    BankAccount,
+    ContinuityReport,
+    TransactionSide,
+    TransactionSnapshot,
+    check_continuity,
+)
+from verone.backoffice.domain.operations import SyncRun, SyncStatus
+from verone.backoffice.ports import (
+    Clock,
+    QontoSyncReader,
+    RemoteBankAccount,
+    RemoteTransaction,
+    UnitOfWork,
+)
+from verone.backoffice.services.common import NotFound
+from verone.money import from_cents, quantize, to_cents
+
+TRANSACTIONS_SYNC = "transactions"
+#: Re-read this much before the cursor: Qonto may stamp late writes slightly in the past.
+OVERLAP = timedelta(minutes=10)
+_ONE_MICROSECOND = timedelta(microseconds=1)
+
+Progress = Callable[[int, int], None]
+
+
+class MalformedTransaction(ValueError):
+    """A transaction Qonto sent that cannot be mirrored as it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedItem:
+    qonto_id: str
+    reason: str
+
+
+@dataclass(slots=True)
+class AccountSyncResult:
+    account_qonto_id: str
+    run_id: uuid.UUID
+    full: bool
+    status: SyncStatus = SyncStatus.RUNNING
+    items_seen: int = 0
+    items_written: int = 0
+    skipped: list[SkippedItem] = field(default_factory=list)
+    continuity: ContinuityReport | None = None
+    closing_balance_matches: bool | None = None
+    cursor: datetime | None = None
+    error: str | None = None
+
+    def report(self) -> str:
+        """The run's report as stored in ``sync_runs.report`` (JSON)."""
+        continuity = self.continuity
+        return json.dumps(
+            {
+                "account": self.account_qonto_id,
+                "full": self.full,
+                "written": self.items_written,
+                "skipped": [{"id": s.qonto_id, "reason": s.reason} for s in self.skipped],
+                "continuity_checked": continuity.checked if continuity else 0,
+                "gaps": [
+                    {"id": b.qonto_id, "expected_cents": b.expected_cents, "actual": b.actual_cents}
+                    for b in (continuity.breaks if continuity else ())
+                ],
+                "closing_balance_matches": self.closing_balance_matches,
+                "cursor": self.cursor.isoformat() if self.cursor else None,
+            },
+            sort_keys=True,
+        )
+
+
+def cursor_name(account_qonto_id: str) -> str:
+    return f"{TRANSACTIONS_SYNC}:{account_qonto_id}"
+
+
+def to_bank_transaction(item: RemoteTransaction, bank_account_id: uuid.UUID) -> TransactionSnapshot:
+    """Check one item (required fields, ``amount`` = ``amount_cents``) and map it."""
+    if item.amount_cents is None and item.amount is None:
+        raise MalformedTransaction("montant absent")
+    if item.amount is not None and quantize(item.amount) != item.amount:
+        raise MalformedTransaction(f"montant plus fin que le centime : {item.amount}")
+    cents = (
+        item.amount_cents if item.amount_cents is not None else to_cents(Decimal(item.amount or 0))
+    )
+    if item.amount is not None and to_cents(item.amount) != cents:
+        raise MalformedTransaction(f"amount {item.amount} ≠ amount_cents {item.amount_cents}")
+    if cents < 0:
+        raise MalformedTransaction("montant négatif (le sens est donné par side)")
+    if item.side not in (TransactionSide.CREDIT, TransactionSide.DEBIT):
+        raise MalformedTransaction(f"sens inconnu : {item.side!r}")
+    if item.emitted_at is None or item.updated_at is None:
+        raise MalformedTransaction("dates emitted_at / updated_at absentes")
+    if not item.status:
+        raise MalformedTransaction("statut absent")
+    balance = item.settled_balance_cents
+    if balance is None and item.settled_balance is not None:
+        balance = to_cents(item.settled_balance)
+    elif balance is not None and item.settled_balance is not None:
+        if to_cents(item.settled_balance) != balance:
+            raise MalformedTransaction("settled_balance ≠ settled_balance_cents")
+    return TransactionSnapshot(
+        qonto_id=item.qonto_id,
+        bank_account_id=bank_account_id,
+        amount=from_cents(cents),
+        currency=item.currency or "EUR",
+        side=TransactionSide(item.side),
+        label=(item.label or item.counterparty_name or "")[:255],
+        status=item.status,
+        emitted_at=item.emitted_at,
+        updated_at=item.updated_at,
+        settled_at=item.settled_at,
+        reference=item.reference[:255] if item.reference else None,
+        counterparty_name=item.counterparty_name[:255] if item.counterparty_name else None,
+        counterparty_iban=item.counterparty_iban[:34] if item.counterparty_iban else None,
+        settled_balance=None if balance is None else from_cents(balance),
+        attachment_ids=" ".join(item.attachment_ids) or None,
+    )
+
+
+def sync_bank_accounts(
+    uow: UnitOfWork, reader: QontoSyncReader, clock: Clock
+) -> list[tuple[RemoteBankAccount, BankAccount]]:
+    """Mirror every account (name, IBAN, balance); returns Qonto's and the stored copy."""
+    remote = reader.bank_accounts()
+    with uow:
+        stored = [
+            (
+                account,
+                uow.bank_accounts.upsert(
+                    BankAccount(
+                        qonto_id=account.qonto_id,
+                        name=account.name,
+                        iban=account.iban,
+                        currency=account.currency,
+                        balance=account.balance,
+                        updated_at=account.updated_at or clock.now(),
+                    )
+                ),
+            )
+            for account in remote
+        ]
+        uow.commit()
+    return stored
+
+
+def sync_transactions(
+    uow: UnitOfWork,
+    reader: QontoSyncReader,
+    clock: Clock,
+    *,
+    full: bool = False,
+    account_qonto_id: str | None = None,
+    progress: Callable[[str], Progress | None] | None = None,
+) -> list[AccountSyncResult]:
+    """Accounts first, then each account's transactions (or only ``account_qonto_id``'s)."""
+    accounts = sync_bank_accounts(uow, reader, clock)
+    chosen = [(r, s) for r, s in accounts if account_qonto_id in (None, r.qonto_id)]
+    if account_qonto_id is not None and not chosen:
+        raise NotFound(f"Compte bancaire inconnu : {account_qonto_id}.")
+    return [
+        sync_account(
+            uow,
+            reader,
+            clock,
+            remote,
+            stored.id,
+            full=full,
+            progress=progress(remote.qonto_id) if progress else None,
+        )
+        for remote, stored in chosen
+    ]
+
+
+def _start_run(uow: UnitOfWork, clock: Clock, account_qonto_id: str) -> uuid.UUID:
+    """Log the run as running (its own commit, so it shows while the run goes on)."""
+    with uow:
+        run = SyncRun(kind=TRANSACTIONS_SYNC, started_at=clock.now(), scope=account_qonto_id)
+        uow.sync.add_run(run)
+        uow.commit()
+    return run.id
+
+
+@dataclass(slots=True)
+class _Tracker:
+    """What the pages taught: newest clean ``updated_at``, oldest skipped, oldest settlement."""
+
+    newest: datetime | None = None
+    oldest_skipped: datetime | None = None
+    skipped_undated: bool = False
+    earliest_settled: datetime | None = None
+
+    def ok(self, txn: TransactionSnapshot) -> None:
+        if self.newest is None or txn.updated_at > self.newest:
+            self.newest = txn.updated_at
+        if txn.settled_at is not None and (
+            self.earliest_settled is None or txn.settled_at < self.earliest_settled
+        ):
+            self.earliest_settled = txn.settled_at
+
+    def failed(self, item: RemoteTransaction) -> None:
+        if item.updated_at is None:
+            self.skipped_undated = True
+        elif self.oldest_skipped is None or item.updated_at < self.oldest_skipped:
+            self.oldest_skipped = item.updated_at
+
+    def next_cursor(self, previous: datetime | None) -> datetime | None:
+        """Never past a skipped item; unchanged when a skipped item has no date at all."""
+        if self.skipped_undated:
+            return previous
+        if self.oldest_skipped is not None:
+            candidate = self.oldest_skipped - _ONE_MICROSECOND
+            return candidate if previous is None or candidate > previous else previous
+        return self.newest or previous
+
+
+def _ingest(
+    uow: UnitOfWork,
+    reader: QontoSyncReader,
+    account_id: uuid.UUID,
+    result: AccountSyncResult,
+    updated_from: datetime | None,
+    progress: Progress | None,
+) -> _Tracker:
+    tracker = _Tracker()
+    for page in reader.transaction_pages(result.account_qonto_id, updated_from=updated_from):
+        batch: list[TransactionSnapshot] = []
+        for item in page.items:
+            result.items_seen += 1
+            try:
+                txn = to_bank_transaction(item, account_id)
+            except (MalformedTransaction, ValueError) as exc:
+                result.skipped.append(SkippedItem(item.qonto_id, str(exc)))
+                tracker.failed(item)
+                continue
+            tracker.ok(txn)
+            batch.append(txn)
+        result.items_written += uow.bank_transactions.upsert_many(batch)
+        if progress is not None:
+            progress(page.number, page.total_pages)
+    return tracker
+
+
+def sync_account(
+    uow: UnitOfWork,
+    reader: QontoSyncReader,
+    clock: Clock,
+    account: RemoteBankAccount,
+    account_id: uuid.UUID,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+) -> AccountSyncResult:
+    """One account's run: fetch, upsert, prove continuity, then (if clean) move the cursor."""
+    name = cursor_name(account.qonto_id)
+    result = AccountSyncResult(account.qonto_id, _start_run(uow, clock, account.qonto_id), full)
+    try:
+        with uow:
+            uow.lock(f"sync:{name}")  # a second worker waits here, then reads the new cursor
+            stored = None if full else uow.sync.get_cursor(name)
+            previous = datetime.fromisoformat(stored) if stored else None
+            result.full = previous is None
+            updated_from = None if previous is None else previous - OVERLAP
+            tracker = _ingest(uow, reader, account_id, result, updated_from, progress)
+            _prove(uow, account, account_id, result, tracker)
+            result.cursor = tracker.next_cursor(previous)
+            if result.cursor is not None:
+                uow.sync.set_cursor(name, result.cursor.isoformat(), clock.now())
+            _finish(uow, clock, result)
+            uow.commit()
+    except Exception as exc:  # the run is logged as failed whatever broke it, then re-raised
+        message = exc.message if isinstance(exc, errors.DomainError) else type(exc).__name__
+        result.status, result.error = SyncStatus.FAILED, message
+        _record_failure(uow, clock, result)
+        raise
+    return result
+
+
+def _prove(
+    uow: UnitOfWork,
+    account: RemoteBankAccount,
+    account_id: uuid.UUID,
+    result: AccountSyncResult,
+    tracker: _Tracker,
+) -> None:
+    """Continuity from the earliest settlement this run touched (everything on a full run)."""
+    since = None if result.full else tracker.earliest_settled
+    if not result.full and since is None:
+        result.continuity = ContinuityReport(0, None, ())
+        return
+    opening = 0 if since is None else uow.bank_transactions.balance_before(account_id, since)
+    report = check_continuity(uow.bank_transactions.settled_chain(account_id, since), opening)
+    result.continuity = report
+    if report.closing_cents is not None:
+        result.closing_balance_matches = report.closing_cents == to_cents(account.balance)
+
+
+def _finish(uow: UnitOfWork, clock: Clock, result: AccountSyncResult) -> None:
+    run = uow.sync.get_run(result.run_id)
+    if run is None:  # pragma: no cover - added by this very run
+        raise errors.DomainError("Journal de synchronisation introuvable.")
+    run.finish(clock.now(), result.items_seen)
+    run.items_failed = len(result.skipped)
+    if result.continuity is not None and not result.continuity.ok:
+        run.error = f"{len(result.continuity.breaks)} rupture(s) de continuité du solde"
+    elif result.skipped:
+        run.error = f"{len(result.skipped)} transaction(s) ignorée(s)"
+    run.report = result.report()
+    result.status = run.status
+
+
+def _record_failure(uow: UnitOfWork, clock: Clock, result: AccountSyncResult) -> None:
+    with uow:
+        run = uow.sync.get_run(result.run_id)
+        if run is not None:
+            run.fail(clock.now(), result.error or "échec")
+            run.items_seen = result.items_seen
+            run.report = result.report()
+        uow.commit()
+
+
+def summarize(results: Sequence[AccountSyncResult]) -> dict[str, object]:
+    """A JSON-ready summary for the CLI and the API."""
+    return {
+        "accounts": [
+            json.loads(r.report()) | {"status": str(r.status), "seen": r.items_seen}
+            for r in results
+        ]
+    }

@@ -1,0 +1,71 @@
+"""Users: create one (argon2 hash through ``ports.PasswordHasher``), authenticate by password.
+
+``create_user(uow, hasher, clock, *, email, password, role, display_name=None)`` → ``User``;
+``authenticate(uow, hasher, clock, email, password)`` → ``User | None``. Used by the CLI and the
+API (login throttling lives in ``services.auth``).
+"""
+
+from __future__ import annotations
+
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.users import Role, User
+from verone.backoffice.ports import Clock, PasswordHasher, UnitOfWork
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class UserAlreadyExists(errors.DomainError):
+    code = "user_already_exists"
+    default_message = "Un utilisateur existe déjà avec cette adresse e-mail."
+
+
+def normalize_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    if "@" not in cleaned or cleaned.startswith("@") or cleaned.endswith("@"):
+        raise errors.InvalidDocument("Adresse e-mail invalide.")
+    return cleaned
+
+
+def create_user(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    *,
+    email: str,
+    password: str,
+    role: Role,
+    display_name: str | None = None,
+) -> User:
+    address = normalize_email(email)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise errors.InvalidDocument(
+            f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères."
+        )
+    with uow:
+        if uow.users.by_email(address) is not None:
+            raise UserAlreadyExists()
+        user = User(
+            email=address,
+            display_name=display_name or address.split("@")[0],
+            role=role,
+            password_hash=hasher.hash(password),
+            created_at=clock.now(),
+        )
+        uow.users.add(user)
+        uow.commit()
+    return user
+
+
+def authenticate(
+    uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, email: str, password: str
+) -> User | None:
+    """The active user with this e-mail and password, or None (the hash is upgraded if due)."""
+    with uow:
+        user = uow.users.by_email(email.strip().lower())
+        if user is None or not user.active or not hasher.verify(user.password_hash, password):
+            return None
+        if hasher.needs_rehash(user.password_hash):
+            user.password_hash = hasher.hash(password)
+        user.last_login_at = clock.now()
+        uow.commit()
+    return user

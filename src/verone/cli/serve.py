@@ -1,0 +1,133 @@
+"""``verone serve``: the back office on uvicorn, with the embedded default prepared first.
+
+Embedded: SQLite migrated, the Qonto sandbox beside it on loopback, demo data and a bootstrap
+admin on first start, URLs and credentials printed. Production: migrations, then the server.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.table import Table
+
+from verone.backoffice.app import create_app
+from verone.backoffice.bootstrap import (
+    AdminCredentials,
+    Container,
+    build_container,
+    ensure_bootstrap_admin,
+)
+from verone.backoffice.config import Settings
+from verone.backoffice.db.migrate import upgrade_database
+from verone.backoffice.demo import DemoSummary, seed_demo_data
+from verone.cli._console import console, fail
+from verone.cli._runtime import (
+    EmbeddedSandbox,
+    QuietServer,
+    domain_errors,
+    free_port,
+    settings_or_exit,
+)
+from verone.qonto._settings import SANDBOX_LOGIN, SANDBOX_SECRET_KEY
+
+
+def _summary_table(
+    settings: Settings,
+    web_url: str,
+    admin: AdminCredentials | None,
+    demo: DemoSummary | None,
+) -> Table:
+    table = Table(title="Verone Billing", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Back office", web_url)
+    table.add_row("API (OpenAPI)", f"{web_url}/api/openapi.json")
+    table.add_row("Environnement", settings.environment)
+    table.add_row("Base de données", settings.backend)
+    if settings.qonto_simulated:
+        table.add_row("Qonto", f"SIMULÉ — bac à sable {settings.qonto_settings.base_url}")
+        table.add_row("Identifiants Qonto", f"{SANDBOX_LOGIN} / {SANDBOX_SECRET_KEY}")
+    else:
+        table.add_row("Qonto", settings.qonto_settings.base_url)
+    if admin is not None:
+        table.add_row("Administrateur", admin.email)
+        table.add_row(
+            "Mot de passe",
+            admin.password
+            if admin.password is not None
+            else "celui de VERONE_BOOTSTRAP_ADMIN_PASSWORD",
+        )
+    else:
+        table.add_row("Administrateur", "déjà créé (utilisez votre compte)")
+    if demo is not None:
+        table.add_row(
+            "Données de démonstration",
+            f"{demo.customers} clients, {demo.products} produits, {demo.orders} commandes",
+        )
+    return table
+
+
+def prepare(container: Container) -> tuple[AdminCredentials | None, DemoSummary | None]:
+    """First-start work: the bootstrap admin, and demo data on an empty embedded database."""
+    settings = container.settings
+    admin = ensure_bootstrap_admin(container)
+    demo = None
+    if settings.is_embedded and settings.demo_data:
+        demo = seed_demo_data(container.unit_of_work(), container.clock)
+    return admin, demo
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Adresse d'écoute (VERONE_WEB_HOST, 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port d'écoute (VERONE_WEB_PORT, 8000).", min=0)
+    ] = None,
+    sandbox_port: Annotated[
+        int | None,
+        typer.Option(help="Port du bac à sable embarqué (VERONE_SANDBOX_PORT, 0 = libre).", min=0),
+    ] = None,
+) -> None:
+    """Start the back office (and, on the embedded default, the Qonto sandbox)."""
+    overrides: dict[str, object] = {}
+    if sandbox_port is not None:
+        overrides["sandbox_port"] = sandbox_port
+    settings = settings_or_exit(**overrides)
+    if settings.is_embedded and settings.sandbox_port == 0:
+        settings = settings_or_exit(**overrides | {"sandbox_port": free_port()})
+    web_host = host or settings.web_host
+    web_port = settings.web_port if port is None else port
+    with domain_errors():
+        upgrade_database(settings.database_url)
+    sandbox = None
+    if settings.is_embedded:
+        sandbox = EmbeddedSandbox(settings.sandbox_port, settings.sandbox_state_file)
+        try:
+            sandbox.start()
+        except RuntimeError:
+            fail(
+                f"le bac à sable n'a pas pu démarrer sur le port {settings.sandbox_port}.",
+                "le port est peut-être occupé : choisissez-en un autre avec VERONE_SANDBOX_PORT.",
+            )
+            raise typer.Exit(1) from None
+    container = build_container(settings)
+    try:
+        with domain_errors():
+            admin, demo = prepare(container)
+        shown_host = f"[{web_host}]" if ":" in web_host else web_host
+        console.print(_summary_table(settings, f"http://{shown_host}:{web_port}", admin, demo))
+        config = uvicorn.Config(
+            create_app(container),
+            host=web_host,
+            port=web_port,
+            log_level="warning",
+            proxy_headers=not settings.is_embedded,
+        )
+        QuietServer(config).run()
+    finally:
+        container.close()
+        if sandbox is not None:
+            sandbox.stop()

@@ -1,0 +1,122 @@
+"""``verone sync transactions|documents``: bring the local mirror up to date with Qonto."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from verone.backoffice.bootstrap import Container
+from verone.backoffice.domain.errors import PermissionDenied
+from verone.backoffice.integrations.qonto_sync import QontoSyncClient
+from verone.backoffice.services.sync_documents import sync_documents
+from verone.backoffice.services.sync_transactions import summarize, sync_transactions
+from verone.cli._console import console
+from verone.cli._runtime import open_container, print_json
+
+app = typer.Typer(help="Synchronisation avec Qonto.", no_args_is_help=True)
+
+FullOption = Annotated[bool, typer.Option("--full", help="Tout relire (ignore le curseur).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON pour les scripts.")]
+
+
+def _reader(container: Container) -> QontoSyncClient:
+    return QontoSyncClient(container.qonto_client)
+
+
+@app.command("transactions")
+def transactions(
+    full: FullOption = False,
+    account: Annotated[
+        str | None, typer.Option("--account", help="Identifiant Qonto du compte.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Synchronise les comptes bancaires et leurs transactions (incrémental sauf --full)."""
+    with open_container() as container:
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console, disable=as_json) as bar:
+
+            def progress(account_id: str) -> Callable[[int, int], None]:
+                task = bar.add_task(f"Compte {account_id}", total=None)
+
+                def advance(page: int, total: int) -> None:
+                    bar.update(task, completed=page, total=total)
+
+                return advance
+
+            results = sync_transactions(
+                container.unit_of_work(),
+                _reader(container),
+                container.clock,
+                full=full,
+                account_qonto_id=account,
+                progress=progress,
+            )
+    summary = summarize(results)
+    if as_json:
+        print_json(summary)
+        return
+    for result in results:
+        gaps = len(result.continuity.breaks) if result.continuity else 0
+        console.print(
+            f"[bold]{result.account_qonto_id}[/] : {result.items_seen} lues, "
+            f"{result.items_written} enregistrées, {len(result.skipped)} ignorées, "
+            f"{gaps} rupture(s) de solde"
+        )
+
+
+@app.command("documents")
+def documents(
+    full: FullOption = False,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="E-mail de l'utilisateur à qui attribuer les imports."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Synchronise les factures, devis et avoirs créés ou modifiés dans Qonto."""
+    with open_container() as container:
+        email = user or container.settings.bootstrap_admin_email
+        uow = container.unit_of_work()
+        with uow:
+            found = uow.users.by_email(email) if email else None
+            user_id: uuid.UUID | None = found.id if found else None
+        if user_id is None:
+            raise PermissionDenied(
+                "Indiquez --user EMAIL : les documents importés sont attribués à un utilisateur."
+            )
+        with console.status("Lecture des documents Qonto…", spinner="dots"):
+            result = sync_documents(
+                container.unit_of_work(), _reader(container), container.clock, user_id, full=full
+            )
+    if as_json:
+        print_json(
+            {
+                "seen": result.seen,
+                "imported": result.imported,
+                "linked_credit_notes": result.linked_credit_notes,
+                "drift": [
+                    {"qonto_id": d.qonto_id, "local": d.local, "qonto": d.qonto,
+                     "applied": d.applied, "note": d.note}
+                    for d in result.drift
+                ],
+                "skipped": result.skipped,
+            }
+        )  # fmt: skip
+        return
+    console.print(
+        f"{result.seen} documents lus, {len(result.imported)} importés, "
+        f"{len(result.linked_credit_notes)} avoir(s) rattaché(s), {len(result.drift)} écart(s)."
+    )
+    for drift in result.drift:
+        state = "appliqué" if drift.applied else "à vérifier"
+        console.print(f"  {drift.qonto_id} : {drift.local} → {drift.qonto} ({state}, {drift.note})")

@@ -1,0 +1,91 @@
+"""Sync and reconciliation through the API: transactions mirrored from the sandbox, a customer's
+transfer matched to its invoice (paid in Qonto and locally), undone, and documents synced."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.e2e.conftest import Stack
+
+ITEM = {"title": "Console Noyer", "quantity": "1", "unitPrice": "412.50", "vatRate": "0.2"}
+
+
+def _issued_invoice(client: httpx.Client) -> dict[str, Any]:
+    customer = client.get("/api/customers", params={"perPage": 1}).json()["items"][0]
+    created = client.post(
+        "/api/qonto/invoices/service", json={"customerId": customer["id"], "items": [ITEM]}
+    ).json()["document"]
+    url = f"/api/qonto/invoices/{created['id']}"
+    token = client.get(url + "/finalize-preview").json()["confirmationToken"]
+    answer = client.post(url + "/finalize", json={"confirmationToken": token})
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json()["document"])
+
+
+def test_sync_then_reconcile_a_transfer_with_its_invoice(
+    stack: Stack, accountant: httpx.Client, viewer: httpx.Client
+) -> None:
+    first = accountant.post("/api/qonto/sync", json={})
+    assert first.status_code == 200, first.text
+    runs = first.json()["accounts"]
+    assert len(runs) == 2
+    assert all(run["status"] == "succeeded" for run in runs)
+
+    invoice = _issued_invoice(accountant)
+    with stack.sandbox() as sandbox:
+        transfer = sandbox.post(
+            "/_sandbox/incoming-transfer",
+            json={
+                "amount": invoice["totalAmount"],
+                "reference": invoice["number"],
+                "counterparty_name": invoice["customerName"],
+            },
+        )
+        assert transfer.status_code in {200, 201}, transfer.text
+    assert accountant.post("/api/qonto/sync", json={}).status_code == 200
+
+    proposals = viewer.get("/api/reconciliation/proposals").json()
+    mine = [p for p in proposals if p["invoiceId"] == invoice["id"]]
+    assert mine, proposals
+    best = max(mine, key=lambda p: p["score"])
+    assert best["amount"] == invoice["totalAmount"]
+    assert any(invoice["number"] in reason or "référence" in reason for reason in best["reasons"])
+
+    applied = accountant.post(
+        f"/api/qonto/invoices/{invoice['id']}/reconcile",
+        json={"transactionId": best["transactionId"], "amount": best["amount"]},
+    )
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["invoicePaid"] is True
+    assert accountant.get(f"/api/qonto/invoices/{invoice['id']}").json()["status"] == "paid"
+    unmatched = viewer.get("/api/reconciliation/unmatched", params={"perPage": 200}).json()
+    assert best["transactionId"] not in {t["id"] for t in unmatched["items"]}
+
+    undone = accountant.delete(f"/api/reconciliation/allocations/{applied.json()['allocationId']}")
+    assert undone.status_code == 200, undone.text
+    assert undone.json()["status"] == "finalized"
+
+
+def test_reconcile_refuses_more_than_is_due(accountant: httpx.Client) -> None:
+    assert accountant.post("/api/qonto/sync", json={}).status_code == 200
+    invoice = _issued_invoice(accountant)
+    credits = accountant.get("/api/reconciliation/unmatched", params={"perPage": 1}).json()
+    transaction = credits["items"][0]
+    answer = accountant.post(
+        f"/api/qonto/invoices/{invoice['id']}/reconcile",
+        json={"transactionId": transaction["id"], "amount": "99999.00"},
+    )
+    assert answer.status_code == 409
+    assert answer.json()["error"]["code"] == "payment_exceeds_invoice"
+
+
+def test_documents_sync_and_dry_run_reconciliation(accountant: httpx.Client) -> None:
+    synced = accountant.post("/api/qonto/sync-invoices", json={"full": True})
+    assert synced.status_code == 200, synced.text
+    assert synced.json()["seen"] > 0
+    dry = accountant.post("/api/reconciliation/run", json={"dryRun": True})
+    assert dry.status_code == 200
+    assert dry.json()["dryRun"] is True
+    assert dry.json()["applied"] == []

@@ -1,0 +1,443 @@
+"""Rule 1 and rule 3, proved over everything that exists: no service function, CLI command or
+job can issue a document (Qonto ``/finalize``, quote or credit-note creation) without the
+confirmation token of an interactive user with a finalizing role.
+
+Enumeration is by introspection, so a new service function, command or job is covered (or
+makes this test fail until it is).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import textwrap
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import typer
+
+import verone.backoffice.services as services_package
+from tests.integration.conftest import *  # noqa: F403  # the database fixtures
+from tests.integration.services.conftest import *  # noqa: F403  # sandbox, gateway, world
+from tests.integration.services.support import (
+    CONFIRMATION_KEY,
+    SandboxClock,
+    TestClient,
+    World,
+    add_order,
+    issue,
+    recorded,
+    service_items,
+)
+from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.users import Role
+from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
+from verone.backoffice.services import audit as audit_service
+from verone.backoffice.services import (
+    credit_notes,
+    finalization,
+    invoicing,
+    numbering,
+    outbox,
+    payments,
+    pdfs,
+    quotes,
+    sending,
+    users,
+)
+from verone.backoffice.services.actors import Actor
+from verone.cli import app as cli_app
+
+#: Gateway methods that issue a document (a number is burned in Qonto).
+ISSUING_CALLS = frozenset({"finalize", "issue_quote", "create_credit_note"})
+#: Requests that issue a document in Qonto.
+ISSUING_PATHS = ("/finalize", "/v2/quotes", "/v2/credit_notes")
+#: Names that only the confirmed-finalization path may mention.
+FORBIDDEN_OUTSIDE_ROUTES = ("finalize_document", "preview_finalization", "complete_issue")
+
+
+def service_modules() -> list[ModuleType]:
+    prefix = services_package.__name__ + "."
+    return [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(services_package.__path__, prefix)
+    ]
+
+
+def functions_of(module: ModuleType) -> Iterator[tuple[str, ast.FunctionDef]]:
+    tree = ast.parse(inspect.getsource(module))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            yield f"{module.__name__}.{node.name}", node
+
+
+def calls_in(node: ast.AST) -> set[str]:
+    return {
+        call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call)
+    }
+
+
+def gateway_calls_in(node: ast.AST) -> set[str]:
+    """Methods called on a ``gateway`` (the Qonto port), e.g. ``gateway.finalize(...)``."""
+    return {
+        call.func.attr
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id == "gateway"
+    }
+
+
+def public_functions() -> dict[str, Callable[..., object]]:
+    found: dict[str, Callable[..., object]] = {}
+    for module in service_modules():
+        for name, value in vars(module).items():
+            if inspect.isfunction(value) and not name.startswith("_"):
+                if value.__module__ == module.__name__:
+                    found[f"{module.__name__}.{name}"] = value
+    return found
+
+
+# ---------------------------------------------------------------------- static proofs
+
+
+def test_only_the_finalize_service_calls_the_issuing_gateway_methods() -> None:
+    callers = {
+        qualified
+        for module in service_modules()
+        for qualified, node in functions_of(module)
+        if gateway_calls_in(node) & ISSUING_CALLS
+    }
+    assert callers == {"verone.backoffice.services.finalization._issue"}
+    issue_callers = {
+        qualified
+        for module in service_modules()
+        for qualified, node in functions_of(module)
+        if "_issue" in calls_in(node)
+    }
+    assert issue_callers == {"verone.backoffice.services.finalization.finalize_document"}
+    signature = inspect.signature(finalization.finalize_document)
+    assert signature.parameters["confirmation_token"].default is inspect.Parameter.empty
+    assert signature.parameters["confirmation_key"].default is inspect.Parameter.empty
+    # the local move to "finalized" happens only where a confirmed issue is recorded
+    finalizers = {
+        qualified
+        for module in service_modules()
+        for qualified, node in functions_of(module)
+        if "finalize" in calls_in(node) - gateway_calls_in(node)
+    }
+    assert finalizers == {"verone.backoffice.services.finalization.complete_issue"}
+    recorders = {
+        qualified
+        for module in service_modules()
+        for qualified, node in functions_of(module)
+        if "complete_issue" in calls_in(node)
+    }
+    assert recorders == {
+        "verone.backoffice.services.finalization.finalize_document",
+        "verone.backoffice.services.outbox._settle_issue",  # a confirmed issue's lost answer
+    }
+
+
+def cli_callbacks() -> Iterator[tuple[str, Callable[..., object]]]:
+    def walk(command: object, path: str) -> Iterator[tuple[str, Callable[..., object]]]:
+        subcommands = getattr(command, "commands", None)
+        if isinstance(subcommands, dict):
+            for name, sub in subcommands.items():
+                yield from walk(sub, f"{path} {name}")
+            return
+        callback = getattr(command, "callback", None)
+        if callable(callback):
+            yield path, callback
+
+    yield from walk(typer.main.get_command(cli_app), "verone")
+
+
+def test_no_cli_command_or_job_can_reach_a_finalization() -> None:
+    commands = dict(cli_callbacks())
+    assert {"verone serve", "verone sandbox"} <= set(commands)
+    modules = {inspect.getmodule(callback) for callback in commands.values()}
+    jobs = importlib.import_module("verone.backoffice.jobs")
+    for module in [*modules, jobs]:
+        assert module is not None
+        source = Path(inspect.getfile(module)).read_text()
+        for name in (*FORBIDDEN_OUTSIDE_ROUTES, *(f".{c}(" for c in ISSUING_CALLS)):
+            assert name not in source, f"{module.__name__} mentions {name}"
+
+
+# ---------------------------------------------------------------------- driven against Qonto
+
+
+def issuing_requests(http: TestClient) -> list[str]:
+    return [
+        f"{r['method']} {r['path']}"
+        for r in recorded(http)
+        if r["method"] == "POST" and str(r["path"]).endswith(ISSUING_PATHS)
+    ]
+
+
+class Drivers:
+    """One way to drive each public service function, with every kind of actor it accepts."""
+
+    def __init__(
+        self,
+        uow: SqlAlchemyUnitOfWork,
+        gateway: QontoApiGateway,
+        clock: SandboxClock,
+        world: World,
+    ) -> None:
+        self.uow, self.gateway, self.clock, self.world = uow, gateway, clock, world
+        accountant = world.as_accountant
+        self.actors = [accountant, Actor.api_token(world.accountant.id), Actor.cli(world.admin.id)]
+        self.invoice = invoicing.create_service_invoice(
+            uow, gateway, clock, accountant, world.customer.id, service_items()
+        )
+        self.issued = issue(uow, gateway, clock, accountant, self.invoice.id).document
+        self.quote = quotes.create_service_quote(
+            uow, clock, accountant, world.customer.id, service_items()
+        )
+        self.issued_quote = quotes.create_service_quote(
+            uow, clock, accountant, world.customer.id, service_items()
+        )
+        issue(uow, gateway, clock, accountant, self.issued_quote.id)
+
+    def fresh_draft(self, actor: Actor) -> uuid.UUID:
+        return invoicing.create_service_invoice(
+            self.uow, self.gateway, self.clock, actor, self.world.customer.id, service_items()
+        ).id
+
+    def run(self, name: str, actor: Actor) -> None:
+        u, g, c, w = self.uow, self.gateway, self.clock, self.world
+        calls: dict[str, Callable[[], object]] = {
+            "invoicing.create_invoice_from_order": lambda: invoicing.create_invoice_from_order(
+                u, g, c, actor, add_order(u, w.customer, c.now()).id
+            ),
+            "invoicing.create_service_invoice": lambda: self.fresh_draft(actor),
+            "invoicing.update_draft": lambda: invoicing.update_draft(
+                u, g, c, actor, self.fresh_draft(actor), items=service_items()[:1]
+            ),
+            "invoicing.delete_document": lambda: invoicing.delete_document(
+                u, g, c, actor, self.fresh_draft(actor)
+            ),
+            "invoicing.validate_to_draft": lambda: invoicing.validate_to_draft(
+                u, g, c, actor, self.fresh_draft(actor)
+            ),
+            "invoicing.sync_to_order": lambda: invoicing.sync_to_order(
+                u, g, c, actor, self.issued.id
+            ),
+            "invoicing.order_lines": lambda: None,  # pure: builds lines, no I/O
+            "finalization.preview_finalization": lambda: finalization.preview_finalization(
+                u,
+                g,
+                c,
+                actor,
+                self.fresh_draft(w.as_accountant),
+                confirmation_key=CONFIRMATION_KEY,
+            ),
+            "finalization.finalize_document": lambda: finalization.finalize_document(
+                u,
+                g,
+                c,
+                actor,
+                self.fresh_draft(w.as_accountant),
+                "no-token",
+                confirmation_key=CONFIRMATION_KEY,
+            ),
+            "finalization.complete_issue": lambda: None,  # only records what Qonto issued
+            "pdfs.get_document_pdf": lambda: pdfs.get_document_pdf(
+                u, g, c, actor, self.fresh_draft(w.as_accountant)
+            ),
+            "pdfs.wait_for_final_pdf": lambda: pdfs.wait_for_final_pdf(
+                u, g, c, self.fresh_draft(w.as_accountant)
+            ),
+            "pdfs.fetch_pdf": lambda: pdfs.fetch_pdf(g, c, self.issued),
+            "credit_notes.create_credit_note": lambda: credit_notes.create_credit_note(
+                u, c, actor, self.issued.id, items=service_items()[1:]
+            ),
+            "credit_notes.update_credit_note": lambda: credit_notes.update_credit_note(
+                u,
+                c,
+                actor,
+                credit_notes.create_credit_note(
+                    u, c, w.as_accountant, self.issued.id, items=service_items()[1:]
+                ).id,
+                reason="Correction",
+            ),
+            "credit_notes.delete_credit_note": lambda: credit_notes.delete_credit_note(
+                u,
+                c,
+                actor,
+                credit_notes.create_credit_note(
+                    u, c, w.as_accountant, self.issued.id, items=service_items()[1:]
+                ).id,
+            ),
+            "quotes.create_quote_from_order": lambda: quotes.create_quote_from_order(
+                u, c, actor, add_order(u, w.customer, c.now()).id
+            ),
+            "quotes.create_service_quote": lambda: quotes.create_service_quote(
+                u, c, actor, w.customer.id, service_items()
+            ),
+            "quotes.quote_from_invoice": lambda: quotes.quote_from_invoice(
+                u, c, actor, self.issued.id
+            ),
+            "quotes.accept_quote": lambda: quotes.accept_quote(u, c, actor, self.quote.id),
+            "quotes.decline_quote": lambda: quotes.decline_quote(u, c, actor, self.quote.id),
+            "quotes.convert_quote_to_invoice": lambda: quotes.convert_quote_to_invoice(
+                u, g, c, actor, self.quote.id
+            ),
+            "payments.mark_paid": lambda: payments.mark_paid(u, g, c, actor, self.issued.id),
+            "payments.unmark_paid": lambda: payments.unmark_paid(u, g, c, actor, self.issued.id),
+            "payments.cancel_invoice": lambda: payments.cancel_invoice(
+                u, g, c, actor, self.fresh_draft(w.as_accountant)
+            ),
+            "payments.adopt_remote_state": lambda: None,  # records Qonto's state locally
+            "sending.send_document": lambda: sending.send_document(
+                u, g, c, actor, self.issued_quote.id
+            ),
+            "sending.deliver_queued_emails": lambda: None,  # SMTP only (tested with SMTP)
+            "outbox.settle_outbox": lambda: outbox.settle_outbox(u, g, c, min_age=timedelta(0)),
+            "outbox.list_outbox": lambda: outbox.list_outbox(u),
+            "numbering.check_numbering": lambda: numbering.check_numbering(u),
+            "audit.verify_audit_log": lambda: audit_service.verify_audit_log(u),
+            "audit.record_audit": lambda: audit_service.record_audit(
+                u, c, actor, "test.touched", "financial_document", str(self.issued.id)
+            ),
+            "users.create_user": lambda: users.create_user(
+                u,
+                _Hasher(),
+                c,
+                email=f"{uuid.uuid4().hex[:6]}@verone.test",
+                password="correct horse battery",
+                role=Role.ADMIN,
+            ),
+            "users.authenticate": lambda: users.authenticate(
+                u, _Hasher(), c, w.accountant.email, "wrong"
+            ),
+            "users.normalize_email": lambda: users.normalize_email("A@B.fr"),
+        }
+        call = calls.get(name) or self.generic(name, actor)
+        try:
+            call()
+        except errors.DomainError:
+            pass  # refusals are fine: what matters is that nothing was issued
+
+    def generic(self, name: str, actor: Actor) -> Callable[[], object]:
+        """Drive a function without a hand-written driver from its parameter names."""
+        function = public_functions()[f"verone.backoffice.services.{name}"]
+        known: dict[str, object] = {
+            "uow": self.uow,
+            "gateway": self.gateway,
+            "clock": self.clock,
+            "actor": actor,
+            "document_id": self.invoice.id,
+            "invoice_id": self.issued.id,
+            "quote_id": self.quote.id,
+            "customer_id": self.world.customer.id,
+            "order_id": self.world.order.id,
+        }
+        arguments: dict[str, object] = {}
+        for parameter in inspect.signature(function).parameters.values():
+            if parameter.name in known:
+                arguments[parameter.name] = known[parameter.name]
+            elif parameter.default is inspect.Parameter.empty:
+                return lambda: None  # not drivable blindly: the static proof covers it
+        return lambda: _tolerant(function, arguments)
+
+
+def _tolerant(function: Callable[..., object], arguments: dict[str, object]) -> object:
+    """Another area's function may fail on our bare world; it must still issue nothing."""
+    try:
+        return function(**arguments)
+    except Exception:
+        return None
+
+
+class _Hasher:
+    def hash(self, password: str) -> str:
+        return "plain:" + password
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == "plain:" + password
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False
+
+
+#: Helpers that are not use cases (building blocks taking no actor) and drive nothing.
+NOT_USE_CASES = frozenset(
+    {
+        "actors",
+        "common",
+        "writes",
+        "drafts",
+        "qonto_clients",
+        "mail",
+    }
+)
+
+
+def test_every_public_service_function_driven_with_every_actor_issues_nothing(
+    uow: SqlAlchemyUnitOfWork,
+    gateway: QontoApiGateway,
+    clock: SandboxClock,
+    world: World,
+    http: TestClient,
+) -> None:
+    drivers = Drivers(uow, gateway, clock, world)
+    before = issuing_requests(http)
+    assert len(before) == 2  # the two confirmed issues of the set-up
+    names = {
+        qualified.removeprefix("verone.backoffice.services.")
+        for qualified in public_functions()
+        if qualified.split(".")[3] not in NOT_USE_CASES
+        and qualified.split(".")[3] not in ("auth", "queries")
+    }
+    for name in sorted(names):
+        for actor in [*drivers.actors, Actor.job()]:
+            drivers.run(name, actor)
+    assert issuing_requests(http) == before
+    assert not [r for r in recorded(http) if str(r["path"]).endswith("/finalize")][2:]
+
+
+@pytest.mark.parametrize("kind", ["api_token", "cli", "job", "viewer"])
+def test_finalize_with_a_valid_token_is_still_refused_to_non_interactive_callers(
+    uow: SqlAlchemyUnitOfWork,
+    gateway: QontoApiGateway,
+    clock: SandboxClock,
+    world: World,
+    http: TestClient,
+    kind: str,
+) -> None:
+    draft = invoicing.create_service_invoice(
+        uow, gateway, clock, world.as_accountant, world.customer.id, service_items()
+    )
+    token = finalization.preview_finalization(
+        uow, gateway, clock, world.as_accountant, draft.id, confirmation_key=CONFIRMATION_KEY
+    ).confirmation_token
+    actor = {
+        "api_token": Actor.api_token(world.accountant.id),
+        "cli": Actor.cli(world.accountant.id),
+        "job": Actor.job(),
+        "viewer": Actor.interactive(world.viewer.id),
+    }[kind]
+    with pytest.raises(errors.PermissionDenied):
+        finalization.finalize_document(
+            uow, gateway, clock, actor, draft.id, token, confirmation_key=CONFIRMATION_KEY
+        )
+    assert issuing_requests(http) == []
+
+
+def test_the_client_create_calls_always_send_draft() -> None:
+    source = textwrap.dedent(inspect.getsource(QontoApiGateway.create_draft))
+    assert "ClientInvoiceCreateParams" in inspect.getsource(QontoApiGateway._invoice_create)
+    assert "status" not in source

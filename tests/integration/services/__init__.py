@@ -1,0 +1,1 @@
+"""Service tests against the sandbox and real databases (SQLite, PostgreSQL)."""
