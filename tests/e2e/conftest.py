@@ -141,16 +141,15 @@ def _user(container: Container, email: str, role: Role) -> User:
     return user
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    workdir: Path = tmp_path_factory.mktemp("backoffice")
+@contextmanager
+def running_stack(workdir: Path, database_url: str) -> Iterator[Stack]:
+    """The sandbox and a back office on ``database_url`` (migrated, demo data, users)."""
     sandbox_state = SandboxState(SandboxConfig(seed=7, transactions=60, pdf_delay_seconds=10.0))
     with LiveServer(create_sandbox_app(sandbox_state)) as sandbox:
-        url = f"sqlite:///{workdir / 'verone.sqlite3'}"
-        upgrade_database(url)
+        upgrade_database(database_url)
         settings = Settings(
             environment="embedded",
-            database_url=url,
+            database_url=database_url,
             var_dir=workdir / "var",
             secret_key=SecretStr("e2e-" + "k" * 60),
             sandbox_port=sandbox.port,
@@ -159,8 +158,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             webhook_secret=SecretStr(WEBHOOK_SECRET),
         )
         clock = ManualClock()
-        container = build_container(settings, clock=clock)
-        try:
+        with build_container(settings, clock=clock) as container:
             seed_demo_data(container.unit_of_work(), clock)
             users = Users(
                 viewer=_user(container, "viewer@verone.test", Role.VIEWER),
@@ -190,8 +188,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                     accountant_token=accountant_token,
                     admin_token=admin_token,
                 )
-        finally:
-            container.close()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    workdir: Path = tmp_path_factory.mktemp("backoffice")
+    with running_stack(workdir, f"sqlite:///{workdir / 'verone.sqlite3'}") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

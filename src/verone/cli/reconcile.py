@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
+from verone.backoffice.services.reconciliation import ReconciliationReport
 from verone.backoffice.services.reconciliation import reconcile as run_reconcile
 from verone.cli._console import console
 from verone.cli._runtime import open_container, print_json
@@ -35,26 +36,31 @@ def reconcile(
             window_days=window_days,
         )
     if as_json:
-        print_json(
-            {
-                "dry_run": report.dry_run,
-                "proposals": [
-                    {"transaction_id": str(p.transaction_id), "invoice_id": str(p.invoice_id),
-                     "invoice_number": p.invoice_number, "amount": str(p.amount),
-                     "kind": str(p.kind), "score": p.score, "automatic": p.automatic,
-                     "reasons": list(p.reasons)}
-                    for p in report.proposals
-                ],
-                "applied": [
-                    {"allocation_id": str(a.allocation_id), "invoice_id": str(a.document_id),
-                     "amount": str(a.amount), "invoice_paid": a.invoice_paid,
-                     "pdf_attached": a.pdf_attached, "warning": a.warning}
-                    for a in report.applied
-                ],
-                "errors": report.errors,
-            }
-        )  # fmt: skip
-        return
+        print_json(_as_json(report))
+    else:
+        _print(report)
+
+
+def _as_json(report: ReconciliationReport) -> dict[str, object]:
+    return {
+        "dry_run": report.dry_run,
+        "proposals": [
+            {"transaction_id": str(p.transaction_id), "invoice_id": str(p.invoice_id),
+             "invoice_number": p.invoice_number, "amount": str(p.amount), "kind": str(p.kind),
+             "score": p.score, "automatic": p.automatic, "reasons": list(p.reasons)}
+            for p in report.proposals
+        ],
+        "applied": [
+            {"allocation_id": str(a.allocation_id), "invoice_id": str(a.document_id),
+             "amount": str(a.amount), "invoice_paid": a.invoice_paid,
+             "pdf_attached": a.pdf_attached, "warning": a.warning}
+            for a in report.applied
+        ],
+        "errors": report.errors,
+    }  # fmt: skip
+
+
+def _print(report: ReconciliationReport) -> None:
     table = Table("Facture", "Montant", "Type", "Score", "Auto", "Raisons")
     for p in report.proposals:
         table.add_row(
@@ -71,5 +77,8 @@ def reconcile(
         f"{len(report.automatic)} correspondance(s) sûre(s), "
         f"{len(report.review)} à revoir ({mode})."
     )
+    for applied in report.applied:
+        if applied.warning:
+            console.print(f"[yellow]{applied.warning}[/]")
     for error in report.errors:
         console.print(f"[red]{error}[/]")

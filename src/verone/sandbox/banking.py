@@ -93,6 +93,8 @@ class Transaction:
 
 TxnFilter = Callable[[Transaction], bool]
 RESULT_CACHE_SIZE = 16
+WIRE_CACHE_SIZE = 200_000
+"""At most this many rows keep their wire JSON (about 1 kB each); others are built per answer."""
 
 
 class BankingStore:
@@ -114,6 +116,15 @@ class BankingStore:
         """Each transaction's JSON on the wire, by id; an entry is dropped when its row changes."""
         self.bodies: dict[Hashable, bytes] = {}
         """Whole response bodies that depend only on this store; emptied on every write."""
+
+    def cache_wire(self, transaction_id: str, body: bytes) -> None:
+        """Keep one row's wire JSON, unless the cache is full."""
+        if len(self.wire_cache) < WIRE_CACHE_SIZE:
+            self.wire_cache[transaction_id] = body
+
+    @property
+    def wire_cache_full(self) -> bool:
+        return len(self.wire_cache) >= WIRE_CACHE_SIZE
 
     def _changed(self) -> None:
         self.version += 1

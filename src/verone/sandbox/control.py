@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from verone.sandbox import persistence
+from verone.sandbox.banking import WIRE_CACHE_SIZE
 from verone.sandbox.config import RateLimit
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
@@ -104,6 +105,7 @@ async def status(state: StateDep) -> JSON:
         return {
             "transactions": len(banking.all_transactions()),
             "serialized_transactions": len(banking.wire_cache),
+            "serialized_capacity": WIRE_CACHE_SIZE,
         }
 
 

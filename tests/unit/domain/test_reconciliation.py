@@ -1,14 +1,16 @@
-"""The pure matcher: exact, reference, partial, many-to-one, split, ambiguity, accents."""
+"""The pure matcher (exact, reference, partial, many-to-one, split, ambiguity, accents) and the
+balance-continuity proof of the transactions sync."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from verone.backoffice.domain.banking import SettledLink, check_continuity
 from verone.backoffice.domain.matching_text import fold, name_tokens, numbers_in
 from verone.backoffice.domain.reconciliation import (
     MatchKind,
@@ -142,3 +144,33 @@ def test_exact_reference_always_wins(cents: list[int], paid: int) -> None:
     assert proposals[0].invoice_id == target.id
     assert proposals[0].score >= 80
     assert all(p.amount <= txn.amount for p in proposals)
+
+
+def _links(movements: list[int], start: int = 0) -> list[SettledLink]:
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    balance, links = start, []
+    for n, cents in enumerate(movements):
+        balance += cents
+        links.append(SettledLink(f"t{n}", at + timedelta(minutes=n), cents, balance))
+    return links
+
+
+@given(st.lists(st.integers(min_value=-50_000, max_value=50_000), max_size=40))
+def test_a_complete_chain_proves_itself(movements: list[int]) -> None:
+    report = check_continuity(_links(movements), 0)
+    assert report.ok
+    assert report.checked == len(movements)
+    assert report.closing_cents == sum(movements)
+
+
+def test_a_missing_movement_is_a_break_and_ties_are_chained() -> None:
+    links = _links([1_000, -300, 500, 200])
+    missing = links[:1] + links[2:]  # t1 never arrived
+    report = check_continuity(missing, 0)
+    assert [b.qonto_id for b in report.breaks] == ["t2"]
+    assert report.breaks[0].expected_cents == 1_500
+    same_instant = [
+        SettledLink(link.qonto_id, links[0].settled_at, link.signed_cents, link.balance_cents)
+        for link in reversed(links)
+    ]
+    assert check_continuity(same_instant, 0).ok  # order within one instant is free

@@ -13,13 +13,10 @@ from verone.backoffice.domain.parties import Customer
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services.actors import Actor
+from verone.backoffice.services.queries import CustomerNotFound, DocumentNotFound, OrderNotFound
+from verone.backoffice.services.queries import NotFound as NotFound  # one not-found tree
 
 DOCUMENT_ENTITY = "financial_document"
-
-
-class NotFound(errors.DomainError):
-    code = "not_found"
-    default_message = "Élément introuvable."
 
 
 def document_lock(document_id: uuid.UUID) -> str:
@@ -29,7 +26,7 @@ def document_lock(document_id: uuid.UUID) -> str:
 def get_document(uow: UnitOfWork, document_id: uuid.UUID) -> FinancialDocument:
     document = uow.documents.get(document_id)
     if document is None:
-        raise NotFound("Document introuvable.")
+        raise DocumentNotFound()
     return document
 
 
@@ -38,21 +35,21 @@ def lock_document(uow: UnitOfWork, document_id: uuid.UUID) -> FinancialDocument:
     uow.lock(document_lock(document_id))
     document = uow.documents.get_for_update(document_id)
     if document is None:
-        raise NotFound("Document introuvable.")
+        raise DocumentNotFound()
     return document
 
 
 def get_customer(uow: UnitOfWork, customer_id: uuid.UUID | None) -> Customer:
     customer = None if customer_id is None else uow.customers.get(customer_id)
     if customer is None:
-        raise NotFound("Client introuvable.")
+        raise CustomerNotFound()
     return customer
 
 
 def get_order(uow: UnitOfWork, order_id: uuid.UUID, *, for_update: bool = False) -> SalesOrder:
     order = uow.orders.get_for_update(order_id) if for_update else uow.orders.get(order_id)
     if order is None:
-        raise NotFound("Commande introuvable.")
+        raise OrderNotFound()
     return order
 
 

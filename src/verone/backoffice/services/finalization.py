@@ -190,6 +190,7 @@ def finalize_document(
 ) -> FinalizationResult:
     """The 3-step workflow: re-validate → issue in Qonto → wait for the PDF and store it."""
     with uow:
+        _finalizer(uow, actor)  # refuse tokens, jobs and roles before touching Qonto at all
         draft = get_document(uow, document_id)
     client_id = None
     if draft.document_type is DocumentType.QUOTE and draft.customer_id is not None:

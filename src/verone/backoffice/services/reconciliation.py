@@ -10,11 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from verone.backoffice.domain import errors
-from verone.backoffice.domain.banking import PaymentAllocation, check_allocation
+from verone.backoffice.domain.banking import BankTransaction, PaymentAllocation, check_allocation
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.operations import OutboxEntry
 from verone.backoffice.domain.queries import DocumentFilter, PageRequest
 from verone.backoffice.domain.reconciliation import (
     DEFAULT_WINDOW_DAYS,
@@ -161,40 +163,48 @@ def reconcile(
     return report
 
 
-def apply_match(
+@dataclass(frozen=True, slots=True)
+class _Allocated:
+    allocation_id: uuid.UUID
+    fully_paid: bool
+    mark_paid: OutboxEntry | None
+    invoice_qonto_id: str | None
+    transaction_qonto_id: str
+    paid_on: date
+
+
+def _check_match(
+    document: FinancialDocument, transaction: BankTransaction, taken: Decimal, amount: Decimal
+) -> None:
+    if document.document_type is not DocumentType.INVOICE or (
+        document.status is not DocumentStatus.FINALIZED
+    ):
+        raise errors.IllegalTransition("Seule une facture émise non payée peut être rapprochée.")
+    if taken + amount > transaction.amount:
+        raise errors.PaymentExceedsInvoice("Le montant dépasse ce qui reste de la transaction.")
+
+
+def _allocate(
     uow: UnitOfWork,
-    gateway: QontoGateway,
-    reader: QontoSyncReader,
     clock: Clock,
     actor: Actor | None,
     transaction_id: uuid.UUID,
     document_id: uuid.UUID,
     amount: Decimal,
-    *,
-    score: int | None = None,
-    reasons: str | None = None,
-) -> AppliedMatch:
-    """Allocate ``amount`` of a transaction to an invoice (``actor`` None: automatic).
-
-    When the invoice is then fully paid it is marked paid in Qonto and locally, and its PDF is
-    attached to the transaction (a failure there is reported, the allocation stays).
-    """
+    score: int | None,
+    reasons: str | None,
+) -> _Allocated:
+    """The allocation, and the intent to mark the invoice paid when it is now fully paid."""
     with uow:
         user_id = None if actor is None else acting_user(uow, actor).id
         document = lock_document(uow, document_id)
         transaction = uow.bank_transactions.get(transaction_id)
         if transaction is None:
             raise NotFound("Transaction introuvable.")
-        if document.document_type is not DocumentType.INVOICE or document.status not in (
-            DocumentStatus.FINALIZED,
-        ):
-            raise errors.IllegalTransition(
-                "Seule une facture émise non payée peut être rapprochée."
-            )
+        taken = uow.allocations.allocated_from_transaction(transaction.id)
+        _check_match(document, transaction, taken, amount)
         already = uow.allocations.allocated_to_document(document.id)
         check_allocation(document, already, amount, transaction.currency)
-        if uow.allocations.allocated_from_transaction(transaction.id) + amount > transaction.amount:
-            raise errors.PaymentExceedsInvoice("Le montant dépasse ce qui reste de la transaction.")
         allocation = PaymentAllocation(
             transaction_id=transaction.id,
             document_id=document.id,
@@ -217,16 +227,54 @@ def apply_match(
                 document_id=document.id,
                 context={"by": "rapprochement"},
             )
-        qonto_id, txn_qonto_id = document.qonto_id, transaction.qonto_id
-        paid_on = (transaction.settled_at or transaction.emitted_at).date()
+        elif fully_paid:  # never in Qonto: only the local mirror changes
+            document.mark_paid(clock.now())
+        result = _Allocated(
+            allocation.id,
+            fully_paid,
+            entry,
+            document.qonto_id,
+            transaction.qonto_id,
+            (transaction.settled_at or transaction.emitted_at).date(),
+        )
         uow.commit()
+    return result
+
+
+def apply_match(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    reader: QontoSyncReader,
+    clock: Clock,
+    actor: Actor | None,
+    transaction_id: uuid.UUID,
+    document_id: uuid.UUID,
+    amount: Decimal,
+    *,
+    score: int | None = None,
+    reasons: str | None = None,
+) -> AppliedMatch:
+    """Allocate ``amount`` of a transaction to an invoice (``actor`` None: automatic).
+
+    When the invoice is then fully paid it is marked paid in Qonto (``mark_as_paid`` through
+    the outbox) and locally, and its PDF is attached to the transaction (a failure there is
+    reported; the allocation and the payment stay).
+    """
+    done = _allocate(uow, clock, actor, transaction_id, document_id, amount, score, reasons)
+    entry, qonto_id = done.mark_paid, done.invoice_qonto_id
     if entry is None or qonto_id is None:
-        return AppliedMatch(allocation.id, transaction_id, document_id, amount, False, False)
-    remote = call_qonto(uow, clock, entry, lambda key: gateway.mark_paid(qonto_id, paid_on, key))
+        return AppliedMatch(
+            done.allocation_id, transaction_id, document_id, amount, done.fully_paid, False
+        )
+    remote = call_qonto(
+        uow, clock, entry, lambda key: gateway.mark_paid(qonto_id, done.paid_on, key)
+    )
     paid = adopt_remote_state(uow, clock, document_id, remote, entry.id)
-    attached, warning = _attach_pdf(gateway, reader, paid, txn_qonto_id, transaction_id)
+    attached, warning = _attach_pdf(
+        gateway, reader, paid, done.transaction_qonto_id, transaction_id
+    )
     return AppliedMatch(
-        allocation.id,
+        done.allocation_id,
         transaction_id,
         document_id,
         amount,

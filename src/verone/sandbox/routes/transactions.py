@@ -20,7 +20,7 @@ from verone.qonto.types._base import to_wire
 from verone.qonto.types.transactions import Transaction as TransactionWire
 from verone.qonto.types.transactions import TransactionUpdateParams, TransferDetails
 from verone.sandbox.banking import BankingStore, Transaction, TxnFilter
-from verone.sandbox.deps import StateDep
+from verone.sandbox.deps import StateDep, get_state
 from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.pagination import paginate
 from verone.sandbox.routes.organization import timestamp
@@ -102,7 +102,7 @@ def transaction_bytes(banking: BankingStore, txn: Transaction) -> bytes:
     cached = banking.wire_cache.get(txn.id)
     if cached is None:
         cached = _dumps(to_wire(transaction_wire(txn)))
-        banking.wire_cache[txn.id] = cached
+        banking.cache_wire(txn.id, cached)
     return cached
 
 
@@ -116,7 +116,7 @@ async def warm_wire_cache(state: SandboxState, chunk: int = 256) -> int:
     rows = banking.all_transactions()
     for start in range(0, len(rows), chunk):
         with state.lock:
-            if state.banking is not banking:
+            if state.banking is not banking or banking.wire_cache_full:
                 return start
             for txn in rows[start : start + chunk]:
                 transaction_bytes(banking, txn)
@@ -234,7 +234,8 @@ def _listing_key(params: QueryParams) -> tuple[tuple[str, str], ...]:
 
 
 @router.get("/v2/transactions")
-async def list_transactions(request: Request, state: StateDep) -> Response:
+async def list_transactions(request: Request) -> Response:
+    state = get_state(request)  # not injected: one dependency less on the bulk paging path
     params = request.query_params
     predicates = _filters(params)
     sort_field, descending = _sort(params)
