@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 
 import pytest
-from starlette.exceptions import StarletteDeprecationWarning
+from starlette.testclient import TestClient
 
 from verone.sandbox.app import create_app
 from verone.sandbox.config import DEFAULT_LOGIN, DEFAULT_SECRET_KEY, SandboxConfig
 from verone.sandbox.state import SandboxState
-
-with warnings.catch_warnings():
-    # Starlette asks for the ``httpx2`` fork; the project's client is built on ``httpx``.
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
 
 __all__ = ["API_KEY", "AUTH", "TestClient"]
 

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from httpx import Response
+from starlette.testclient import TestClient
 
 from verone.sandbox.app import create_app
 from verone.sandbox.config import SandboxConfig
 from verone.sandbox.state import SandboxState
-
-with warnings.catch_warnings():
-    # Starlette deprecates driving its TestClient with httpx (it wants httpx2); the warning
-    # fires once, at import, and says nothing about the sandbox under test.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from starlette.testclient import TestClient
 
 __all__ = ["TestClient"]
 

@@ -3,7 +3,6 @@ the same requests as on SQLite (filters, search, the reconciliation queue, the r
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,17 +12,17 @@ import pytest
 from sqlalchemy import text
 
 from tests.e2e.conftest import PASSWORD, Stack, running_stack
+from tests.integration.databases import postgres_url
 from verone.backoffice.db.session import make_engine
 
 pytestmark = pytest.mark.postgres
 
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ITEM = {"title": "Fauteuil Rotin", "quantity": "2", "unitPrice": "245.00", "vatRate": "0.2"}
 
 
 @pytest.fixture(scope="module")
 def pg_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    base = os.environ.get("VERONE_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    base = postgres_url()
     schema = f"verone_api_{uuid.uuid4().hex[:10]}"
     admin = make_engine(base)
     with admin.begin() as connection:

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
+from tests.integration.databases import postgres_url
 from verone.backoffice.db.session import make_engine
 from verone.cli import app
 
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 EXPECTED_TABLES = {"users", "customers", "sales_orders", "financial_documents", "outbox"}
 
 
@@ -56,7 +56,7 @@ class TestUpgrade:
     def test_creates_every_table_in_postgresql(
         self, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        base = os.environ.get("VERONE_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+        base = postgres_url()
         schema = f"verone_cli_{uuid.uuid4().hex[:10]}"
         admin = make_engine(base)
         with admin.begin() as conn:

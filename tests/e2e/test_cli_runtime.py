@@ -8,15 +8,15 @@ import os
 import socket
 import threading
 import uuid
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from starlette.exceptions import StarletteDeprecationWarning
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from tests.integration.databases import postgres_url
 from verone.backoffice.app import OPENAPI_URL, create_app
 from verone.backoffice.bootstrap import build_container, ensure_bootstrap_admin
 from verone.backoffice.config import Settings, load_settings
@@ -30,13 +30,6 @@ from verone.backoffice.services.mail import SmtpMailer
 from verone.backoffice.services.outbox import SettleReport
 from verone.cli import app
 from verone.cli._runtime import EmbeddedSandbox, free_port
-
-with warnings.catch_warnings():
-    # Starlette asks for the ``httpx2`` fork; the project's client is built on ``httpx``.
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
-
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture
@@ -173,7 +166,7 @@ class TestJobs:
 
 @pytest.fixture
 def postgres_settings(settings: Settings) -> Iterator[Settings]:
-    base = os.environ.get("VERONE_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    base = postgres_url()
     schema = f"verone_jobs_{uuid.uuid4().hex[:10]}"
     admin = make_engine(base)
     with admin.begin() as conn:

@@ -23,8 +23,7 @@ import pytest
 import typer
 
 import verone.backoffice.services as services_package
-from tests.integration.conftest import *  # noqa: F403  # the database fixtures
-from tests.integration.services.conftest import *  # noqa: F403  # sandbox, gateway, world
+from tests.integration.conftest import *  # noqa: F403  # database and sandbox fixtures
 from tests.integration.services.support import (
     CONFIRMATION_KEY,
     SandboxClock,

@@ -7,7 +7,6 @@ code under test may commit (SQLAlchemy 2.0's "join an external transaction" reci
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,22 +15,23 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.integration.databases import postgres_url, with_search_path
+from tests.integration.services.support import (
+    SandboxClock,
+    TestClient,
+    World,
+    in_process_sandbox,
+    make_client,
+    sandbox_state,
+    seed_world,
+)
 from verone.backoffice.db.guards import install_guards
 from verone.backoffice.db.migrate import upgrade_database
 from verone.backoffice.db.orm import start_mappers
 from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
-
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def postgres_url() -> str:
-    return os.environ.get("VERONE_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-
-
-def with_search_path(url: str, schema: str) -> str:
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{schema}"
+from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
+from verone.sandbox.state import SandboxState
 
 
 @dataclass
@@ -116,3 +116,34 @@ def uow(session_factory: sessionmaker[Session]) -> SqlAlchemyUnitOfWork:
 def real_session_factory(database: Database) -> sessionmaker[Session]:
     """Sessions on their own connections, committing for real (clean up after yourself)."""
     return make_session_factory(database.engine)
+
+
+# ------------------------------------------------- the Qonto sandbox in-process, for services
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxState]:
+    state = sandbox_state()
+    yield state
+    state.close()
+
+
+@pytest.fixture
+def http(sandbox: SandboxState) -> Iterator[TestClient]:
+    with in_process_sandbox(sandbox) as client:
+        yield client
+
+
+@pytest.fixture
+def clock(sandbox: SandboxState) -> SandboxClock:
+    return SandboxClock(sandbox)
+
+
+@pytest.fixture
+def gateway(http: TestClient, clock: SandboxClock) -> QontoApiGateway:
+    return QontoApiGateway(make_client(http), now=clock.now)
+
+
+@pytest.fixture
+def world(uow: SqlAlchemyUnitOfWork, clock: SandboxClock) -> World:
+    return seed_world(uow, clock.now())

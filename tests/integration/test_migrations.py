@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from tests.integration.conftest import postgres_url, with_search_path
+from tests.integration.databases import postgres_url, with_search_path
 from verone.backoffice.db.migrate import check_database, downgrade_database, upgrade_database
 from verone.backoffice.db.session import make_engine
 from verone.backoffice.db.tables import metadata

@@ -8,7 +8,6 @@ import socket
 import threading
 import time
 import uuid
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,8 +17,9 @@ from decimal import Decimal
 import httpx
 import uvicorn
 from sqlalchemy import text
+from starlette.testclient import TestClient as TestClient
 
-from tests.integration.conftest import postgres_url, with_search_path
+from tests.integration.databases import postgres_url, with_search_path
 from verone.backoffice.db.migrate import upgrade_database
 from verone.backoffice.db.session import make_engine
 from verone.backoffice.domain.documents import DocumentItem
@@ -39,11 +39,6 @@ from verone.qonto import QontoClient, RetryPolicy
 from verone.sandbox.app import create_app
 from verone.sandbox.config import DEFAULT_LOGIN, DEFAULT_SECRET_KEY, SandboxConfig
 from verone.sandbox.state import SandboxState
-
-with warnings.catch_warnings():
-    # Starlette asks for the ``httpx2`` fork; the project's client is built on ``httpx``.
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient as TestClient
 
 CONFIRMATION_KEY = b"test-confirmation-key-0123456789"
 FAST_RETRY = RetryPolicy(max_retries=8, initial_delay=0.001, max_delay=0.002, deadline=30.0)
