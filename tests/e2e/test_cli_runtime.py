@@ -75,6 +75,9 @@ class TestApp:
             spec = client.get(OPENAPI_URL)
             assert spec.status_code == 200
             assert spec.json()["info"]["title"] == "Verone Billing"
+            home = client.get("/", follow_redirects=False)
+            assert (home.status_code, home.headers["location"]) == (307, "/api/docs")
+            assert "swagger" in client.get("/").text.lower()
             assert app.state.qonto_simulated is True
             assert app.state.container is not None
         assert app.state.container is None  # the lifespan closed what it built

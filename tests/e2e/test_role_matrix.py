@@ -27,6 +27,7 @@ PUBLIC, AUTHENTICATED, VIEWER, ACCOUNTANT, FINALIZER, ADMIN = (
 #: Who may call what: the one table to extend when a route is added.
 EXPECTED: dict[str, str] = {
     "GET /api/openapi.json": PUBLIC,
+    "GET /": PUBLIC,
     "GET /api/docs": PUBLIC,
     "GET /docs/oauth2-redirect": PUBLIC,
     "GET /healthz": PUBLIC,

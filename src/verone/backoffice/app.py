@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from verone.backoffice.api.errors import install_error_handlers
@@ -68,6 +69,11 @@ def install_health(app: FastAPI) -> None:
     def healthz() -> Health:
         """Liveness: the process answers (no database or Qonto call)."""
         return Health(status="ok", qonto_simulated=bool(app.state.qonto_simulated))
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        """The root leads to the interactive API documentation."""
+        return RedirectResponse("/api/docs", status_code=307)
 
 
 def create_app(source: Settings | Container, *, run_jobs: bool | None = None) -> FastAPI:
