@@ -257,15 +257,7 @@ def run_finalization(
     """Finalize through the service; ``wait_for_pdf`` polls for the regenerated PDF (bounded)."""
     rt = runtime(request)
     document_id = queries.resolve_document_id(rt.unit_of_work(), str(reference), kind)
-    settings = rt.settings
-    wait = (
-        pdfs.PdfWait(
-            timeout=settings.pdf_wait_timeout_seconds,
-            initial_delay=settings.pdf_wait_interval_seconds,
-        )
-        if wait_for_pdf
-        else pdfs.PdfWait(timeout=0.0)
-    )
+    wait = rt.pdf_wait if wait_for_pdf else pdfs.PdfWait(timeout=0.0)
     result = finalization.finalize_document(
         rt.unit_of_work(),
         rt.gateway,
