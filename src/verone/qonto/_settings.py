@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
-from typing import Literal, Self
+from typing import Literal, Self, TypedDict
 from urllib.parse import urlsplit
 
 import httpx
@@ -156,6 +156,32 @@ class QontoSettings(BaseSettings):
         )
 
 
+class _ClientArguments(TypedDict):
+    auth: AuthStrategy
+    base_url: str
+    staging_token: SecretStr | None
+    timeout: float
+    retry: RetryPolicy
+    rate_budget: RateBudget
+
+
+def _client_arguments(
+    settings: QontoSettings | None,
+    rate_store: RateBudgetStore | None,
+    on_refresh_token: Callable[[str], None] | None,
+) -> _ClientArguments:
+    """What both clients are built from (settings read from ``QONTO_*`` when not given)."""
+    settings = settings if settings is not None else QontoSettings()
+    return _ClientArguments(
+        auth=settings.build_auth(on_refresh_token),
+        base_url=settings.base_url,
+        staging_token=settings.staging_token,
+        timeout=settings.timeout_seconds,
+        retry=settings.retry_policy(),
+        rate_budget=RateBudget(settings.parsed_rate_limits(), store=rate_store),
+    )
+
+
 def get_qonto_client(
     settings: QontoSettings | None = None,
     *,
@@ -168,16 +194,8 @@ def get_qonto_client(
     ``rate_store`` shares the rate budget (e.g. through a database); ``on_refresh_token``
     persists each rotated OAuth refresh token; ``http_client`` is injected, not closed.
     """
-    settings = settings if settings is not None else QontoSettings()
-    return QontoClient(
-        auth=settings.build_auth(on_refresh_token),
-        base_url=settings.base_url,
-        staging_token=settings.staging_token,
-        timeout=settings.timeout_seconds,
-        retry=settings.retry_policy(),
-        rate_budget=RateBudget(settings.parsed_rate_limits(), store=rate_store),
-        http_client=http_client,
-    )
+    arguments = _client_arguments(settings, rate_store, on_refresh_token)
+    return QontoClient(**arguments, http_client=http_client)
 
 
 def get_async_qonto_client(
@@ -188,13 +206,5 @@ def get_async_qonto_client(
     http_client: httpx.AsyncClient | None = None,
 ) -> AsyncQontoClient:
     """The one factory of the async client (same settings and guards)."""
-    settings = settings if settings is not None else QontoSettings()
-    return AsyncQontoClient(
-        auth=settings.build_auth(on_refresh_token),
-        base_url=settings.base_url,
-        staging_token=settings.staging_token,
-        timeout=settings.timeout_seconds,
-        retry=settings.retry_policy(),
-        rate_budget=RateBudget(settings.parsed_rate_limits(), store=rate_store),
-        http_client=http_client,
-    )
+    arguments = _client_arguments(settings, rate_store, on_refresh_token)
+    return AsyncQontoClient(**arguments, http_client=http_client)
