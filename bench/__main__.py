@@ -9,7 +9,7 @@ def main() -> None:
     for title, run in (
         ("Qonto sandbox", sandbox.main),
         ("Client overhead per call", client_overhead.main),
-        ("Bulk paging of 100 000 transactions", bulk_paging.main),
+        ("Bulk paging of 300 000 and 80 000 transactions", bulk_paging.main),
         ("Reconciliation 10 000 x 10 000", reconciliation.main),
         ("Transaction ingest", ingest.main),
     ):

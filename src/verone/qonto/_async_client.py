@@ -23,6 +23,7 @@ from verone.qonto._exceptions import QontoAuthError
 from verone.qonto._ratelimit import RateBudget
 from verone.qonto._responses import loads
 from verone.qonto._retry import RetryPolicy
+from verone.qonto._transport import default_async_http_client
 from verone.qonto.resources.attachments import AsyncAttachments
 from verone.qonto.resources.bank_accounts import AsyncBankAccounts
 from verone.qonto.resources.client_invoices import AsyncClientInvoices
@@ -75,7 +76,7 @@ class AsyncQontoClient:
             clock=clock,
         )
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        self._http = http_client if http_client is not None else default_async_http_client(timeout)
         self._sleep = sleep
         self._refresh_lock = asyncio.Lock()
         self.organization = AsyncOrganizationResource(self)

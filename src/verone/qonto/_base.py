@@ -34,6 +34,7 @@ from verone.qonto._exceptions import (
     QontoInvalidResponse,
     QontoTimeout,
 )
+from verone.qonto._gc import cyclic_gc_paused
 from verone.qonto._logging import get_logger, log_event
 from verone.qonto._ratelimit import RateBudget
 from verone.qonto._responses import api_error, decode_body
@@ -342,9 +343,11 @@ class ClientCore:
 
     def parse(self, call: PreparedCall[T], response: httpx.Response) -> T:
         """Decode and type a successful answer; anything unexpected is QontoInvalidResponse."""
-        data = response.content if call.raw_body else decode_body(call.method, call.path, response)
         try:
-            return call.parse(data)
+            with cyclic_gc_paused():
+                if call.raw_body:
+                    return call.parse(response.content)
+                return call.parse(decode_body(call.method, call.path, response))
         except ValidationError as exc:
             where = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['type']}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from verone.qonto._exceptions import QontoPaginationError
+from verone.qonto._gc import cyclic_gc_paused
 from verone.qonto.types.pagination import PaginationMeta
 
 T = TypeVar("T")
@@ -144,19 +145,20 @@ def fetch_all(
     """Page 1, then pages 2..total_pages on a thread pool; items in page order.
 
     Items inserted while paging can shift an item onto the next page: ``key`` (an id)
-    removes such duplicates.
+    removes such duplicates. The cyclic collector pauses meanwhile (``_gc``).
     """
     if concurrency < 1:
         raise ValueError("concurrency must be >= 1")
-    first = fetch(1)
-    total = first.total_pages
-    if total > max_pages:
-        raise QontoPaginationError(f"{total} pages is more than the cap of {max_pages}")
-    if total <= 1:
-        return _merge([first], key, max_pages)
-    with ThreadPoolExecutor(max_workers=min(concurrency, total - 1)) as pool:
-        rest = list(pool.map(fetch, range(2, total + 1)))
-    return _merge([first, *rest], key, max_pages)
+    with cyclic_gc_paused():
+        first = fetch(1)
+        total = first.total_pages
+        if total > max_pages:
+            raise QontoPaginationError(f"{total} pages is more than the cap of {max_pages}")
+        if total <= 1:
+            return _merge([first], key, max_pages)
+        with ThreadPoolExecutor(max_workers=min(concurrency, total - 1)) as pool:
+            rest = list(pool.map(fetch, range(2, total + 1)))
+        return _merge([first, *rest], key, max_pages)
 
 
 async def afetch_all(
@@ -169,15 +171,16 @@ async def afetch_all(
     """Async twin of ``fetch_all``: at most ``concurrency`` pages in flight (a semaphore)."""
     if concurrency < 1:
         raise ValueError("concurrency must be >= 1")
-    first = await fetch(1)
-    total = first.total_pages
-    if total > max_pages:
-        raise QontoPaginationError(f"{total} pages is more than the cap of {max_pages}")
     semaphore = asyncio.Semaphore(concurrency)
 
     async def one(number: int) -> Page[T]:
         async with semaphore:
             return await fetch(number)
 
-    rest = await asyncio.gather(*(one(n) for n in range(2, total + 1)))
-    return _merge([first, *rest], key, max_pages)
+    with cyclic_gc_paused():
+        first = await fetch(1)
+        total = first.total_pages
+        if total > max_pages:
+            raise QontoPaginationError(f"{total} pages is more than the cap of {max_pages}")
+        rest = await asyncio.gather(*(one(n) for n in range(2, total + 1)))
+        return _merge([first, *rest], key, max_pages)

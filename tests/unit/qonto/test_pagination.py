@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import httpx
 import pytest
@@ -13,6 +14,9 @@ from verone.qonto import (
     RateBudget,
     TransactionFilters,
 )
+from verone.qonto._gc import cyclic_gc_paused
+from verone.qonto._pagination import Page, afetch_all, fetch_all
+from verone.qonto.types.pagination import PaginationMeta
 
 from ._client_support import LOGIN, SECRET, json_reply, make_client, meta
 
@@ -149,3 +153,56 @@ class TestBulk:
             return out
 
         assert asyncio.run(run()) == ["t1", "t2", "t3", "t4"]
+
+
+class TestCyclicCollectorPause:
+    def test_bulk_fetches_with_the_collector_paused_then_restores_it(self) -> None:
+        seen: list[bool] = []
+
+        def fetch(number: int) -> Page[str]:
+            seen.append(gc.isenabled())
+            return Page([f"t{number}"], PaginationMeta.model_validate(meta(number, 4)))
+
+        assert gc.isenabled()
+        assert fetch_all(fetch, concurrency=2) == ["t1", "t2", "t3", "t4"]
+        assert seen == [False] * 4
+        assert gc.isenabled()
+
+    def test_the_collector_comes_back_after_an_error(self) -> None:
+        def fetch(number: int) -> Page[str]:
+            raise QontoPaginationError("boom")
+
+        with pytest.raises(QontoPaginationError):
+            fetch_all(fetch)
+        assert gc.isenabled()
+
+    def test_overlapping_pauses_resume_once_the_last_ends(self) -> None:
+        outer = cyclic_gc_paused()
+        inner = cyclic_gc_paused()
+        outer.__enter__()
+        inner.__enter__()
+        outer.__exit__(None, None, None)
+        assert not gc.isenabled()  # the other pause still runs
+        inner.__exit__(None, None, None)
+        assert gc.isenabled()
+
+    def test_a_collector_the_application_disabled_stays_disabled(self) -> None:
+        gc.disable()
+        try:
+            with cyclic_gc_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+    def test_async_bulk_pauses_it_too(self) -> None:
+        seen: list[bool] = []
+
+        async def fetch(number: int) -> Page[str]:
+            seen.append(gc.isenabled())
+            await asyncio.sleep(0)
+            return Page([f"t{number}"], PaginationMeta.model_validate(meta(number, 3)))
+
+        assert asyncio.run(afetch_all(fetch, concurrency=2)) == ["t1", "t2", "t3"]
+        assert seen == [False] * 3
+        assert gc.isenabled()
