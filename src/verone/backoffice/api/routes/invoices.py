@@ -58,6 +58,7 @@ def create_from_order(
         quantities=parse.quantities(body.lines),
         issue_date=body.issue_date,
         notes=body.notes,
+        purchase_order=body.purchase_order,
     )
     return render.created(document, rt.clock.today())
 
@@ -93,6 +94,7 @@ def create_service_invoice(
         issue_date=body.issue_date,
         due_date=body.due_date,
         notes=body.notes,
+        purchase_order=body.purchase_order,
     )
     return render.created(document, rt.clock.today())
 
@@ -134,6 +136,7 @@ def update_invoice(
         issue_date=body.issue_date,
         due_date=body.due_date,
         notes=body.notes,
+        purchase_order=body.purchase_order,
     )
     return render.document(document, rt.clock.today())
 
