@@ -21,8 +21,9 @@ from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.operations import SyncRun
 from verone.backoffice.edge.context import AccountantContext, ViewerContext
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
-from verone.backoffice.services import qonto_clients, queries, sync_documents, sync_transactions
+from verone.backoffice.services import queries, sync_documents, sync_transactions
 from verone.backoffice.services.auth import record_action
+from verone.backoffice.services.outbox import clients as qonto_clients
 from verone.money import ZERO, from_cents
 from verone.qonto import (
     ClientFilters,

@@ -51,6 +51,7 @@ def create_from_order(ctx: AccountantContext, body: s.InvoiceFromOrderIn) -> s.C
         quantities=parse.quantities(body.lines),
         issue_date=body.issue_date,
         notes=body.notes,
+        purchase_order=body.purchase_order,
     )
     return render.created(document, ctx.today())
 
@@ -76,6 +77,7 @@ def create_service_invoice(ctx: AccountantContext, body: s.ServiceInvoiceIn) -> 
         issue_date=body.issue_date,
         due_date=body.due_date,
         notes=body.notes,
+        purchase_order=body.purchase_order,
     )
     return render.created(document, ctx.today())
 
@@ -112,6 +114,7 @@ def update_invoice(
         issue_date=body.issue_date,
         due_date=body.due_date,
         notes=body.notes,
+        purchase_order=body.purchase_order,
     )
     return render.document(document, ctx.today())
 
