@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.confirmation import compute_content_hash
-from verone.backoffice.domain.kinds import DocumentKind, kind_of
+from verone.backoffice.domain.kinds import DocumentKind, RemoteMove, kind_of
 from verone.backoffice.domain.numbering import parse_number
 from verone.backoffice.domain.statuses import (
     EDITABLE_STATUSES,
@@ -386,6 +386,25 @@ class FinancialDocument:
     def mark_converted(self) -> None:
         self._require_quote()
         self._move(DocumentStatus.CONVERTED)
+
+    def adopt_remote_status(
+        self, target: DocumentStatus, *, paid_at: datetime, now: datetime
+    ) -> RemoteMove | None:
+        """Follow Qonto where it is authoritative (payment, cancellation, the customer's
+        answer): the kind's ``remote_moves``; ``None`` when this change is not one of them."""
+        move = self.kind.remote_moves.get((self.status, target))
+        match move:
+            case RemoteMove.MARK_PAID:
+                self.mark_paid(paid_at)
+            case RemoteMove.CANCEL:
+                self.cancel(now)
+            case RemoteMove.UNMARK_PAID:
+                self.unmark_paid()
+            case RemoteMove.ACCEPT:
+                self.accept()
+            case RemoteMove.DECLINE:
+                self.decline()
+        return move
 
     def record_pdf(
         self,

@@ -44,6 +44,20 @@ class RemoteMove(StrEnum):
     ACCEPT = "accept"
     DECLINE = "decline"
 
+    @property
+    def note(self) -> str:
+        """What the sync reports when it adopted this move."""
+        return _REMOTE_NOTES[self]
+
+
+_REMOTE_NOTES = {
+    RemoteMove.MARK_PAID: "payée dans Qonto",
+    RemoteMove.CANCEL: "annulée dans Qonto",
+    RemoteMove.UNMARK_PAID: "paiement retiré dans Qonto",
+    RemoteMove.ACCEPT: "accepté par le client",
+    RemoteMove.DECLINE: "refusé ou annulé dans Qonto",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentKind:

@@ -13,9 +13,14 @@ from sqlalchemy.orm import Session
 from verone.backoffice.db.locks import is_postgresql
 from verone.backoffice.db.tables import document_numbers, financial_documents
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.kinds import KINDS
 from verone.backoffice.domain.queries import DocumentFilter, DocumentSort, Page, PageRequest
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
 from verone.money import ZERO, from_cents
+
+#: The kinds that can be overdue (invoices) and that credit their parent (credit notes)
+PAYABLE = tuple(kind.type for kind in KINDS if kind.payable)
+CREDITING = tuple(kind.type for kind in KINDS if kind.credits_parent)
 
 D = financial_documents.c
 
@@ -56,7 +61,7 @@ def _conditions(criteria: DocumentFilter) -> list[ColumnElement[bool]]:
     if criteria.overdue_on is not None:
         where.append(
             and_(
-                D.document_type == DocumentType.INVOICE,
+                D.document_type.in_(PAYABLE),
                 D.status == DocumentStatus.FINALIZED,
                 D.due_date < criteria.overdue_on,
             )
@@ -137,7 +142,7 @@ class DocumentRepository:
         """TTC of the issued credit notes of an invoice."""
         cents = self._session.scalar(
             select(func.coalesce(func.sum(D.total_amount_cents), 0, type_=BigInteger)).where(
-                D.document_type == DocumentType.CREDIT_NOTE,
+                D.document_type.in_(CREDITING),
                 D.parent_document_id == invoice_id,
                 D.number.is_not(None),
             )
