@@ -5,9 +5,6 @@ The only place in ``api/`` that knows where the container lives (``app.state.con
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from fastapi import Request
 
 from verone.backoffice.api.errors import ApiError
@@ -40,6 +37,5 @@ def cookie_secure_of(request: Request) -> bool:
 
 
 def confirmation_key_of(request: Request) -> bytes:
-    """The HMAC key of finalize confirmations, derived from the secret key (never stored)."""
-    secret = runtime(request).secret_key.encode()
-    return hmac.new(secret, b"verone.finalize-confirmation", hashlib.sha256).digest()
+    """The HMAC key of finalize confirmations (``Container.confirmation_key``)."""
+    return runtime(request).confirmation_key
