@@ -184,7 +184,7 @@ class DocumentRepository:
                 D.due_date,
                 func.sum(D.total_amount_cents - D.amount_paid_cents, type_=BigInteger),
             )
-            .where(D.document_type == DocumentType.INVOICE, D.status == DocumentStatus.FINALIZED)
+            .where(D.document_type.in_(PAYABLE), D.status == DocumentStatus.FINALIZED)
             .group_by(D.due_date)
         )
         return [(due, from_cents(int(cents or 0))) for due, cents in rows]
@@ -193,7 +193,7 @@ class DocumentRepository:
         """TTC of the invoices marked paid in ``[start, end)``."""
         cents = self._session.scalar(
             select(func.coalesce(func.sum(D.total_amount_cents), 0, type_=BigInteger)).where(
-                D.document_type == DocumentType.INVOICE,
+                D.document_type.in_(PAYABLE),
                 D.status == DocumentStatus.PAID,
                 D.paid_at >= start,
                 D.paid_at < end,
