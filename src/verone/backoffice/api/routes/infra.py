@@ -21,7 +21,6 @@ from verone.backoffice.api.errors import (
 )
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.operations import SyncRun
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import qonto_clients, queries, sync_documents, sync_transactions
 from verone.backoffice.services.auth import record_action
 from verone.money import ZERO, from_cents
@@ -295,7 +294,7 @@ def sync(principal: Accountant, request: Request, body: si.SyncIn | None = None)
     options = body or si.SyncIn()
     results = sync_transactions.sync_transactions(
         rt.unit_of_work(),
-        QontoSyncClient(rt.qonto_client),
+        rt.sync_reader,
         rt.clock,
         full=options.full,
         account_qonto_id=options.account_id,
@@ -311,7 +310,7 @@ def sync_invoices(
     rt = runtime(request)
     result = sync_documents.sync_documents(
         rt.unit_of_work(),
-        QontoSyncClient(rt.qonto_client),
+        rt.sync_reader,
         rt.clock,
         principal.user.id,
         full=(body or si.DocumentsSyncIn()).full,

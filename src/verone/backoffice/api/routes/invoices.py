@@ -29,7 +29,6 @@ from verone.backoffice.api.routes.reconciliation import render_applied
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.queries import DocumentFilter
 from verone.backoffice.domain.statuses import DocumentOrigin, DocumentType
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import invoicing, payments, queries, quotes, reconciliation
 
 KIND = DocumentType.INVOICE
@@ -232,7 +231,7 @@ def reconcile(
     applied = reconciliation.apply_match(
         rt.unit_of_work(),
         rt.gateway,
-        QontoSyncClient(rt.qonto_client),
+        rt.sync_reader,
         rt.clock,
         principal.actor,
         body.transaction_id,

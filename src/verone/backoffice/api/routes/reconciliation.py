@@ -19,7 +19,6 @@ from verone.backoffice.api.params import Pagination
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.banking import BankTransaction
 from verone.backoffice.domain.reconciliation import Proposal
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import queries, reconciliation
 
 router = APIRouter(
@@ -135,7 +134,7 @@ def run(
     report = reconciliation.reconcile(
         rt.unit_of_work(),
         rt.gateway,
-        QontoSyncClient(rt.qonto_client),
+        rt.sync_reader,
         rt.clock,
         dry_run=(body or si.ReconcileRunIn()).dry_run,
     )
