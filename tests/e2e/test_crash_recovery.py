@@ -58,13 +58,10 @@ DRIVER = textwrap.dedent(
 
     from verone.backoffice.db.session import make_engine, make_session_factory
     from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
-    from verone.backoffice.integrations.qonto_gateway import (
-        QontoApiGateway,
-        build_qonto_client,
-    )
+    from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
     from verone.backoffice.services import invoicing
     from verone.backoffice.services.actors import Actor
-    from verone.qonto import QontoSettings
+    from verone.qonto import QontoSettings, get_qonto_client
 
     STEP = os.environ["CRASH_AT"]
 
@@ -110,7 +107,7 @@ DRIVER = textwrap.dedent(
         base_url=os.environ["SANDBOX_URL"],
     )
     uow = CrashingUnitOfWork(make_session_factory(make_engine(os.environ["DATABASE_URL"])))
-    gateway = CrashingGateway(build_qonto_client(settings))
+    gateway = CrashingGateway(get_qonto_client(settings))
     invoicing.create_invoice_from_order(
         uow,
         gateway,

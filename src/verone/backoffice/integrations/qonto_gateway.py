@@ -2,8 +2,8 @@
 
 It turns domain documents into Qonto params and Qonto answers into ``RemoteDocument``s, and
 maps every ``QontoError`` to ``QontoUnavailable``/``QontoRejected``/``QontoOutcomeUnknown``
-(with Qonto's trace id and the seed's troubleshooting hint). ``build_qonto_client(settings)``
-is the only place of the back office that builds a client.
+(with Qonto's trace id and the seed's troubleshooting hint). The client itself comes from the
+library's one factory, ``verone.qonto.get_qonto_client``, called in the composition root.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-
-import httpx
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
@@ -40,13 +38,11 @@ from verone.qonto import (
     QontoClient,
     QontoConnectionError,
     QontoError,
-    QontoSettings,
     QuoteFilters,
     RateLimited,
     RequestOptions,
     ServerError,
     Unauthorized,
-    get_qonto_client,
 )
 from verone.qonto.types.client_invoices import (
     ClientInvoiceCreateParams,
@@ -59,7 +55,6 @@ from verone.qonto.types.quotes import QuoteCreateParams, QuoteItemParams
 
 __all__ = [
     "QontoApiGateway",
-    "build_qonto_client",
     "marker_for",
     "qonto_errors",
     "remote_credit_note",
@@ -76,13 +71,6 @@ HINT_FORBIDDEN = "vérifiez les permissions de la clé API (401/403)"
 HINT_UNREACHABLE = "si timeout : vérifiez le réseau, puis GET /api/qonto/health"
 HINT_CREDIT_NOTE = "si 404 : l'endpoint n'existe pas, créez l'avoir dans le tableau de bord Qonto"
 QUOTE_TERMS = "Devis valable jusqu'à la date d'expiration indiquée."
-
-
-def build_qonto_client(
-    settings: QontoSettings | None = None, *, http_client: httpx.Client | None = None
-) -> QontoClient:
-    """The back office's Qonto client, from ``QONTO_*`` settings (the client's one factory)."""
-    return get_qonto_client(settings, http_client=http_client)
 
 
 def _hint_for(exc: QontoAPIError) -> str | None:
