@@ -2,7 +2,7 @@
 with an expiry instead of a transaction left open across Qonto calls.
 
 Revision ID: c25dc3127130
-Revises: 94d9645d720c
+Revises: 5b1e0c7a9d42
 Create Date: 2026-12-02 05:08:36.420321+00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import verone.backoffice.db.types
 
 revision: str = "c25dc3127130"
-down_revision: str | None = "94d9645d720c"
+down_revision: str | None = "5b1e0c7a9d42"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
