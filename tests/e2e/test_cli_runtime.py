@@ -27,7 +27,7 @@ from verone.backoffice.domain.queries import PageRequest
 from verone.backoffice.domain.users import Role
 from verone.backoffice.jobs import Job, JobContext, JobRunner, default_jobs, run_job
 from verone.backoffice.services.mail import SmtpMailer
-from verone.backoffice.services.outbox import SettleReport
+from verone.backoffice.services.outbox.recovery import SettleReport
 from verone.cli import app
 from verone.cli._runtime import EmbeddedSandbox, free_port
 

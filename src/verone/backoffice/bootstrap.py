@@ -21,12 +21,12 @@ from verone.backoffice.db.passwords import Argon2PasswordHasher
 from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain.users import Role
-from verone.backoffice.integrations.qonto_gateway import QontoApiGateway, build_qonto_client
+from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.ports import Clock, PasswordHasher, QontoGateway
 from verone.backoffice.services.mail import Mailer, SmtpMailer
 from verone.backoffice.services.pdfs import PdfWait
 from verone.backoffice.services.users import UserAlreadyExists, create_user
-from verone.qonto import QontoClient
+from verone.qonto import QontoClient, get_qonto_client
 
 
 class SystemClock:
@@ -124,7 +124,7 @@ def build_container(
     engine = make_engine(settings.database_url)
     try:
         session_factory = make_session_factory(engine)
-        client = build_qonto_client(settings.qonto_settings, http_client=http_client)
+        client = get_qonto_client(settings.qonto_settings, http_client=http_client)
     except BaseException:
         engine.dispose()
         raise
