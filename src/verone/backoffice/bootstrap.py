@@ -6,6 +6,8 @@ both in ``close()``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -61,6 +63,12 @@ class Container:
     def secret_key(self) -> str:
         """The key that signs sessions (never logged)."""
         return self.settings.session_secret.get_secret_value()
+
+    @property
+    def confirmation_key(self) -> bytes:
+        """The HMAC key of finalize confirmations, derived from the secret key (never stored)."""
+        secret = self.secret_key.encode()
+        return hmac.new(secret, b"verone.finalize-confirmation", hashlib.sha256).digest()
 
     @property
     def cookie_secure(self) -> bool:
