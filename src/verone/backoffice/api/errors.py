@@ -1,7 +1,8 @@
 """The JSON API's one error edge: every failure becomes ``{"error": {code, message, …}}``.
 
-Domain errors, Qonto errors, request validation and HTTP errors are mapped here, once, to
-deliberate status codes; nothing else in ``api/`` builds an error body.
+Edge errors (``edge/errors.py``), domain errors, Qonto errors, request validation and HTTP
+errors are mapped here, once, to deliberate status codes; nothing else in ``api/`` builds an
+error body.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from verone.backoffice.db.session import is_database_busy
 from verone.backoffice.domain.errors import DomainError
+from verone.backoffice.edge.errors import EdgeError, ErrorDetails
 from verone.qonto import (
     BadRequest,
     Conflict,
@@ -31,8 +36,6 @@ from verone.qonto import (
 )
 
 logger = logging.getLogger(__name__)
-
-ErrorDetails = dict[str, object]
 
 QONTO_HINT = (
     "Vérifiez QONTO_AUTH_MODE, QONTO_ORGANIZATION_ID et QONTO_API_KEY, "
@@ -57,25 +60,6 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     error: ErrorBody
-
-
-class ApiError(Exception):
-    """An error raised by the API layer itself (authentication, roles, lookups)."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        hint: str | None = None,
-        details: ErrorDetails | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.hint, self.details = hint, details
-        self.headers = dict(headers or {})
 
 
 #: Deliberate statuses for domain errors, by their stable code (subclasses inherit via MRO).
@@ -210,8 +194,8 @@ def _validation_details(exc: RequestValidationError) -> ErrorDetails:
     return {"fields": fields}
 
 
-async def _on_api_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ApiError)
+async def _on_edge_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, EdgeError)
     return error_response(
         exc.status,
         exc.code,
@@ -278,6 +262,23 @@ async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+#: Seconds a client waits before retrying when the database was busy.
+BUSY_RETRY_AFTER = 2
+
+
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database still locked after the busy timeout's retries is a 503, never a 500."""
+    if not is_database_busy(exc):
+        return await _on_unexpected(request, exc)
+    logger.warning("database busy: %s", exc)
+    return error_response(
+        503,
+        "database_busy",
+        "La base de données est occupée ; réessayez dans un instant.",
+        headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+    )
+
+
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unexpected error", exc_info=exc)
     return error_response(500, "internal_error", "Erreur interne inattendue.")
@@ -285,11 +286,13 @@ async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map every error family to the envelope (idempotent: re-installing replaces handlers)."""
-    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(EdgeError, _on_edge_error)
     app.add_exception_handler(DomainError, _on_domain_error)
     app.add_exception_handler(QontoError, _on_qonto_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(DBAPIError, _on_database_error)
+    app.add_exception_handler(PoolTimeout, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)
 
 
@@ -307,6 +310,6 @@ STANDARD_ERRORS: dict[int | str, dict[str, object]] = {
         (422, "Invalid request"),
         (429, "Too many attempts"),
         (502, "Qonto refused the call"),
-        (503, "Qonto unreachable"),
+        (503, "Qonto unreachable, or the database busy (with Retry-After)"),
     )
 }

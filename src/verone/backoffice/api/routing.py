@@ -10,10 +10,10 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from verone.backoffice.api.context import runtime
+from verone.backoffice.edge.auth import PRINCIPAL_STATE
+from verone.backoffice.edge.runtime import request_unit_of_work, runtime
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-PRINCIPAL_STATE = "principal"
 
 
 def _record(request: Request, route_path: str, status: int) -> None:
@@ -23,7 +23,7 @@ def _record(request: Request, route_path: str, status: int) -> None:
     if user_id is None:
         return
     container = runtime(request)
-    with container.unit_of_work() as uow:
+    with request_unit_of_work(request, container) as uow:
         uow.audit.append(
             at=container.clock.now(),
             actor_id=user_id,

@@ -76,6 +76,8 @@ Exact = Annotated[
 ]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 LongText = Annotated[str, Field(max_length=5000)]
+#: The customer's purchase-order reference, printed on the invoice ("" clears it on a patch).
+PurchaseOrder = Annotated[str, Field(max_length=120)]
 Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
@@ -150,6 +152,7 @@ class DocumentSummary(ApiModel):
 
 class DocumentOut(DocumentSummary):
     notes: str | None
+    purchase_order: str | None = None
     items: list[DocumentItemOut]
 
 
@@ -191,6 +194,7 @@ class InvoiceFromOrderIn(RequestModel):
     issue_date: date | None = None
     lines: list[OrderLineIn] | None = Field(default=None, min_length=1, max_length=500)
     notes: LongText | None = None
+    purchase_order: PurchaseOrder | None = None
 
 
 class ServiceInvoiceIn(RequestModel):
@@ -199,6 +203,7 @@ class ServiceInvoiceIn(RequestModel):
     issue_date: date | None = None
     due_date: date | None = None
     notes: LongText | None = None
+    purchase_order: PurchaseOrder | None = None
 
 
 class InvoicePatchIn(RequestModel):
@@ -208,6 +213,7 @@ class InvoicePatchIn(RequestModel):
     issue_date: date | None = None
     due_date: date | None = None
     notes: LongText | None = None
+    purchase_order: PurchaseOrder | None = None
 
 
 class QuoteFromOrderIn(RequestModel):

@@ -22,9 +22,9 @@ from sqlalchemy import (
 )
 
 from verone.backoffice.db.types import Cents, ExactDecimal, UTCDateTime, str_enum
+from verone.backoffice.domain.kinds import ALLOWED_STATUSES
 from verone.backoffice.domain.parties import CustomerKind
 from verone.backoffice.domain.statuses import (
-    ALLOWED_STATUSES,
     EDITABLE_STATUSES,
     DocumentOrigin,
     DocumentStatus,
@@ -201,6 +201,7 @@ financial_documents = Table(
     Column("due_date", Date),
     Column("expiry_date", Date),
     Column("notes", Text),
+    Column("purchase_order", String(120)),
     Column("sales_order_id", Uuid, ForeignKey("sales_orders.id")),
     Column("parent_document_id", Uuid, ForeignKey("financial_documents.id")),
     Column("qonto_attachment_id", String(64)),

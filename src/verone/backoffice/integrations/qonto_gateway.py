@@ -15,13 +15,15 @@ from datetime import UTC, date, datetime, timedelta
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.kinds import DocumentKind, IssueCall, kind_of
 from verone.backoffice.domain.parties import Customer
 from verone.backoffice.domain.statuses import DocumentType
+from verone.backoffice.integrations.qonto_documents import document_apis
 from verone.backoffice.integrations.qonto_mapping import (
     client_params,
+    credit_note_reason,
     discount_params,
     invoice_items,
-    marker_for,
     remote_credit_note,
     remote_invoice,
     remote_quote,
@@ -30,15 +32,13 @@ from verone.backoffice.integrations.qonto_mapping import (
 from verone.backoffice.ports import AttachmentLink, RemoteDocument
 from verone.qonto import (
     ClientFilters,
-    ClientInvoiceFilters,
-    CreditNoteFilters,
+    FileUpload,
     NotFound,
     QontoAmbiguousOutcome,
     QontoAPIError,
     QontoClient,
     QontoConnectionError,
     QontoError,
-    QuoteFilters,
     RateLimited,
     RequestOptions,
     ServerError,
@@ -55,7 +55,6 @@ from verone.qonto.types.quotes import QuoteCreateParams, QuoteItemParams
 
 __all__ = [
     "QontoApiGateway",
-    "marker_for",
     "qonto_errors",
     "remote_credit_note",
     "remote_invoice",
@@ -71,6 +70,11 @@ HINT_FORBIDDEN = "vérifiez les permissions de la clé API (401/403)"
 HINT_UNREACHABLE = "si timeout : vérifiez le réseau, puis GET /api/qonto/health"
 HINT_CREDIT_NOTE = "si 404 : l'endpoint n'existe pas, créez l'avoir dans le tableau de bord Qonto"
 QUOTE_TERMS = "Devis valable jusqu'à la date d'expiration indiquée."
+
+
+def _require_qonto_draft(kind: DocumentKind) -> None:
+    if not kind.drafts_in_qonto:
+        raise errors.IllegalTransition("Seules les factures ont un brouillon chez Qonto.")
 
 
 def _hint_for(exc: QontoAPIError) -> str | None:
@@ -116,6 +120,7 @@ class QontoApiGateway:
         self, client: QontoClient, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> None:
         self._client = client
+        self._apis = document_apis(client)
         self._now = now
         self._iban: str | None = None
         self._lock = threading.Lock()
@@ -173,7 +178,7 @@ class QontoApiGateway:
             currency=document.currency,
             payment_methods=PaymentMethodsParams(iban=self._organization_iban()),
             items=invoice_items(document),
-            purchase_order=marker_for(document),
+            purchase_order=document.purchase_order,
             header=document.notes,
             discount=discount_params(document.discount_kind, document.discount_value),
         )
@@ -186,8 +191,7 @@ class QontoApiGateway:
         quote_qonto_id: str | None = None,
     ) -> RemoteDocument:
         """An invoice draft (``quote_id`` set when it comes from a Qonto quote)."""
-        if document.document_type is not DocumentType.INVOICE:
-            raise errors.IllegalTransition("Seules les factures ont un brouillon chez Qonto.")
+        _require_qonto_draft(document.kind)
         params = self._invoice_create(document, client_id)
         if quote_qonto_id is not None:
             params.quote_id = quote_qonto_id
@@ -200,8 +204,9 @@ class QontoApiGateway:
     def update_draft(
         self, document: FinancialDocument, client_id: str, idempotency_key: str
     ) -> RemoteDocument:
-        if document.document_type is not DocumentType.INVOICE or document.qonto_id is None:
-            raise errors.IllegalTransition("Seules les factures ont un brouillon chez Qonto.")
+        _require_qonto_draft(document.kind)
+        if document.qonto_id is None:
+            raise errors.IllegalTransition("Ce brouillon n'existe pas chez Qonto.")
         created = self._invoice_create(document, client_id)
         fields = created.model_dump(exclude_unset=True)
         for name in ("status", "number", "quote_id", "upload_id"):
@@ -215,27 +220,18 @@ class QontoApiGateway:
 
     def delete_draft(self, document_type: DocumentType, qonto_id: str) -> None:
         with qonto_errors(write=True):
-            if document_type is DocumentType.INVOICE:
-                self._client.client_invoices.delete(qonto_id)
-            elif document_type is DocumentType.QUOTE:
-                self._client.quotes.delete(qonto_id)
-            else:
-                raise errors.DocumentNotDeletable()
+            self._apis[document_type].delete(qonto_id)
 
     def get_document(self, document_type: DocumentType, qonto_id: str) -> RemoteDocument:
         with qonto_errors():
-            if document_type is DocumentType.INVOICE:
-                return remote_invoice(self._client.client_invoices.get(qonto_id))
-            if document_type is DocumentType.QUOTE:
-                return remote_quote(self._client.quotes.get(qonto_id))
-            return remote_credit_note(self._client.credit_notes.get(qonto_id))
+            return self._apis[document_type].get(qonto_id)
 
     # ------------------------------------------------------------------ issuing
 
     def finalize(
         self, document_type: DocumentType, qonto_id: str, idempotency_key: str
     ) -> RemoteDocument:
-        if document_type is not DocumentType.INVOICE:
+        if kind_of(document_type).issue_call is not IssueCall.FINALIZE_DRAFT:
             raise errors.IllegalTransition("Qonto ne finalise que les factures brouillons.")
         with qonto_errors(write=True):
             invoice = self._client.client_invoices.finalize(
@@ -254,7 +250,7 @@ class QontoApiGateway:
             terms_and_conditions=QUOTE_TERMS,
             currency=document.currency,
             items=items,
-            header=marker_for(document),
+            header=document.notes,
             discount=discount_params(document.discount_kind, document.discount_value),
         )
         with qonto_errors(write=True):
@@ -264,11 +260,10 @@ class QontoApiGateway:
     def create_credit_note(
         self, document: FinancialDocument, invoice_qonto_id: str, idempotency_key: str
     ) -> RemoteDocument:
-        reason = (document.notes or "Avoir")[:400] + f" ({marker_for(document)})"
         params = CreditNoteCreateParams(
             invoice_id=invoice_qonto_id,
             issue_date=required_date(document.issue_date, "d'émission"),
-            reason=reason,
+            reason=credit_note_reason(document),
             currency=document.currency,
             items=invoice_items(document),
             discount=discount_params(document.discount_kind, document.discount_value),
@@ -324,17 +319,10 @@ class QontoApiGateway:
         recipients: Sequence[str],
         idempotency_key: str,
     ) -> None:
-        label = "Votre facture" if document_type is DocumentType.INVOICE else "Votre devis"
+        label = f"Votre {kind_of(document_type).title.lower()}"
         params = SendParams(send_to=list(recipients), email_title=label, copy_to_self=True)
         with qonto_errors(write=True):
-            if document_type is DocumentType.INVOICE:
-                self._client.client_invoices.send(
-                    qonto_id, params, options=self._key(idempotency_key)
-                )
-            elif document_type is DocumentType.QUOTE:
-                self._client.quotes.send(qonto_id, params, options=self._key(idempotency_key))
-            else:
-                raise errors.IllegalTransition("Qonto n'envoie pas les avoirs.")
+            self._apis[document_type].send(qonto_id, params, self._key(idempotency_key))
 
     def attachment_link(self, attachment_id: str) -> AttachmentLink:
         with qonto_errors():
@@ -356,6 +344,17 @@ class QontoApiGateway:
         with qonto_errors():
             return self._client.credit_notes.file(qonto_id)
 
+    def attach_to_transaction(
+        self, transaction_qonto_id: str, filename: str, content: bytes, idempotency_key: str
+    ) -> None:
+        """Upload a file onto a bank transaction (the paid invoice's PDF)."""
+        with qonto_errors(write=True):
+            self._client.transactions.attachments.upload(
+                transaction_qonto_id,
+                FileUpload(filename, content),
+                options=self._key(idempotency_key),
+            )
+
     # ------------------------------------------------------------------ recovery lookups
 
     def find_created(
@@ -363,27 +362,11 @@ class QontoApiGateway:
         document: FinancialDocument,
         created_after: datetime,
         invoice_qonto_id: str | None = None,
-    ) -> RemoteDocument | None:
-        """The Qonto document a create for ``document`` made, found by its marker, or None."""
-        marker, document_type = marker_for(document), document.document_type
+    ) -> list[RemoteDocument]:
+        """The Qonto documents created since ``created_after`` whose content is what a create
+        for ``document`` sends (oldest first); the caller skips those already linked."""
         since = created_after - timedelta(minutes=5)
         with qonto_errors():
-            if document_type is DocumentType.INVOICE:
-                for invoice in self._client.client_invoices.iter(
-                    ClientInvoiceFilters(status=("draft",), created_at_from=since, per_page=100)
-                ):
-                    if invoice.purchase_order == marker:
-                        return remote_invoice(invoice)
-            elif document_type is DocumentType.QUOTE:
-                for quote in self._client.quotes.iter(
-                    QuoteFilters(created_at_from=since, per_page=100)
-                ):
-                    if quote.header == marker:
-                        return remote_quote(quote)
-            else:
-                for note in self._client.credit_notes.iter(
-                    CreditNoteFilters(invoice_id=invoice_qonto_id, created_at_from=since)
-                ):
-                    if note.reason and marker in note.reason:
-                        return remote_credit_note(note)
-        return None
+            return self._apis[document.document_type].find_created(
+                document, since, invoice_qonto_id
+            )

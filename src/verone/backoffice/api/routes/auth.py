@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from verone.backoffice.api import schemas_admin as sa
-from verone.backoffice.api.context import cookie_secure_of, runtime, secret_key_of
-from verone.backoffice.api.deps import SESSION_COOKIE, Authenticated
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.edge.auth import SESSION_COOKIE
+from verone.backoffice.edge.context import PublicContext, UserContext
 from verone.backoffice.services import auth
 
 router = APIRouter(
@@ -25,14 +25,15 @@ router = APIRouter(
         429: {"model": ErrorResponse, "description": "Too many failed attempts"},
     },
 )
-def login(body: sa.LoginIn, request: Request, response: Response) -> sa.LoginOut:
+def login(
+    ctx: PublicContext, body: sa.LoginIn, request: Request, response: Response
+) -> sa.LoginOut:
     """Open a session: sets an HttpOnly cookie and returns the CSRF token for writes."""
-    rt = runtime(request)
     result = auth.login(
-        rt.unit_of_work(),
-        rt.password_hasher,
-        rt.clock,
-        secret_key_of(request),
+        ctx.uow,
+        ctx.runtime.password_hasher,
+        ctx.clock,
+        ctx.runtime.secret_key,
         email=body.email,
         password=body.password,
         client_address=request.client.host if request.client else "unknown",
@@ -43,7 +44,7 @@ def login(body: sa.LoginIn, request: Request, response: Response) -> sa.LoginOut
         max_age=int(auth.SESSION_TTL.total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=cookie_secure_of(request),
+        secure=ctx.runtime.cookie_secure,
         path="/",
     )
     return sa.LoginOut(
@@ -55,23 +56,22 @@ def login(body: sa.LoginIn, request: Request, response: Response) -> sa.LoginOut
 
 
 @router.post("/logout", response_model=sa.LogoutOut)
-def logout(principal: Authenticated, request: Request, response: Response) -> sa.LogoutOut:
+def logout(ctx: UserContext, response: Response) -> sa.LogoutOut:
     """Close the session (the cookie is cleared); API tokens are revoked through /api/tokens."""
-    rt = runtime(request)
-    auth.record_logout(rt.unit_of_work(), rt.clock, principal.user)
+    auth.record_logout(ctx.uow, ctx.clock, ctx.user)
     response.delete_cookie(
-        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=cookie_secure_of(request)
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=ctx.runtime.cookie_secure
     )
     return sa.LogoutOut()
 
 
 @router.get("/me", response_model=sa.MeOut)
-def me(principal: Authenticated) -> sa.MeOut:
-    user = principal.user
+def me(ctx: UserContext) -> sa.MeOut:
+    user = ctx.user
     return sa.MeOut(
         id=user.id,
         email=user.email,
         display_name=user.display_name,
         role=user.role,
-        via_api_token=principal.via_api_token,
+        via_api_token=ctx.caller.via_api_token,
     )

@@ -3,14 +3,13 @@ the creation is audited with the admin who made it."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from verone.backoffice.api import schemas_admin as sa
-from verone.backoffice.api.context import runtime
-from verone.backoffice.api.deps import Admin
 from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.users import User
+from verone.backoffice.edge.context import AdminContext
 from verone.backoffice.services import queries, users
 from verone.backoffice.services.auth import record_action
 
@@ -32,29 +31,26 @@ def _user(user: User) -> sa.UserOut:
 
 
 @router.get("", response_model=sa.UserList)
-def list_users(_: Admin, request: Request) -> sa.UserList:
-    return sa.UserList(
-        items=[_user(u) for u in queries.list_users(runtime(request).unit_of_work())]
-    )
+def list_users(ctx: AdminContext) -> sa.UserList:
+    return sa.UserList(items=[_user(u) for u in queries.list_users(ctx.uow)])
 
 
 @router.post("", response_model=sa.UserOut, status_code=201)
-def create_user(principal: Admin, request: Request, body: sa.UserIn) -> sa.UserOut:
+def create_user(ctx: AdminContext, body: sa.UserIn) -> sa.UserOut:
     """A new user; the password (12 characters at least) is stored as an argon2 hash only."""
-    rt = runtime(request)
     user = users.create_user(
-        rt.unit_of_work(),
-        rt.password_hasher,
-        rt.clock,
+        ctx.uow,
+        ctx.runtime.password_hasher,
+        ctx.clock,
         email=body.email,
         password=body.password,
         role=body.role,
         display_name=body.display_name,
     )
     record_action(
-        rt.unit_of_work(),
-        rt.clock,
-        principal.user,
+        ctx.uow,
+        ctx.clock,
+        ctx.user,
         action="user.create",
         entity_type="user",
         entity_id=str(user.id),
