@@ -193,6 +193,7 @@ def main() -> None:
         loop="uvloop",
         http="httptools",
         backlog=4096,
+        timeout_keep_alive=120,  # idle through a 10 s window wait without a stale connection
     )
 
 
