@@ -246,6 +246,16 @@ class _Settler:
         )
         return settle(self.uow, self.clock, entry.id, _done({"resent": "true"}))
 
+    def detach(self, entry: OutboxEntry) -> bool:
+        """Detaching is repeatable: re-sent with the same key inside the window."""
+        context = intent_context(entry)
+        transaction_qonto_id = context.get("transaction_qonto_id")
+        if transaction_qonto_id is None or not _in_window(entry, self.clock):
+            return False
+        attachment_id = context.get("attachment_id")
+        self.gateway.detach_attachments(transaction_qonto_id, attachment_id, entry.idempotency_key)
+        return settle(self.uow, self.clock, entry.id, _done({"resent": "true"}))
+
 
 def _settle_issue(settler: _Settler, entry: OutboxEntry) -> bool:
     """Complete a confirmed issue whose answer was lost; never re-send it."""
@@ -312,7 +322,9 @@ def _settle_one(settler: _Settler, entry: OutboxEntry) -> bool:
         return settler.repeatable(entry)
     if operation == Operation.ATTACH_PDF:
         return settler.attachment(entry)
-    return False
+    if operation == Operation.DETACH_ATTACHMENT:
+        return settler.detach(entry)
+    return False  # an upload's file is not kept: the user uploads again
 
 
 def settle_outbox(
