@@ -89,13 +89,14 @@ def test_no_route_service_or_edge_module_talks_to_the_qonto_client() -> None:
         "verone.qonto.WebhookSignatureError",
         "verone.qonto.verify_signature",
         "verone.qonto.webhooks.SIGNATURE_HEADER",
-        "verone.qonto.QontoError",  # the API's safety net maps it through the gateway's mapping
     }
     offenders: dict[str, set[str]] = {}
     for package in ("api", "web", "edge", "services"):
         for path in (BACKOFFICE / package).rglob("*.py"):
             name = str(path.relative_to(BACKOFFICE))
             used = {i for i in _imports(path) if i.startswith("verone.qonto")} - allowed
+            if path.name == "errors.py":  # an edge's safety net may name the client's errors
+                used = {i for i in used if not i.endswith("Error")}
             if used:
                 offenders[name] = used
             if re.search(r"\.qonto_client\b", path.read_text()):  # the container's Qonto client
