@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
@@ -298,6 +299,28 @@ class UnitOfWork(Protocol):
         ...
 
 
+# ---------------------------------------------------------------------- e-mail
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str = "application/pdf"
+
+
+class Mailer(Protocol):
+    """The back office's own mail (credit notes); ``integrations.smtp_mailer.SmtpMailer``."""
+
+    def send(
+        self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
+    ) -> None: ...
+
+
+class MailError(Exception):
+    """The SMTP server refused or could not be reached (the e-mail stays queued)."""
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
     def verify(self, password_hash: str, password: str) -> bool: ...
@@ -311,7 +334,7 @@ class QontoGateway(Protocol):
     """What the services need from Qonto. Every write takes an idempotency key (the outbox's).
 
     Creates always make drafts; the only finalize calls are ``finalize_*``, which a service
-    calls only after a confirmed user action (SPEC §3).
+    calls only after a confirmed user action (docs/rules.md, rule 3).
     """
 
     # clients

@@ -9,23 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Generic, TypeVar
 
 from verone.backoffice.domain.statuses import DocumentType
 
 T = TypeVar("T")
-
-
-class QontoStatus(StrEnum):
-    """Qonto's own status words for the documents the back office mirrors."""
-
-    DRAFT = "draft"
-    UNPAID = "unpaid"
-    PAID = "paid"
-    CANCELED = "canceled"
-    PENDING_APPROVAL = "pending_approval"
-    FINALIZED = "finalized"  # a credit note: issued at creation
 
 
 # ---------------------------------------------------------------------- documents
@@ -37,7 +25,7 @@ class RemoteDocument:
 
     document_type: DocumentType
     qonto_id: str
-    qonto_status: str  # Qonto's own word: draft, unpaid, paid, canceled, pending_approval, …
+    qonto_status: str  # a QontoStatus word (docs/rules.md); Qonto may add others
     number: str | None
     total_amount: Decimal
     total_vat: Decimal

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.parties import Customer
-from verone.backoffice.domain.statuses import DocumentType
+from verone.backoffice.domain.statuses import DocumentType, QontoStatus
 from verone.backoffice.integrations.qonto_errors import qonto_errors
 from verone.backoffice.integrations.qonto_live import LiveViews
 from verone.backoffice.integrations.qonto_mapping import (
@@ -339,7 +339,9 @@ class QontoApiGateway(LiveViews):
                     document, invoice_text(document.purchase_order, document.notes)
                 )
                 for invoice in self._client.client_invoices.iter(
-                    ClientInvoiceFilters(status=("draft",), created_at_from=since, per_page=100)
+                    ClientInvoiceFilters(
+                        status=(QontoStatus.DRAFT,), created_at_from=since, per_page=100
+                    )
                 ):
                     text = invoice_text(invoice.purchase_order, invoice.header)
                     if (

@@ -1,4 +1,5 @@
-"""Finalization (SPEC §3): the only way a document is issued, and only by a user who confirmed.
+"""Finalization: the only way a document is issued, and only by a user who confirmed
+(docs/rules.md, rules 1 and 3).
 
 ``preview_finalization(uow, gateway, clock, actor, document_id, *, confirmation_key)`` returns
 the document as it will be issued and a 10-minute token bound to its content hash and the
@@ -23,7 +24,7 @@ from verone.backoffice.domain.confirmation import (
 )
 from verone.backoffice.domain.credit_notes import apply_credit, check_credit_cap
 from verone.backoffice.domain.documents import FinancialDocument
-from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.domain.statuses import DocumentStatus, DocumentType, QontoStatus
 from verone.backoffice.domain.users import User
 from verone.backoffice.ports import Clock, QontoGateway, RemoteDocument, UnitOfWork
 from verone.backoffice.services.actors import Actor
@@ -116,7 +117,7 @@ def _check_qonto_copy(gateway: QontoGateway, document: FinancialDocument) -> Non
     if document.qonto_id is None or document.document_type is not DocumentType.INVOICE:
         return
     remote = gateway.get_document(document.document_type, document.qonto_id)
-    if remote.qonto_status != "draft":
+    if remote.qonto_status != QontoStatus.DRAFT:
         raise errors.ContentChanged("Ce document n'est plus un brouillon chez Qonto.")
     changed_in_qonto = (
         document.qonto_updated_at is not None and remote.updated_at != document.qonto_updated_at

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.operations import OutboxEntry
-from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.domain.statuses import DocumentStatus, DocumentType, QontoStatus
 from verone.backoffice.ports import (
     Clock,
     QontoGateway,
@@ -151,7 +151,11 @@ class _Settler:
             if document.qonto_id is None:
                 return None
             remote = self.gateway.get_document(DocumentType.INVOICE, document.qonto_id)
-            return None if remote.number is None or remote.qonto_status == "draft" else remote
+            return (
+                None
+                if remote.number is None or remote.qonto_status == QontoStatus.DRAFT
+                else remote
+            )
         invoice_qonto_id = None
         if document.document_type is DocumentType.CREDIT_NOTE and document.parent_document_id:
             with self.uow:
@@ -301,9 +305,9 @@ def pdf_content(gateway: QontoGateway, document: FinancialDocument) -> bytes | N
 
 
 PAYMENT_STATE = {
-    Operation.MARK_PAID: "paid",
-    Operation.UNMARK_PAID: "unpaid",
-    Operation.CANCEL: "canceled",
+    Operation.MARK_PAID: QontoStatus.PAID,
+    Operation.UNMARK_PAID: QontoStatus.UNPAID,
+    Operation.CANCEL: QontoStatus.CANCELED,
 }
 REPEATABLE = frozenset({Operation.SEND, Operation.UPDATE_DRAFT, Operation.DELETE_DRAFT})
 
