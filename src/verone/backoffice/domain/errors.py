@@ -162,9 +162,11 @@ class QontoFailure(DomainError):
         trace_id: str | None = None,
         hint: str | None = None,
         status: int | None = None,
+        qonto_code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.trace_id, self.hint, self.status = trace_id, hint, status
+        self.qonto_code = qonto_code
 
 
 class QontoUnavailable(QontoFailure):
@@ -173,22 +175,11 @@ class QontoUnavailable(QontoFailure):
 
 
 class QontoRateLimited(QontoUnavailable):
-    """Qonto's rate limit: retry after ``retry_after`` seconds."""
+    """Qonto's rate limit: retry after ``retry_after`` seconds (when Qonto said)."""
 
     code = "qonto_rate_limited"
     default_message = "Qonto limite le nombre de requêtes ; réessayez dans un instant."
-
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        retry_after: int | None = None,
-        trace_id: str | None = None,
-        hint: str | None = None,
-        status: int | None = None,
-    ) -> None:
-        super().__init__(message, trace_id=trace_id, hint=hint, status=status)
-        self.retry_after = retry_after
+    retry_after: int | None = None
 
 
 class QontoRejected(QontoFailure):
@@ -196,18 +187,6 @@ class QontoRejected(QontoFailure):
 
     code = "qonto_rejected"
     default_message = "Qonto a refusé la demande."
-
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        trace_id: str | None = None,
-        hint: str | None = None,
-        status: int | None = None,
-        qonto_code: str | None = None,
-    ) -> None:
-        super().__init__(message, trace_id=trace_id, hint=hint, status=status)
-        self.qonto_code = qonto_code
 
 
 class QontoNotFound(QontoRejected):

@@ -60,10 +60,12 @@ def domain_error(exc: QontoError, *, write: bool = False) -> errors.QontoFailure
     if isinstance(exc, QontoAmbiguousOutcome):
         return errors.QontoOutcomeUnknown(hint=HINT_UNREACHABLE)
     if isinstance(exc, RateLimited):
-        retry = None if exc.retry_after is None else max(1, int(exc.retry_after))
-        return errors.QontoRateLimited(
-            retry_after=retry, trace_id=exc.trace_id, hint=HINT_UNREACHABLE, status=exc.status
+        limited = errors.QontoRateLimited(
+            trace_id=exc.trace_id, hint=HINT_UNREACHABLE, status=exc.status, qonto_code=exc.code
         )
+        if exc.retry_after is not None:
+            limited.retry_after = max(1, int(exc.retry_after))
+        return limited
     if isinstance(exc, ServerError):
         unavailable = errors.QontoOutcomeUnknown if write else errors.QontoUnavailable
         return unavailable(trace_id=exc.trace_id, hint=HINT_UNREACHABLE, status=exc.status)
