@@ -121,7 +121,7 @@ EXPECTED: dict[str, str] = {
     "GET /api/reconciliation/proposals": VIEWER,
     "POST /api/reconciliation/run": ACCOUNTANT,
     "GET /api/reconciliation/transactions": VIEWER,
-    # the web pages (a session only: an API token is not a login for the pages)
+    # the web pages (same contexts as the API; an anonymous visitor goes to the login page)
     "GET /connexion": PUBLIC,
     "POST /connexion": PUBLIC,
     "POST /deconnexion": AUTHENTICATED,
@@ -129,6 +129,37 @@ EXPECTED: dict[str, str] = {
     "GET /factures/export.csv": VIEWER,
     "GET /factures/{document_id}": VIEWER,
     "GET /factures/{document_id}/pdf-statut": VIEWER,
+    "GET /factures/nouvelle/service": ACCOUNTANT,
+    "POST /factures/nouvelle/service": ACCOUNTANT,
+    "GET /factures/{document_id}/finaliser": FINALIZER,
+    "POST /factures/{document_id}/finaliser": FINALIZER,
+    "GET /factures/{document_id}/avoir": ACCOUNTANT,
+    "POST /factures/{document_id}/avoir": ACCOUNTANT,
+    "POST /factures/{document_id}/accepter": ACCOUNTANT,
+    "POST /factures/{document_id}/refuser": ACCOUNTANT,
+    "POST /factures/{document_id}/convertir": ACCOUNTANT,
+    "POST /factures/{document_id}/annuler": ACCOUNTANT,
+    "POST /factures/{document_id}/envoyer": ACCOUNTANT,
+    "POST /factures/{document_id}/envoyer-a-qonto": ACCOUNTANT,
+    "POST /factures/{document_id}/marquer-payee": ACCOUNTANT,
+    "POST /factures/{document_id}/marquer-impayee": ACCOUNTANT,
+    "POST /factures/{document_id}/supprimer": ACCOUNTANT,
+    "GET /commandes": VIEWER,
+    "GET /commandes/{order_id}": VIEWER,
+    "GET /commandes/{order_id}/facturer": ACCOUNTANT,
+    "POST /commandes/{order_id}/facturer": ACCOUNTANT,
+    "GET /commandes/{order_id}/devis": ACCOUNTANT,
+    "POST /commandes/{order_id}/devis": ACCOUNTANT,
+    "GET /clients": VIEWER,
+    "GET /clients/{customer_id}": VIEWER,
+    "GET /clients/nouveau": ACCOUNTANT,
+    "POST /clients/nouveau": ACCOUNTANT,
+    "GET /transactions": VIEWER,
+    "GET /rapprochement": VIEWER,
+    "GET /synchronisation": VIEWER,
+    "POST /synchronisation": ACCOUNTANT,
+    "POST /rapprochement/factures/{document_id}/accepter": ACCOUNTANT,
+    "POST /rapprochement/allocations/{allocation_id}/annuler": ACCOUNTANT,
 }
 
 #: Which callers each level lets through.
@@ -227,12 +258,11 @@ def test_route_refuses_exactly_the_callers_it_must(
             "/connexion?suite="
         )
         refused = answer.status_code in {401, 403} or (page and to_login)
-        allowed = ALLOWED[level] - ({"token"} if page else set())
-        if name in allowed:
+        if name in ALLOWED[level]:
             assert not refused, f"{name} refused on {route}: {answer.text}"
         else:
             assert refused, f"{name} allowed on {route} ({answer.status_code}): {answer.text}"
-            anonymous = name == "anonymous" or (page and name == "token")
+            anonymous = name == "anonymous"
             if page:
                 assert to_login if anonymous else answer.status_code == 403, (route, name)
             else:

@@ -16,8 +16,6 @@ clock and the actor. The same contexts serve the JSON API and the web pages.
 # No ``from __future__ import annotations`` here: FastAPI reads the dependency signatures built
 # in ``context_of`` at runtime, and a closure's annotations must be evaluated objects.
 
-import hashlib
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -79,9 +77,8 @@ class RequestContext:
 
     @property
     def confirmation_key(self) -> bytes:
-        """The HMAC key of finalize confirmations, derived from the secret key (never stored)."""
-        secret = self.runtime.secret_key.encode()
-        return hmac.new(secret, b"verone.finalize-confirmation", hashlib.sha256).digest()
+        """The HMAC key of finalize confirmations (``Container.confirmation_key``)."""
+        return self.runtime.confirmation_key
 
     def call(
         self,

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from starlette.requests import Request
 
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType, InvoicingStatus
@@ -165,3 +169,48 @@ AUDIT_ACTIONS = {
 
 def audit_action(action: str) -> str:
     return AUDIT_ACTIONS.get(action, action)
+
+
+FINALIZED = {
+    T.INVOICE: "Facture finalisée",
+    T.QUOTE: "Devis finalisé",
+    T.CREDIT_NOTE: "Avoir finalisé",
+}
+
+#: VAT rates offered by the lines editor (the value is the API's fraction)
+VAT_RATES = (("0.2", "20 %"), ("0.1", "10 %"), ("0.055", "5,5 %"), ("0.021", "2,1 %"), ("0", "0 %"))
+
+
+def plain(rate: object) -> str:
+    """A decimal as a form value: ``Decimal("0.200")`` → ``"0.2"``, ``2.00`` → ``"2"``."""
+    try:
+        value = Decimal(str(rate)).normalize()
+    except ArithmeticError:
+        return ""
+    return f"{value:f}"
+
+
+#: the date a service document asks for: an invoice's due date, a quote's validity
+SERVICE_DATE = {
+    T.INVOICE: ("dueDate", "Échéance"),
+    T.QUOTE: ("expiryDate", "Valable jusqu'au"),
+    T.CREDIT_NOTE: ("dueDate", "Échéance"),
+}
+
+INVOICING_TONE = {
+    InvoicingStatus.NOT_INVOICED: "grey",
+    InvoicingStatus.PARTIALLY_INVOICED: "orange",
+    InvoicingStatus.INVOICED: "blue",
+    InvoicingStatus.PAID: "green",
+}
+
+
+def with_page(request: Request, page: int) -> str:
+    """The current query string with another ``page`` (list pagers)."""
+    params = dict(request.query_params)
+    params["page"] = str(page)
+    return urlencode(params)
+
+
+SYNC_STATUS = {"running": "En cours", "succeeded": "Réussie", "failed": "Échouée"}
+SYNC_TONE = {"running": "blue", "succeeded": "green", "failed": "red"}

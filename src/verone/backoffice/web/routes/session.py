@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from verone.backoffice.services import auth
-from verone.backoffice.web.context import SESSION_COOKIE, MaybeViewer, PageViewer, Runtime
+from verone.backoffice.web.context import SESSION_COOKIE, PublicPage, ViewerPage
 from verone.backoffice.web.errors import Problem
 from verone.backoffice.web.templating import hx_redirect, render
 
@@ -23,9 +23,7 @@ def _safe_next(value: str | None) -> str:
 
 
 @router.get("/connexion")
-def login_page(request: Request, viewer: MaybeViewer, suite: str | None = None) -> Response:
-    if viewer is not None:
-        return Response(status_code=303, headers={"Location": _safe_next(suite)})
+def login_page(request: Request, suite: str | None = None) -> Response:
     return render(
         request, None, "login.html", {"title": "Connexion", "next_url": _safe_next(suite)}
     )
@@ -34,7 +32,7 @@ def login_page(request: Request, viewer: MaybeViewer, suite: str | None = None) 
 @router.post("/connexion")
 def login(
     request: Request,
-    container: Runtime,
+    ctx: PublicPage,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     suite: Annotated[str, Form(max_length=500)] = "/",
@@ -42,10 +40,10 @@ def login(
     """Open the session and go to the page asked for; a refusal re-renders the form."""
     try:
         result = auth.login(
-            container.unit_of_work(),
-            container.password_hasher,
-            container.clock,
-            container.secret_key,
+            ctx.uow,
+            ctx.runtime.password_hasher,
+            ctx.clock,
+            ctx.runtime.secret_key,
             email=email,
             password=password,
             client_address=request.client.host if request.client else "unknown",
@@ -67,7 +65,7 @@ def login(
         max_age=int(auth.SESSION_TTL.total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=container.cookie_secure,
+        secure=ctx.runtime.cookie_secure,
         path="/",
     )
     return response
@@ -86,10 +84,10 @@ def _login_again(
 
 
 @router.post("/deconnexion")
-def logout(request: Request, viewer: PageViewer, container: Runtime) -> Response:
-    auth.record_logout(container.unit_of_work(), container.clock, viewer.user)
+def logout(request: Request, ctx: ViewerPage) -> Response:
+    auth.record_logout(ctx.uow, ctx.clock, ctx.user)
     response = hx_redirect(request, "/connexion")
     response.delete_cookie(
-        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=container.cookie_secure
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=ctx.runtime.cookie_secure
     )
     return response
