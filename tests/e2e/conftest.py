@@ -142,7 +142,9 @@ def _user(container: Container, email: str, role: Role) -> User:
 
 
 @contextmanager
-def running_stack(workdir: Path, database_url: str) -> Iterator[Stack]:
+def running_stack(
+    workdir: Path, database_url: str, *, busy_timeout_ms: int = 5_000
+) -> Iterator[Stack]:
     """The sandbox and a back office on ``database_url`` (migrated, demo data, users)."""
     sandbox_state = SandboxState(SandboxConfig(seed=7, transactions=60, pdf_delay_seconds=10.0))
     with LiveServer(create_sandbox_app(sandbox_state)) as sandbox:
@@ -156,6 +158,7 @@ def running_stack(workdir: Path, database_url: str) -> Iterator[Stack]:
             jobs_enabled=False,
             demo_data=False,
             webhook_secret=SecretStr(WEBHOOK_SECRET),
+            db_busy_timeout_ms=busy_timeout_ms,
         )
         clock = ManualClock()
         with build_container(settings, clock=clock) as container:

@@ -34,6 +34,7 @@ EXPECTED_TABLES = {
     "sync_cursors",
     "webhook_events",
     "rate_budget",
+    "leases",
 }
 
 

@@ -28,7 +28,6 @@ from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.queries import DocumentFilter
 from verone.backoffice.domain.statuses import DocumentOrigin, DocumentType
 from verone.backoffice.edge.context import AccountantContext, FinalizerContext, ViewerContext
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import invoicing, payments, queries, quotes, reconciliation
 
 KIND = DocumentType.INVOICE
@@ -179,7 +178,7 @@ def reconcile(
     applied = reconciliation.apply_match(
         ctx.uow,
         ctx.gateway,
-        QontoSyncClient(ctx.runtime.qonto_client),
+        ctx.runtime.sync_reader,
         ctx.clock,
         ctx.actor,
         body.transaction_id,

@@ -7,25 +7,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from verone.qonto.types.client_invoices import ClientInvoiceList
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_invoices import (
+from verone.sandbox.invoicing.invoices import (
     create_invoice,
     delete_invoice,
     update_invoice,
 )
-from verone.sandbox.invoicing_params import (
+from verone.sandbox.invoicing.params import (
     InvoiceIn,
     InvoicePatch,
     prepare_invoice,
     prepare_invoice_patch,
 )
-from verone.sandbox.invoicing_pdf import ensure_pdf
-from verone.sandbox.invoicing_records import InvoiceRecord
-from verone.sandbox.pagination import MAX_PER_PAGE_INVOICING
-from verone.sandbox.routes import client_invoice_actions
-from verone.sandbox.routes.client_invoice_actions import publish, render_invoice
-from verone.sandbox.routes.invoicing_common import (
+from verone.sandbox.invoicing.pdf_delivery import ensure_pdf
+from verone.sandbox.invoicing.records import InvoiceRecord
+from verone.sandbox.invoicing.routes import client_invoice_actions
+from verone.sandbox.invoicing.routes.client_invoice_actions import publish, render_invoice
+from verone.sandbox.invoicing.routes.common import (
     JSON,
     in_range,
     page_of,
@@ -36,8 +36,11 @@ from verone.sandbox.routes.invoicing_common import (
     query_list,
     sort_spec,
 )
-from verone.sandbox.rules import InvoiceStatus, totals
+from verone.sandbox.invoicing.rules import InvoiceStatus, totals
+from verone.sandbox.invoicing.wire import invoice_wire
+from verone.sandbox.pagination import MAX_PER_PAGE_INVOICING
 from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import build, dump
 
 router = APIRouter()
 router.include_router(client_invoice_actions.router)
@@ -88,13 +91,9 @@ def list_invoices(request: Request, state: StateDep) -> JSON:
             found.sort(key=lambda i: (i.number or "", i.created_at), reverse=descending)
         else:
             found.sort(key=lambda i: (getattr(i, field), i.id), reverse=descending)
-        return page_of(
-            request,
-            found,
-            "client_invoices",
-            lambda inv: render_invoice(state, inv),
-            max_per_page=MAX_PER_PAGE_INVOICING,
-        )
+        chunk, meta = page_of(request, found, max_per_page=MAX_PER_PAGE_INVOICING)
+        invoices = [invoice_wire(state, i) for i in chunk]
+        return dump(build(ClientInvoiceList, client_invoices=invoices, meta=meta))
 
 
 @router.get("/v2/client_invoices/{invoice_id}")
@@ -102,7 +101,7 @@ def get_invoice(invoice_id: str, state: StateDep) -> JSON:
     with state.lock:
         invoice = state.invoicing.invoice(invoice_id)
         ensure_pdf(state, invoice)
-        return {"client_invoice": render_invoice(state, invoice)}
+        return render_invoice(state, invoice)
 
 
 @router.post("/v2/client_invoices", status_code=201)
@@ -110,7 +109,7 @@ async def create(request: Request, state: StateDep) -> JSON:
     body = await parse_body(request, InvoiceIn, prepare_invoice)
     with state.lock:
         invoice = create_invoice(state, body)
-        return {"client_invoice": publish(state, invoice)}
+        return publish(state, invoice)
 
 
 @router.patch("/v2/client_invoices/{invoice_id}")
@@ -119,7 +118,7 @@ async def update(invoice_id: str, request: Request, state: StateDep) -> JSON:
     with state.lock:
         invoice = state.invoicing.invoice(invoice_id)
         update_invoice(state, invoice, body)
-        return {"client_invoice": publish(state, invoice)}
+        return publish(state, invoice)
 
 
 @router.delete("/v2/client_invoices/{invoice_id}", status_code=204)

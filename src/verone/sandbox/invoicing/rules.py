@@ -20,7 +20,7 @@ from verone.money import (
     quantize,
 )
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_records import DiscountRecord, ItemRecord
+from verone.sandbox.invoicing.records import DiscountRecord, ItemRecord
 
 INVALID_TRANSITION = "invalid_status_transition"
 

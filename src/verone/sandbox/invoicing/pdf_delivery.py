@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from verone.qonto.types.client_invoices import ClientInvoice
-from verone.qonto.types.credit_notes import CreditNote
-from verone.qonto.types.documents import OrganizationSnapshot
-from verone.qonto.types.quotes import Quote
-from verone.sandbox.invoicing_records import CreditNoteRecord, InvoiceRecord, QuoteRecord
-from verone.sandbox.invoicing_wire import (
+from verone.sandbox.invoicing.pdf import (
+    render_credit_note_pdf,
+    render_invoice_pdf,
+    render_quote_pdf,
+)
+from verone.sandbox.invoicing.records import CreditNoteRecord, InvoiceRecord, QuoteRecord
+from verone.sandbox.invoicing.wire import (
     credit_note_wire,
     invoice_wire,
-    organization_wire,
+    organization_snapshot,
     quote_wire,
 )
-from verone.sandbox.pdf import render_credit_note_pdf, render_invoice_pdf, render_quote_pdf
 from verone.sandbox.state import SandboxState
 
 Document = InvoiceRecord | QuoteRecord | CreditNoteRecord
@@ -36,12 +36,11 @@ def _title(document: Document) -> str:
 def document_pdf(state: SandboxState, document: Document) -> bytes:
     """The document's PDF, rendered from its wire form (Factur-X once finalized)."""
     if isinstance(document, InvoiceRecord):
-        return render_invoice_pdf(ClientInvoice.model_validate(invoice_wire(state, document)))
+        return render_invoice_pdf(invoice_wire(state, document))
     if isinstance(document, QuoteRecord):
-        return render_quote_pdf(Quote.model_validate(quote_wire(state, document)))
-    organization = OrganizationSnapshot.model_validate(organization_wire(state))
-    note = CreditNote.model_validate(credit_note_wire(state, document))
-    return render_credit_note_pdf(note, organization)
+        return render_quote_pdf(quote_wire(state, document))
+    note = credit_note_wire(state, document)
+    return render_credit_note_pdf(note, organization_snapshot(state))
 
 
 def ensure_pdf(state: SandboxState, document: Document) -> None:

@@ -1,4 +1,4 @@
-"""Helpers shared by the invoicing routes: exact JSON bodies, query filters, wire envelopes.
+"""Helpers shared by the invoicing routes: exact JSON bodies, query filters, pages.
 
 Bodies are decoded with ``parse_float=Decimal`` so no amount ever passes through a float.
 """
@@ -14,7 +14,7 @@ from typing import TypeVar
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
-from verone.qonto.types import to_wire
+from verone.qonto.types.pagination import PaginationMeta
 from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.pagination import paginate
 
@@ -60,11 +60,6 @@ async def parse_body(
             f"{'.'.join(str(p) for p in loc)}: {first.get('msg', 'invalid')}",
             pointer=_pointer(loc),
         ) from None
-
-
-def wire(model: type[BaseModel], data: JSON) -> JSON:
-    """Serialize through the client's response model: the one definition of the wire."""
-    return to_wire(model.model_validate(data))
 
 
 def query_list(request: Request, name: str) -> list[str]:
@@ -148,16 +143,10 @@ def in_range(value: D | None, low: D | None, high: D | None) -> bool:
 
 
 def page_of(
-    request: Request,
-    items: Sequence[T],
-    key: str,
-    render: Callable[[T], JSON],
-    *,
-    max_per_page: int = 100,
-) -> JSON:
-    """One page of ``items`` under ``key`` with Qonto's ``meta``; ``current_page`` is accepted."""
+    request: Request, items: Sequence[T], *, max_per_page: int = 100
+) -> tuple[Sequence[T], PaginationMeta]:
+    """One page of ``items`` and Qonto's ``meta``; ``current_page`` is accepted for ``page``."""
     page = query_int(request, "page")
     if page is None:
         page = query_int(request, "current_page")
-    chunk, meta = paginate(items, page, query_int(request, "per_page"), max_per_page=max_per_page)
-    return {key: [render(item) for item in chunk], "meta": meta.as_dict()}
+    return paginate(items, page, query_int(request, "per_page"), max_per_page=max_per_page)

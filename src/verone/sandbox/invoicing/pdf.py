@@ -24,7 +24,7 @@ from verone.qonto.types import (
     OrganizationSnapshot,
     Quote,
 )
-from verone.sandbox.pdf_facturx import (
+from verone.sandbox.invoicing.facturx import (
     CREDIT_NOTE_TYPE_CODE,
     FACTURX_FILENAME,
     INVOICE_TYPE_CODE,

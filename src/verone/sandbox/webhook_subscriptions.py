@@ -6,13 +6,13 @@ import json
 
 from fastapi import APIRouter, Request, Response
 
-from verone.qonto.types._base import to_wire
-from verone.qonto.types.webhooks import WebhookSubscription
+from verone.qonto.types.webhooks import WebhookSubscriptionList
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.pagination import paginate
 from verone.sandbox.state import SandboxState
 from verone.sandbox.webhooks import Subscription
+from verone.sandbox.wire import build, dump
 
 router = APIRouter()
 PATH = "/v2/webhook_subscriptions"
@@ -47,7 +47,7 @@ async def _body(request: Request) -> tuple[str, list[str], str | None, str | Non
 
 
 def _render(state: SandboxState, sub: Subscription) -> dict[str, object]:
-    return to_wire(WebhookSubscription.model_validate(state.webhooks.wire(sub)))
+    return dump(state.webhooks.wire(sub))
 
 
 def _find(state: SandboxState, subscription_id: str) -> Subscription:
@@ -63,7 +63,8 @@ async def list_subscriptions(
 ) -> dict[str, object]:
     with state.lock:
         rows, meta = paginate(list(state.webhooks.subscriptions.values()), page, per_page)
-        return {"subscriptions": [_render(state, s) for s in rows], "meta": meta.as_dict()}
+        subscriptions = [state.webhooks.wire(s) for s in rows]
+        return dump(build(WebhookSubscriptionList, subscriptions=subscriptions, meta=meta))
 
 
 @router.post(PATH, status_code=201)

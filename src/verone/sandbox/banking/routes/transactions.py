@@ -1,7 +1,8 @@
 """``/v2/transactions``: one account's movements, filtered, sorted and paginated.
 
-Records stay compact in the store; each row's wire JSON (``to_wire`` of its model) is built
-once and cached until the row changes, so a page is a join of cached bytes.
+Records stay compact in the store; each row's wire JSON (``dumps`` of its model) is built
+once and cached until the row changes, so a page is a join of cached bytes. ``includes[]``
+(``labels``, ``attachments``) adds those fields, rendered per request.
 """
 
 from __future__ import annotations
@@ -9,22 +10,30 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime
-from decimal import Decimal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import QueryParams
 
-from verone.money import from_cents
-from verone.qonto.types._base import to_wire
 from verone.qonto.types.transactions import Transaction as TransactionWire
-from verone.qonto.types.transactions import TransactionUpdateParams, TransferDetails
-from verone.sandbox.banking import BankingStore, Transaction, TxnFilter
+from verone.qonto.types.transactions import (
+    TransactionEnvelope,
+    TransactionLabel,
+    TransactionUpdateParams,
+)
+from verone.sandbox.banking.store import Transaction, TxnFilter
+from verone.sandbox.banking.wire import (
+    INCLUDES,
+    attachment_wire,
+    from_millis,
+    transaction_bytes,
+    transaction_wire,
+)
 from verone.sandbox.deps import StateDep, get_state
 from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.pagination import paginate
-from verone.sandbox.routes.organization import timestamp
 from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import assemble, build, dump, dumps
 
 router = APIRouter()
 
@@ -32,78 +41,6 @@ STATUSES = {"pending", "declined", "completed"}
 SIDES = {"credit", "debit"}
 DATE_FIELDS = ("settled_at", "updated_at", "emitted_at", "created_at")
 SORT_FIELDS = {"settled_at", "updated_at"}
-
-
-def transaction_wire(txn: Transaction) -> TransactionWire:
-    """The wire model of a stored row, built from already-typed values (no re-validation).
-
-    Every value has its field's type (``Decimal`` amounts, UTC datetimes, a ``TransferDetails``),
-    so ``to_wire`` serializes it exactly as a validated model; a unit test checks the round trip.
-    """
-    amount = from_cents(txn.amount_cents)
-    transfer = None
-    if txn.counterparty_iban:
-        transfer = TransferDetails.model_construct(
-            counterparty_account_number=txn.counterparty_iban,
-            counterparty_account_number_format="IBAN",
-            counterparty_bank_identifier=txn.counterparty_bic,
-            counterparty_bank_identifier_format="SWIFT_BIC",
-        )
-    vat = txn.vat_amount_cents
-    balance = txn.balance_cents
-    return TransactionWire.model_construct(
-        id=txn.id,
-        transaction_id=txn.slug,
-        bank_account_id=txn.bank_account_id,
-        amount=amount,
-        amount_cents=txn.amount_cents,
-        settled_balance=None if balance is None else from_cents(balance),
-        settled_balance_cents=balance,
-        local_amount=amount,
-        local_amount_cents=txn.amount_cents,
-        side=txn.side,
-        operation_type=txn.operation_type,
-        currency="EUR",
-        local_currency="EUR",
-        label=txn.label,
-        clean_counterparty_name=txn.counterparty_name,
-        reference=txn.reference,
-        note=txn.note,
-        status=txn.status,
-        settled_at=None if txn.settled_ms is None else timestamp(txn.settled_ms),
-        emitted_at=timestamp(txn.emitted_ms),
-        created_at=timestamp(txn.created_ms),
-        updated_at=timestamp(txn.updated_ms),
-        vat_amount=None if vat is None else from_cents(vat),
-        vat_amount_cents=vat,
-        vat_rate=None if txn.vat_rate is None else Decimal(txn.vat_rate) * 100,
-        card_last_digits=txn.card_last_digits,
-        category=txn.category,
-        subject_type="Transfer" if transfer else None,
-        is_external_transaction=False,
-        attachment_ids=list(txn.attachment_ids),
-        attachment_lost=False,
-        attachment_required=txn.attachment_required,
-        label_ids=[],
-        transfer=transfer,
-    )
-
-
-def _dumps(value: object) -> bytes:
-    """JSON exactly as ``JSONResponse`` renders it (compact, UTF-8)."""
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
-
-
-def transaction_bytes(banking: BankingStore, txn: Transaction) -> bytes:
-    """``to_wire(transaction_wire(txn))`` as JSON, built once per row and version of the row.
-
-    ``BankingStore.touch`` and ``load`` drop the cached entry, so an answer never goes stale.
-    """
-    cached = banking.wire_cache.get(txn.id)
-    if cached is None:
-        cached = _dumps(to_wire(transaction_wire(txn)))
-        banking.cache_wire(txn.id, cached)
-    return cached
 
 
 async def warm_wire_cache(state: SandboxState, chunk: int = 256) -> int:
@@ -152,7 +89,7 @@ def _millis(params: QueryParams, name: str) -> int | None:
             422, "invalid", f"{name} must be an ISO 8601 date-time", parameter=name
         ) from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timestamp(0).tzinfo)
+        parsed = parsed.replace(tzinfo=from_millis(0).tzinfo)
     return int(parsed.timestamp() * 1000)
 
 
@@ -229,8 +166,33 @@ def _sort(params: QueryParams) -> tuple[str, bool]:
 
 def _listing_key(params: QueryParams) -> tuple[tuple[str, str], ...]:
     """The filters of a listing, without its page position: one cached result per listing."""
-    ignored = {"page", "current_page", "per_page"}
+    ignored = {"page", "current_page", "per_page", "includes[]", "includes"}
     return tuple(sorted((k, v) for k, v in params.multi_items() if k not in ignored))
+
+
+def _includes(params: QueryParams) -> frozenset[str]:
+    """``includes[]`` values (the bare name too); an unknown value is a 422."""
+    wanted = frozenset(_list_param(params, "includes"))
+    if wanted - INCLUDES:
+        raise QontoHTTPError(
+            422,
+            "invalid",
+            f"includes[] must be among {', '.join(sorted(INCLUDES))}",
+            parameter="includes[]",
+        )
+    return wanted
+
+
+def _render(
+    state: SandboxState, txn: Transaction, includes: frozenset[str], base_url: str
+) -> TransactionWire:
+    """One row with what ``includes[]`` asked for (the sandbox has no labels: an empty list)."""
+    labels: list[TransactionLabel] | None = [] if "labels" in includes else None
+    attachments = None
+    if "attachments" in includes:
+        found = [a for a in map(state.attachments.get, txn.attachment_ids) if a is not None]
+        attachments = [attachment_wire(state.attachments, a, base_url) for a in found]
+    return transaction_wire(txn, labels=labels, attachments=attachments)
 
 
 @router.get("/v2/transactions")
@@ -239,6 +201,7 @@ async def list_transactions(request: Request) -> Response:
     params = request.query_params
     predicates = _filters(params)
     sort_field, descending = _sort(params)
+    includes = _includes(params)
     page = _int_param(params, "page", "current_page")
     per_page = _int_param(params, "per_page")
     with state.lock:
@@ -254,8 +217,12 @@ async def list_transactions(request: Request) -> Response:
         )
         chunk, meta = paginate(rows, page, per_page)
         banking = state.banking
-        items = b",".join([transaction_bytes(banking, t) for t in chunk])
-    body = b'{"transactions":[' + items + b'],"meta":' + _dumps(meta.as_dict()) + b"}"
+        if includes:
+            base = str(request.base_url)
+            items = b",".join([dumps(_render(state, t, includes, base)) for t in chunk])
+        else:
+            items = b",".join([transaction_bytes(banking, t) for t in chunk])
+    body = b'{"transactions":[' + items + b'],"meta":' + dumps(meta) + b"}"
     return Response(body, media_type="application/json")
 
 
@@ -267,9 +234,13 @@ def find_transaction(state: SandboxState, transaction_id: str) -> Transaction:
 
 
 @router.get("/v2/transactions/{transaction_id}")
-async def get_transaction(transaction_id: str, state: StateDep) -> dict[str, object]:
+async def get_transaction(transaction_id: str, request: Request) -> dict[str, object]:
+    state = get_state(request)
+    includes = _includes(request.query_params)
     with state.lock:
-        return {"transaction": to_wire(transaction_wire(find_transaction(state, transaction_id)))}
+        txn = find_transaction(state, transaction_id)
+        row = _render(state, txn, includes, str(request.base_url))
+        return dump(assemble(TransactionEnvelope, transaction=row))
 
 
 @router.patch("/v2/transactions/{transaction_id}")
@@ -290,4 +261,4 @@ async def update_transaction(
         if params.attachment_required is not None:
             txn.attachment_required = params.attachment_required
             state.banking.touch(txn, state.now_ms())
-        return {"transaction": to_wire(transaction_wire(txn))}
+        return dump(build(TransactionEnvelope, transaction=transaction_wire(txn)))

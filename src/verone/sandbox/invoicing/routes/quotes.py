@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from verone.qonto.types.quotes import Quote
+from verone.qonto.types.quotes import QuoteEnvelope, QuoteList
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_params import QuoteIn, QuotePatch, SendIn, prepare_quote
-from verone.sandbox.invoicing_pdf import ensure_pdf
-from verone.sandbox.invoicing_quotes import create_quote, delete_quote, send_quote, update_quote
-from verone.sandbox.invoicing_records import QuoteRecord
-from verone.sandbox.invoicing_wire import quote_wire
-from verone.sandbox.pagination import MAX_PER_PAGE_INVOICING
-from verone.sandbox.routes.invoicing_common import (
+from verone.sandbox.invoicing.params import QuoteIn, QuotePatch, SendIn, prepare_quote
+from verone.sandbox.invoicing.pdf_delivery import ensure_pdf
+from verone.sandbox.invoicing.quotes import create_quote, delete_quote, send_quote, update_quote
+from verone.sandbox.invoicing.records import QuoteRecord
+from verone.sandbox.invoicing.routes.common import (
     JSON,
     in_range,
     page_of,
@@ -21,16 +19,18 @@ from verone.sandbox.routes.invoicing_common import (
     query_datetime,
     query_list,
     sort_spec,
-    wire,
 )
-from verone.sandbox.rules import QuoteStatus
+from verone.sandbox.invoicing.rules import QuoteStatus
+from verone.sandbox.invoicing.wire import quote_wire
+from verone.sandbox.pagination import MAX_PER_PAGE_INVOICING
 from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import build, dump
 
 router = APIRouter()
 
 
 def render_quote(state: SandboxState, quote: QuoteRecord) -> JSON:
-    return wire(Quote, quote_wire(state, quote))
+    return dump(build(QuoteEnvelope, quote=quote_wire(state, quote)))
 
 
 @router.get("/v2/quotes")
@@ -51,13 +51,8 @@ def list_quotes(request: Request, state: StateDep) -> JSON:
             if (not statuses or q.status in statuses) and in_range(q.created_at, low, high)
         ]
         found.sort(key=lambda q: (q.created_at, q.id), reverse=descending)
-        return page_of(
-            request,
-            found,
-            "quotes",
-            lambda q: render_quote(state, q),
-            max_per_page=MAX_PER_PAGE_INVOICING,
-        )
+        chunk, meta = page_of(request, found, max_per_page=MAX_PER_PAGE_INVOICING)
+        return dump(build(QuoteList, quotes=[quote_wire(state, q) for q in chunk], meta=meta))
 
 
 @router.get("/v2/quotes/{quote_id}")
@@ -65,14 +60,14 @@ def get_quote(quote_id: str, state: StateDep) -> JSON:
     with state.lock:
         quote = state.invoicing.quote(quote_id)
         ensure_pdf(state, quote)
-        return {"quote": render_quote(state, quote)}
+        return render_quote(state, quote)
 
 
 @router.post("/v2/quotes", status_code=201)
 async def create(request: Request, state: StateDep) -> JSON:
     body = await parse_body(request, QuoteIn, prepare_quote)
     with state.lock:
-        return {"quote": render_quote(state, create_quote(state, body))}
+        return render_quote(state, create_quote(state, body))
 
 
 @router.patch("/v2/quotes/{quote_id}")
@@ -81,7 +76,7 @@ async def update(quote_id: str, request: Request, state: StateDep) -> JSON:
     with state.lock:
         quote = state.invoicing.quote(quote_id)
         update_quote(state, quote, body)
-        return {"quote": render_quote(state, quote)}
+        return render_quote(state, quote)
 
 
 @router.delete("/v2/quotes/{quote_id}", status_code=204)

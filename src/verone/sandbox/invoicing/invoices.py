@@ -12,16 +12,16 @@ from decimal import Decimal
 
 from verone.qonto.types.documents import DiscountParams, InvoiceItemParams
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_params import InvoiceIn, InvoicePatch, SendIn
-from verone.sandbox.invoicing_records import (
+from verone.sandbox.invoicing.numbering import Series
+from verone.sandbox.invoicing.params import InvoiceIn, InvoicePatch, SendIn
+from verone.sandbox.invoicing.records import (
     ClientRecord,
     DiscountRecord,
     EmailRecord,
     InvoiceRecord,
     ItemRecord,
 )
-from verone.sandbox.numbering import Series
-from verone.sandbox.rules import (
+from verone.sandbox.invoicing.rules import (
     InvoiceAction,
     InvoiceStatus,
     check_currency,

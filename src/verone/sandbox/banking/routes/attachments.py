@@ -4,35 +4,21 @@ attachments of a transaction (list, upload, detach all, detach one).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
-from verone.qonto.types._base import to_wire
-from verone.qonto.types.attachments import Attachment as AttachmentWire
-from verone.sandbox.attachments import Attachment, SignatureError, sniff_content_type
+from verone.qonto.types.attachments import AttachmentEnvelope, AttachmentList
+from verone.sandbox.banking.attachments import SignatureError, sniff_content_type
+from verone.sandbox.banking.routes.transactions import find_transaction
+from verone.sandbox.banking.wire import attachment_created, attachment_wire
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.pagination import paginate
-from verone.sandbox.routes.transactions import find_transaction
-from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import build, dump
 
 router = APIRouter()
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
-
-
-def attachment_wire(state: SandboxState, attachment: Attachment, base_url: str) -> AttachmentWire:
-    return AttachmentWire(
-        id=attachment.id,
-        created_at=datetime.fromtimestamp(attachment.created_ms / 1000, UTC),
-        file_name=attachment.file_name,
-        file_size=str(attachment.size),
-        file_content_type=attachment.content_type,
-        url=state.attachments.signed_url(attachment.id, base_url),
-        probative_attachment=None,
-    )
 
 
 async def read_upload(request: Request) -> tuple[bytes, str, str]:
@@ -70,7 +56,7 @@ async def upload_attachment(request: Request, state: StateDep) -> dict[str, obje
     content, name, content_type = await read_upload(request)
     with state.lock:
         attachment_id = state.attachments.add(content, name, content_type)
-    return {"attachment": {"id": attachment_id}}
+    return dump(build(AttachmentEnvelope, attachment=attachment_created(attachment_id)))
 
 
 @router.get("/v2/attachments/{attachment_id}")
@@ -81,8 +67,8 @@ async def get_attachment(
         attachment = state.attachments.get(attachment_id)
         if attachment is None:
             raise QontoHTTPError(404, "not_found", "Not found")
-        wire = attachment_wire(state, attachment, str(request.base_url))
-    return {"attachment": to_wire(wire)}
+        wire = attachment_wire(state.attachments, attachment, str(request.base_url))
+    return dump(build(AttachmentEnvelope, attachment=wire))
 
 
 @router.get("/_sandbox/files/{attachment_id}")
@@ -116,8 +102,8 @@ async def list_transaction_attachments(
         found = [a for a in map(state.attachments.get, txn.attachment_ids) if a is not None]
         rows, meta = paginate(found, page, per_page)
         base = str(request.base_url)
-        items = [to_wire(attachment_wire(state, a, base)) for a in rows]
-    return {"attachments": items, "meta": meta.as_dict()}
+        items = [attachment_wire(state.attachments, a, base) for a in rows]
+        return dump(build(AttachmentList, attachments=items, meta=meta))
 
 
 @router.post("/v2/transactions/{transaction_id}/attachments")
@@ -132,7 +118,7 @@ async def attach_to_transaction(
         attachment_id = state.attachments.add(content, name, content_type)
         txn.attachment_ids.append(attachment_id)
         state.banking.touch(txn, state.now_ms())
-    return {"attachment": {"id": attachment_id}}
+    return dump(build(AttachmentEnvelope, attachment=attachment_created(attachment_id)))
 
 
 @router.delete("/v2/transactions/{transaction_id}/attachments", status_code=204)

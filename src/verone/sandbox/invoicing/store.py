@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_records import (
+from verone.sandbox.invoicing.numbering import Numbering
+from verone.sandbox.invoicing.records import (
     ClientRecord,
     CreditNoteRecord,
     Identified,
@@ -17,8 +18,7 @@ from verone.sandbox.invoicing_records import (
     QuoteRecord,
     UploadRecord,
 )
-from verone.sandbox.invoicing_seed import seed_invoicing
-from verone.sandbox.numbering import Numbering
+from verone.sandbox.seeding.invoicing import seed_invoicing
 
 if TYPE_CHECKING:
     from verone.sandbox.state import SandboxState

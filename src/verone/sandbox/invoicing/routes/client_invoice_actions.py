@@ -5,11 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
-from verone.qonto.types.client_invoices import ClientInvoice, ClientInvoiceUpload
-from verone.sandbox.attachments import sniff_content_type
+from verone.qonto.types.client_invoices import (
+    ClientInvoiceEnvelope,
+    ClientInvoiceUploadEnvelope,
+)
+from verone.sandbox.banking.attachments import sniff_content_type
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_invoices import (
+from verone.sandbox.invoicing.invoices import (
     INVOICE_EVENT,
     finalize_invoice,
     mark_as_canceled,
@@ -17,11 +20,12 @@ from verone.sandbox.invoicing_invoices import (
     send_invoice,
     unmark_as_paid,
 )
-from verone.sandbox.invoicing_params import MarkAsPaidIn, SendIn
-from verone.sandbox.invoicing_records import InvoiceRecord, UploadRecord
-from verone.sandbox.invoicing_wire import invoice_wire, upload_wire
-from verone.sandbox.routes.invoicing_common import JSON, parse_body, wire
+from verone.sandbox.invoicing.params import MarkAsPaidIn, SendIn
+from verone.sandbox.invoicing.records import InvoiceRecord, UploadRecord
+from verone.sandbox.invoicing.routes.common import JSON, parse_body
+from verone.sandbox.invoicing.wire import invoice_wire, upload_wire
 from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import build, dump
 
 router = APIRouter()
 
@@ -30,14 +34,22 @@ MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 
 
 def render_invoice(state: SandboxState, invoice: InvoiceRecord) -> JSON:
-    return wire(ClientInvoice, invoice_wire(state, invoice))
+    """``{"client_invoice": {...}}``."""
+    return dump(build(ClientInvoiceEnvelope, client_invoice=invoice_wire(state, invoice)))
 
 
 def publish(state: SandboxState, invoice: InvoiceRecord) -> JSON:
-    """The invoice's wire form, also sent to ``v1/client-invoices`` webhook subscribers."""
-    data = render_invoice(state, invoice)
+    """The invoice's envelope; the invoice is also sent to ``v1/client-invoices`` subscribers."""
+    answer = render_invoice(state, invoice)
+    data = answer["client_invoice"]
+    assert isinstance(data, dict)
     state.webhooks.emit(INVOICE_EVENT, data)
-    return data
+    return answer
+
+
+def _render_upload(state: SandboxState, upload: UploadRecord) -> JSON:
+    wire = upload_wire(state, upload)
+    return dump(build(ClientInvoiceUploadEnvelope, client_invoice_upload=wire))
 
 
 @router.post("/v2/client_invoices/uploads", status_code=201)
@@ -80,14 +92,14 @@ async def create_upload(request: Request, state: StateDep) -> JSON:
             updated_at=now,
         )
         state.invoicing.uploads[upload.id] = upload
-        return {"client_invoice_upload": wire(ClientInvoiceUpload, upload_wire(state, upload))}
+        return _render_upload(state, upload)
 
 
 @router.get("/v2/client_invoices/uploads/{upload_id}")
 def get_upload(upload_id: str, state: StateDep) -> JSON:
     with state.lock:
         upload = state.invoicing.upload(upload_id)
-        return {"client_invoice_upload": wire(ClientInvoiceUpload, upload_wire(state, upload))}
+        return _render_upload(state, upload)
 
 
 @router.post("/v2/client_invoices/{invoice_id}/finalize")
@@ -95,7 +107,7 @@ def finalize(invoice_id: str, state: StateDep) -> JSON:
     with state.lock:
         invoice = state.invoicing.invoice(invoice_id)
         finalize_invoice(state, invoice)
-        return {"client_invoice": publish(state, invoice)}
+        return publish(state, invoice)
 
 
 @router.post("/v2/client_invoices/{invoice_id}/mark_as_paid")
@@ -105,7 +117,7 @@ async def paid(invoice_id: str, request: Request, state: StateDep) -> JSON:
     with state.lock:
         invoice = state.invoicing.invoice(invoice_id)
         mark_as_paid(state, invoice, body.paid_at)
-        return {"client_invoice": publish(state, invoice)}
+        return publish(state, invoice)
 
 
 @router.post("/v2/client_invoices/{invoice_id}/unmark_as_paid")
@@ -113,7 +125,7 @@ def unpaid(invoice_id: str, state: StateDep) -> JSON:
     with state.lock:
         invoice = state.invoicing.invoice(invoice_id)
         unmark_as_paid(state, invoice)
-        return {"client_invoice": publish(state, invoice)}
+        return publish(state, invoice)
 
 
 @router.post("/v2/client_invoices/{invoice_id}/mark_as_canceled")
@@ -121,7 +133,7 @@ def canceled(invoice_id: str, state: StateDep) -> JSON:
     with state.lock:
         invoice = state.invoicing.invoice(invoice_id)
         mark_as_canceled(state, invoice)
-        return {"client_invoice": publish(state, invoice)}
+        return publish(state, invoice)
 
 
 @router.post("/v2/client_invoices/{invoice_id}/send", status_code=204)

@@ -8,17 +8,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_invoices import (
+from verone.sandbox.invoicing.invoices import (
     discount_from,
     items_from,
     new_token,
     record_email,
     snapshot_client,
 )
-from verone.sandbox.invoicing_params import QuoteIn, QuotePatch, SendIn
-from verone.sandbox.invoicing_records import QuoteRecord
-from verone.sandbox.numbering import Series
-from verone.sandbox.rules import (
+from verone.sandbox.invoicing.numbering import Series
+from verone.sandbox.invoicing.params import QuoteIn, QuotePatch, SendIn
+from verone.sandbox.invoicing.records import QuoteRecord
+from verone.sandbox.invoicing.rules import (
     INVALID_TRANSITION,
     QuoteStatus,
     check_currency,

@@ -11,7 +11,13 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from verone.sandbox.banking import Address, BankAccount, BankingStore, Organization, Transaction
+from verone.sandbox.banking.store import (
+    Address,
+    BankAccount,
+    BankingStore,
+    Organization,
+    Transaction,
+)
 
 if TYPE_CHECKING:
     from verone.sandbox.state import SandboxState

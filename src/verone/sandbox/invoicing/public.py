@@ -10,15 +10,14 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from verone.money import format_money_fr
-from verone.qonto.types.client_invoices import ClientInvoice
 from verone.sandbox.deps import StateDep
-from verone.sandbox.invoicing_invoices import INVOICE_EVENT, pay_online
-from verone.sandbox.invoicing_quotes import decide_quote
-from verone.sandbox.invoicing_records import InvoiceRecord, QuoteRecord
-from verone.sandbox.invoicing_wire import invoice_wire
-from verone.sandbox.routes.invoicing_common import wire
-from verone.sandbox.rules import InvoiceStatus, QuoteStatus, totals
+from verone.sandbox.invoicing.invoices import INVOICE_EVENT, pay_online
+from verone.sandbox.invoicing.quotes import decide_quote
+from verone.sandbox.invoicing.records import InvoiceRecord, QuoteRecord
+from verone.sandbox.invoicing.rules import InvoiceStatus, QuoteStatus, totals
+from verone.sandbox.invoicing.wire import invoice_wire
 from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import dump
 
 router = APIRouter()
 
@@ -123,7 +122,7 @@ def pay_invoice(token: str, state: StateDep) -> HTMLResponse | RedirectResponse:
                 "Paiement impossible", "<h1>Cette facture ne peut pas être payée</h1>", 409
             )
         pay_online(state, invoice, totals(invoice.items, invoice.discount).total)
-        state.webhooks.emit(INVOICE_EVENT, wire(ClientInvoice, invoice_wire(state, invoice)))
+        state.webhooks.emit(INVOICE_EVENT, dump(invoice_wire(state, invoice)))
     return RedirectResponse(f"/public/invoices/{token}", status_code=303)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from verone.qonto.types._base import to_wire
+from verone.qonto.types.organization import BankAccountEnvelope, BankAccountList
+from verone.sandbox.banking.wire import account_wire
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.pagination import paginate
-from verone.sandbox.routes.organization import account_wire
+from verone.sandbox.wire import build, dump
 
 router = APIRouter()
 
@@ -21,8 +22,10 @@ async def list_bank_accounts(
     with state.lock:
         banking = state.banking
         rows, meta = paginate(banking.organization.bank_accounts, page, per_page)
-        items = [to_wire(account_wire(banking, a)) for a in rows]
-    return JSONResponse({"bank_accounts": items, "meta": meta.as_dict()})
+        answer = build(
+            BankAccountList, bank_accounts=[account_wire(banking, a) for a in rows], meta=meta
+        )
+    return JSONResponse(dump(answer))
 
 
 @router.get("/v2/bank_accounts/{account_id}")
@@ -31,5 +34,5 @@ async def get_bank_account(account_id: str, state: StateDep) -> JSONResponse:
         account = state.banking.account(account_id)
         if account is None:
             raise QontoHTTPError(404, "not_found", "Not found")
-        body = {"bank_account": to_wire(account_wire(state.banking, account))}
-    return JSONResponse(body)
+        answer = build(BankAccountEnvelope, bank_account=account_wire(state.banking, account))
+    return JSONResponse(dump(answer))

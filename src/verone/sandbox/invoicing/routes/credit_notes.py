@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from verone.qonto.types.client_invoices import ClientInvoice
-from verone.qonto.types.credit_notes import CreditNote
+from verone.qonto.types.credit_notes import CreditNoteEnvelope, CreditNoteList
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_credit_notes import create_credit_note
-from verone.sandbox.invoicing_invoices import INVOICE_EVENT
-from verone.sandbox.invoicing_params import CreditNoteIn
-from verone.sandbox.invoicing_pdf import document_pdf, ensure_pdf
-from verone.sandbox.invoicing_records import CreditNoteRecord
-from verone.sandbox.invoicing_wire import credit_note_wire, invoice_wire
-from verone.sandbox.routes.invoicing_common import (
+from verone.sandbox.invoicing.credit_notes import create_credit_note
+from verone.sandbox.invoicing.invoices import INVOICE_EVENT
+from verone.sandbox.invoicing.params import CreditNoteIn
+from verone.sandbox.invoicing.pdf_delivery import document_pdf, ensure_pdf
+from verone.sandbox.invoicing.records import CreditNoteRecord
+from verone.sandbox.invoicing.routes.common import (
     JSON,
     in_range,
     page_of,
     parse_body,
     query_datetime,
     sort_spec,
-    wire,
 )
+from verone.sandbox.invoicing.wire import credit_note_wire, invoice_wire
 from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import build, dump
 
 router = APIRouter()
 
@@ -31,7 +30,7 @@ CREATE_FEATURE = "credit_notes_create"
 
 
 def render_credit_note(state: SandboxState, note: CreditNoteRecord) -> JSON:
-    return wire(CreditNote, credit_note_wire(state, note))
+    return dump(build(CreditNoteEnvelope, credit_note=credit_note_wire(state, note)))
 
 
 @router.get("/v2/credit_notes")
@@ -47,7 +46,9 @@ def list_credit_notes(request: Request, state: StateDep) -> JSON:
             if in_range(n.created_at, low, high) and (not invoice_id or n.invoice_id == invoice_id)
         ]
         found.sort(key=lambda n: (n.created_at, n.id), reverse=descending)
-        return page_of(request, found, "credit_notes", lambda n: render_credit_note(state, n))
+        chunk, meta = page_of(request, found)
+        notes = [credit_note_wire(state, n) for n in chunk]
+        return dump(build(CreditNoteList, credit_notes=notes, meta=meta))
 
 
 @router.get("/v2/credit_notes/{credit_note_id}")
@@ -55,7 +56,7 @@ def get_credit_note(credit_note_id: str, state: StateDep) -> JSON:
     with state.lock:
         note = state.invoicing.credit_note(credit_note_id)
         ensure_pdf(state, note)
-        return {"credit_note": render_credit_note(state, note)}
+        return render_credit_note(state, note)
 
 
 @router.get("/v2/credit_notes/{credit_note_id}/file")
@@ -78,5 +79,5 @@ async def create(request: Request, state: StateDep) -> JSON:
     with state.lock:
         note = create_credit_note(state, body)
         invoice = state.invoicing.invoice(note.invoice_id)
-        state.webhooks.emit(INVOICE_EVENT, wire(ClientInvoice, invoice_wire(state, invoice)))
-        return {"credit_note": render_credit_note(state, note)}
+        state.webhooks.emit(INVOICE_EVENT, dump(invoice_wire(state, invoice)))
+        return render_credit_note(state, note)

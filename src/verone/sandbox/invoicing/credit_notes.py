@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_invoices import discount_from, items_from, snapshot_client
-from verone.sandbox.invoicing_params import CreditNoteIn
-from verone.sandbox.invoicing_records import CreditNoteRecord
-from verone.sandbox.numbering import Series
-from verone.sandbox.rules import (
+from verone.sandbox.invoicing.invoices import discount_from, items_from, snapshot_client
+from verone.sandbox.invoicing.numbering import Series
+from verone.sandbox.invoicing.params import CreditNoteIn
+from verone.sandbox.invoicing.records import CreditNoteRecord
+from verone.sandbox.invoicing.rules import (
     InvoiceAction,
     InvoiceStatus,
     check_credit_cap,

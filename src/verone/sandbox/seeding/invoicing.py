@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from verone.sandbox.invoicing_records import (
+from verone.sandbox.invoicing.numbering import Numbering, Series
+from verone.sandbox.invoicing.records import (
     AddressRecord,
     ClientRecord,
     CreditNoteRecord,
@@ -17,12 +18,11 @@ from verone.sandbox.invoicing_records import (
     ItemRecord,
     QuoteRecord,
 )
-from verone.sandbox.numbering import Numbering, Series
-from verone.sandbox.rules import InvoiceStatus, QuoteStatus, totals
-from verone.sandbox.seed import uuid7_at
+from verone.sandbox.invoicing.rules import InvoiceStatus, QuoteStatus, totals
+from verone.sandbox.seeding.banking import uuid7_at
 
 if TYPE_CHECKING:
-    from verone.sandbox.invoicing import InvoicingStore
+    from verone.sandbox.invoicing.store import InvoicingStore
     from verone.sandbox.state import SandboxState
 
 COMPANIES = (

@@ -6,14 +6,15 @@ import unicodedata
 
 from fastapi import APIRouter, Request, Response
 
-from verone.qonto.types.clients import AddressParams, Client, PhoneParams
+from verone.qonto.types.clients import AddressParams, ClientEnvelope, ClientList, PhoneParams
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_params import ClientIn, ClientPatch, prepare_client
-from verone.sandbox.invoicing_records import AddressRecord, ClientRecord, PhoneRecord
-from verone.sandbox.invoicing_wire import client_wire
-from verone.sandbox.routes.invoicing_common import JSON, page_of, parse_body, sort_spec, wire
-from verone.sandbox.rules import SUPPORTED_CURRENCIES, check_client_kind
+from verone.sandbox.invoicing.params import ClientIn, ClientPatch, prepare_client
+from verone.sandbox.invoicing.records import AddressRecord, ClientRecord, PhoneRecord
+from verone.sandbox.invoicing.routes.common import JSON, page_of, parse_body, sort_spec
+from verone.sandbox.invoicing.rules import SUPPORTED_CURRENCIES, check_client_kind
+from verone.sandbox.invoicing.wire import client_wire
+from verone.sandbox.wire import build, dump
 
 router = APIRouter()
 
@@ -25,7 +26,7 @@ def fold(text: str) -> str:
 
 
 def _render(client: ClientRecord) -> JSON:
-    return wire(Client, client_wire(client))
+    return dump(build(ClientEnvelope, client=client_wire(client)))
 
 
 def _address(body: AddressParams | None) -> AddressRecord | None:
@@ -79,13 +80,14 @@ def list_clients(request: Request, state: StateDep) -> JSON:
             found.sort(key=lambda c: fold(c.display_name()), reverse=descending)
         else:
             found.sort(key=lambda c: getattr(c, field), reverse=descending)
-        return page_of(request, found, "clients", _render)
+        chunk, meta = page_of(request, found)
+        return dump(build(ClientList, clients=[client_wire(c) for c in chunk], meta=meta))
 
 
 @router.get("/v2/clients/{client_id}")
 def get_client(client_id: str, state: StateDep) -> JSON:
     with state.lock:
-        return {"client": _render(state.invoicing.client(client_id))}
+        return _render(state.invoicing.client(client_id))
 
 
 @router.post("/v2/clients", status_code=201)
@@ -126,7 +128,7 @@ async def create_client(request: Request, state: StateDep) -> JSON:
             updated_at=now,
         )
         state.invoicing.clients[client.id] = client
-        return {"client": _render(client)}
+        return _render(client)
 
 
 @router.patch("/v2/clients/{client_id}")
@@ -167,7 +169,7 @@ async def update_client(client_id: str, request: Request, state: StateDep) -> JS
         if "delivery_address" in sent:
             client.delivery_address = _address(body.delivery_address)
         client.updated_at = state.clock.now()
-        return {"client": _render(client)}
+        return _render(client)
 
 
 @router.delete("/v2/clients/{client_id}", status_code=204)
