@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import bulk_paging, client_overhead, ingest, reconciliation, sandbox
+from bench import bulk_paging, client_overhead, documents_page, ingest, reconciliation, sandbox
 
 
 def main() -> None:
@@ -12,6 +12,7 @@ def main() -> None:
         ("Bulk paging of 100 000 transactions", bulk_paging.main),
         ("Reconciliation 10 000 x 10 000", reconciliation.main),
         ("Transaction ingest", ingest.main),
+        ("« Factures Qonto » page at 100 000 documents", documents_page.main),
     ):
         print(f"\n== {title} ==", flush=True)
         run([])

@@ -160,6 +160,16 @@ EXPECTED: dict[str, str] = {
     "POST /synchronisation": ACCOUNTANT,
     "POST /rapprochement/factures/{document_id}/accepter": ACCOUNTANT,
     "POST /rapprochement/allocations/{allocation_id}/annuler": ACCOUNTANT,
+    "GET /integration": VIEWER,
+    "POST /integration/diagnostic": VIEWER,  # reads only
+    "POST /integration/outbox/regler": ACCOUNTANT,
+    "POST /integration/synchroniser-factures": ACCOUNTANT,
+    "GET /audit": VIEWER,
+    "POST /audit/verifier": VIEWER,  # reads only
+    "GET /administration": ADMIN,
+    "POST /administration/utilisateurs": ADMIN,
+    "POST /administration/jetons": ADMIN,
+    "POST /administration/jetons/{token_id}/revoquer": ADMIN,
 }
 
 #: Which callers each level lets through.

@@ -124,6 +124,13 @@ class AuditRepository(Protocol):
         details: Mapping[str, AuditValue] | None = None,
     ) -> AuditEntry: ...
     def entries(self, batch_size: int = 500) -> Iterator[AuditEntry]: ...
+    def search(
+        self,
+        page: PageRequest,
+        *,
+        action_prefix: str | None = None,
+        actor_id: uuid.UUID | None = None,
+    ) -> Page[AuditEntry]: ...
     def for_entity(self, entity_type: str, entity_id: str) -> list[AuditEntry]: ...
 
 

@@ -361,6 +361,15 @@ class FinancialDocument:
         self.paid_at = at
         self.amount_paid = self.total_amount if amount is None else to_decimal(amount)
 
+    def record_allocated(self, allocated: Decimal) -> None:
+        """What bank payments matched to this unpaid invoice cover so far (« Partiellement
+        payée » while below the total; reaching it goes through ``mark_paid``)."""
+        self._require_invoice()
+        total = to_decimal(allocated)
+        if self.status is not DocumentStatus.FINALIZED or not ZERO <= total < self.total_amount:
+            raise errors.InvalidDocument("Paiement partiel impossible pour ce document.")
+        self.amount_paid = total
+
     def unmark_paid(self) -> None:
         self._require_invoice()
         self._move(DocumentStatus.FINALIZED)

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from verone.backoffice.domain.audit import AuditEntry, AuditValue, ChainBreak, verify_chain
+from verone.backoffice.domain.queries import Page, PageRequest
 from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import DOCUMENT_ENTITY
@@ -73,3 +74,15 @@ def people(uow: UnitOfWork) -> dict[uuid.UUID, str]:
     """User id → display name, to say who did what in histories and the journal."""
     with uow:
         return {user.id: user.display_name for user in uow.users.list()}
+
+
+def search_audit_log(
+    uow: UnitOfWork,
+    page: PageRequest,
+    *,
+    action: str | None = None,
+    actor_id: uuid.UUID | None = None,
+) -> Page[AuditEntry]:
+    """The journal, newest first; ``action`` matches the start of the code (``document.``)."""
+    with uow:
+        return uow.audit.search(page, action_prefix=action, actor_id=actor_id)

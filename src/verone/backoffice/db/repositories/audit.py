@@ -6,12 +6,13 @@ import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from verone.backoffice.db.locks import advisory_xact_lock
 from verone.backoffice.db.tables_ops import audit_log
 from verone.backoffice.domain.audit import AuditEntry, AuditValue, next_entry
+from verone.backoffice.domain.queries import Page, PageRequest
 
 AUDIT_LOCK = "audit_log"
 
@@ -65,6 +66,29 @@ class AuditRepository:
             if len(batch) < batch_size:
                 return
             after = batch[-1].seq
+
+    def search(
+        self,
+        page: PageRequest,
+        *,
+        action_prefix: str | None = None,
+        actor_id: uuid.UUID | None = None,
+    ) -> Page[AuditEntry]:
+        """Entries newest first, filtered by the start of the action and by who acted."""
+        where: list[ColumnElement[bool]] = []
+        if action_prefix:
+            where.append(audit_log.c.action.startswith(action_prefix, autoescape=True))
+        if actor_id is not None:
+            where.append(audit_log.c.actor_id == actor_id)
+        total = self._session.scalar(select(func.count()).select_from(audit_log).where(*where))
+        query = (
+            select(AuditEntry)
+            .where(*where)
+            .order_by(audit_log.c.seq.desc())
+            .offset(page.offset)
+            .limit(page.per_page)
+        )
+        return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
 
     def for_entity(self, entity_type: str, entity_id: str) -> list[AuditEntry]:
         query = (

@@ -7,6 +7,7 @@ from verone.backoffice.web.routes import (
     docs,
     document_actions,
     documents,
+    operations,
     parties,
     session,
 )
@@ -20,4 +21,5 @@ ROUTERS = (
     document_actions.router,
     parties.router,
     banking.router,
+    operations.router,
 )
