@@ -12,24 +12,69 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.kinds import kind_of
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType, InvoicingStatus
 from verone.backoffice.domain.users import Role
 
 S = DocumentStatus
-T = DocumentType
 
-KIND = {T.INVOICE: "facture", T.QUOTE: "devis", T.CREDIT_NOTE: "avoir"}
-KIND_TITLE = {T.INVOICE: "Facture", T.QUOTE: "Devis", T.CREDIT_NOTE: "Avoir"}
-KIND_PLURAL = {T.INVOICE: "Factures", T.QUOTE: "Devis", T.CREDIT_NOTE: "Avoirs"}
-#: « Finaliser la facture (le devis, l'avoir) »
-FINALIZE_ACTION = {
-    T.INVOICE: "Finaliser la facture",
-    T.QUOTE: "Finaliser le devis",
-    T.CREDIT_NOTE: "Finaliser l'avoir",
-}
-#: the ``type`` query value of each tab of « Factures Qonto »
-TAB = {T.INVOICE: "factures", T.QUOTE: "devis", T.CREDIT_NOTE: "avoirs"}
-TAB_KIND = {value: kind for kind, value in TAB.items()}
+
+@dataclass(frozen=True, slots=True)
+class KindWords:
+    """The UI's words for one kind of document (what it *does* is ``domain/kinds.py``)."""
+
+    noun: str  # facture
+    title: str  # Facture
+    plural: str  # Factures
+    tab: str  # the ``type`` of « Factures Qonto »'s tab in the URL
+    finalize: str  # « Finaliser la facture »
+    finalized: str
+    issued: str  # the badge of an issued, unanswered, unpaid document
+    empty: str
+    new_service: str
+    api_path: str  # the JSON API's path (the PDF is served there, with the same session)
+    chips: tuple[str, ...]  # the status chips of its tab (web/listing.py)
+    end_date_label: str  # the label of the date Qonto requires besides the issue date
+
+
+#: the one table of the UI's words per kind
+WORDS: dict[DocumentType, KindWords] = {
+    DocumentType.INVOICE: KindWords(
+        "facture", "Facture", "Factures", "factures", "Finaliser la facture",
+        "Facture finalisée", "À payer", "Aucune facture", "Nouvelle facture de prestation",
+        "/api/qonto/invoices",
+        ("tous", "brouillons", "a-payer", "en-retard", "partiellement-payees", "payees",
+         "annulees"),
+        "Échéance",
+    ),
+    DocumentType.QUOTE: KindWords(
+        "devis", "Devis", "Devis", "devis", "Finaliser le devis", "Devis finalisé", "Envoyé",
+        "Aucun devis", "Nouveau devis de prestation", "/api/qonto/quotes",
+        ("tous", "brouillons", "envoyes", "acceptes", "refuses"), "Valable jusqu'au",
+    ),
+    DocumentType.CREDIT_NOTE: KindWords(
+        "avoir", "Avoir", "Avoirs", "avoirs", "Finaliser l'avoir", "Avoir finalisé", "Émis",
+        "Aucun avoir", "Nouvelle facture de prestation", "/api/qonto/credit-notes",
+        ("tous", "brouillons", "emis"), "Échéance",
+    ),
+}  # fmt: skip
+KIND = {kind: w.noun for kind, w in WORDS.items()}
+KIND_TITLE = {kind: w.title for kind, w in WORDS.items()}
+KIND_PLURAL = {kind: w.plural for kind, w in WORDS.items()}
+FINALIZE_ACTION = {kind: w.finalize for kind, w in WORDS.items()}
+FINALIZED = {kind: w.finalized for kind, w in WORDS.items()}
+EMPTY = {kind: w.empty for kind, w in WORDS.items()}
+NEW_SERVICE = {kind: w.new_service for kind, w in WORDS.items()}
+TAB = {kind: w.tab for kind, w in WORDS.items()}
+TAB_KIND = {w.tab: kind for kind, w in WORDS.items()}
+
+
+def service_date(kind: DocumentType) -> tuple[str, str]:
+    """The form field and label of the date a service document asks for: its kind's
+    ``end_date_field`` (an invoice's due date, a quote's validity)."""
+    head, *rest = (kind_of(kind).end_date_field or "due_date").split("_")
+    return head + "".join(part.title() for part in rest), WORDS[kind].end_date_label
+
 
 ROLE = {Role.VIEWER: "Lecture seule", Role.ACCOUNTANT: "Comptable", Role.ADMIN: "Administrateur"}
 
@@ -49,7 +94,6 @@ class Badge:
     tone: str
 
 
-_ISSUED = {T.INVOICE: "À payer", T.QUOTE: "Envoyé", T.CREDIT_NOTE: "Émis"}
 _FIXED = {
     S.PENDING: Badge("En attente", "grey"),
     S.DRAFT: Badge("Brouillon", "grey"),
@@ -69,9 +113,9 @@ def badge(document: FinancialDocument, today: date) -> Badge:
         return Badge("En retard", "orange")
     if document.is_expired(today):
         return Badge("Expiré", "red")
-    if document.document_type is T.INVOICE and document.amount_paid > 0:
+    if document.kind.payable and document.amount_paid > 0:
         return Badge("Partiellement payée", "orange")
-    return Badge(_ISSUED[document.document_type], "blue")
+    return Badge(WORDS[document.document_type].issued, "blue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +138,6 @@ NAVIGATION = (
     NavItem("Administration", "/administration", "admin", Role.ADMIN),
 )
 
-EMPTY = {T.INVOICE: "Aucune facture", T.QUOTE: "Aucun devis", T.CREDIT_NOTE: "Aucun avoir"}
-NEW_SERVICE = {
-    T.INVOICE: "Nouvelle facture de prestation",
-    T.QUOTE: "Nouveau devis de prestation",
-    T.CREDIT_NOTE: "Nouvelle facture de prestation",
-}
 
 FIELDS = {
     "title": "Désignation",
@@ -133,16 +171,8 @@ def field_label(location: str) -> str:
     return " — ".join(words) if words else location
 
 
-#: the JSON API's path of each kind (the PDF is served by the API, with the same session)
-API_PATH = {
-    T.INVOICE: "/api/qonto/invoices",
-    T.QUOTE: "/api/qonto/quotes",
-    T.CREDIT_NOTE: "/api/qonto/credit-notes",
-}
-
-
 def pdf_url(document: FinancialDocument) -> str:
-    return f"{API_PATH[document.document_type]}/{document.id}/pdf"
+    return f"{WORDS[document.document_type].api_path}/{document.id}/pdf"
 
 
 AUDIT_ACTIONS = {
@@ -171,12 +201,6 @@ def audit_action(action: str) -> str:
     return AUDIT_ACTIONS.get(action, action)
 
 
-FINALIZED = {
-    T.INVOICE: "Facture finalisée",
-    T.QUOTE: "Devis finalisé",
-    T.CREDIT_NOTE: "Avoir finalisé",
-}
-
 #: VAT rates offered by the lines editor (the value is the API's fraction)
 VAT_RATES = (("0.2", "20 %"), ("0.1", "10 %"), ("0.055", "5,5 %"), ("0.021", "2,1 %"), ("0", "0 %"))
 
@@ -189,13 +213,6 @@ def plain(rate: object) -> str:
         return ""
     return f"{value:f}"
 
-
-#: the date a service document asks for: an invoice's due date, a quote's validity
-SERVICE_DATE = {
-    T.INVOICE: ("dueDate", "Échéance"),
-    T.QUOTE: ("expiryDate", "Valable jusqu'au"),
-    T.CREDIT_NOTE: ("dueDate", "Échéance"),
-}
 
 INVOICING_TONE = {
     InvoicingStatus.NOT_INVOICED: "grey",

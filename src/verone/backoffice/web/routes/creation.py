@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from verone.backoffice.api import parse
 from verone.backoffice.api import schemas as s
+from verone.backoffice.domain.kinds import kind_of
 from verone.backoffice.domain.queries import PageRequest
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.services import (
@@ -94,8 +95,9 @@ async def quote_from_order(request: Request, ctx: AccountantPage, order_id: uuid
 
 
 def _kind(type_: str) -> DocumentType:
+    """Service documents are invoices or quotes (a credit note starts from its invoice)."""
     kind = labels.TAB_KIND.get(type_, DocumentType.INVOICE)
-    return DocumentType.QUOTE if kind is DocumentType.QUOTE else DocumentType.INVOICE
+    return kind if kind_of(kind).answerable else DocumentType.INVOICE
 
 
 @router.get("/factures/nouvelle/service")
@@ -124,7 +126,7 @@ async def create_service_document(
     type: str = "factures",
 ) -> Response:
     c = ctx
-    if _kind(type) is DocumentType.QUOTE:
+    if kind_of(_kind(type)).answerable:  # a quote: answered by the customer, no due date
         quote_in = await read_form(request, s.ServiceQuoteIn)
         quote = quotes.create_service_quote(
             c.uow,
