@@ -133,6 +133,7 @@ def test_a_stale_preview_is_refused_and_shown_again(ui: Ui) -> None:
     _confirm_finalize(ui)
     dialog = page.locator("dialog[open]")
     expect(dialog.get_by_role("alert")).to_contain_text("a changé depuis l'aperçu")
-    expect(dialog).to_contain_text("119,99")  # the fresh preview shows the edited draft
+    expect(dialog.locator("tbody")).to_contain_text("Conseil")  # the fresh preview: the edit
+    expect(dialog.locator("tbody")).to_contain_text("99,99")
     _confirm_finalize(ui)
     expect(page.locator("#issued-number")).to_have_text(re.compile(r"^F-"))
