@@ -21,7 +21,6 @@ S = DocumentStatus
 
 
 class DocumentAction(StrEnum):
-    EDIT = "edit"
     DELETE = "delete"
     PUSH_TO_QONTO = "push_to_qonto"
     FINALIZE = "finalize"
@@ -52,7 +51,7 @@ def available_actions(document: FinancialDocument, user: User) -> frozenset[Docu
     kind, status = document.kind, document.status
     moves = kind.transitions.get(status, frozenset())
     if document.is_editable:
-        found |= {A.EDIT, A.DELETE}
+        found.add(A.DELETE)  # editing a draft's lines: through the API for now
     if status is S.PENDING:
         found.add(A.PUSH_TO_QONTO)
     if S.FINALIZED in moves and status is S.DRAFT and user.can_finalize:
