@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -22,7 +23,9 @@ from verone.backoffice.config import Settings
 from verone.backoffice.db.passwords import Argon2PasswordHasher
 from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
+from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.users import Role
+from verone.backoffice.integrations import diagnostics
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.integrations.smtp_mailer import SmtpMailer
@@ -66,6 +69,16 @@ class Container:
     def secret_key(self) -> str:
         """The key that signs sessions (never logged)."""
         return self.settings.session_secret.get_secret_value()
+
+    def diagnose(
+        self,
+        fetch_pdf: Callable[[FinancialDocument], bytes],
+        latest_issued: FinancialDocument | None,
+    ) -> list[diagnostics.Check]:
+        """The integration page's checks, on this process's Qonto client and settings."""
+        return diagnostics.diagnose(
+            self.qonto_client, self.settings.qonto_settings, fetch_pdf, latest_issued
+        )
 
     @property
     def confirmation_key(self) -> bytes:

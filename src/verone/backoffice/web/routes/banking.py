@@ -13,7 +13,6 @@ from fastapi.responses import Response
 from verone.backoffice.api import schemas as s
 from verone.backoffice.bootstrap import Container
 from verone.backoffice.domain.queries import PageRequest
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import (
     banking_views,
     queries,
@@ -63,8 +62,9 @@ def reconciliation_page(request: Request, ctx: ViewerPage) -> Response:
 def _run_sync(container: Container) -> None:
     """After the answer, with its own unit of work: the accounts and their transactions
     (the sync run records its progress and its failure, which the progress element reads)."""
-    reader = QontoSyncClient(container.qonto_client)
-    sync_transactions.sync_transactions(container.unit_of_work(), reader, container.clock)
+    sync_transactions.sync_transactions(
+        container.unit_of_work(), container.sync_reader, container.clock
+    )
 
 
 @router.post("/synchronisation")
@@ -108,7 +108,7 @@ async def accept(
     applied = reconciliation.apply_match(
         c.uow,
         c.gateway,
-        QontoSyncClient(c.runtime.qonto_client),
+        c.runtime.sync_reader,
         c.clock,
         ctx.actor,
         body.transaction_id,

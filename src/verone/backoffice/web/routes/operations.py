@@ -13,8 +13,6 @@ from fastapi.responses import Response
 from verone.backoffice.api import schemas_admin as sa
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.queries import PageRequest
-from verone.backoffice.integrations import diagnostics
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import audit, auth, pdfs, queries, sync_documents, users
 from verone.backoffice.services.outbox import recovery
 from verone.backoffice.web.context import AccountantPage, AdminPage, ViewerPage
@@ -48,9 +46,7 @@ def diagnose(request: Request, ctx: ViewerPage) -> Response:
     def fetch(document: FinancialDocument) -> bytes:
         return pdfs.fetch_pdf(ctx.gateway, ctx.clock, document)[0]
 
-    checks = diagnostics.diagnose(
-        ctx.runtime.qonto_client, ctx.settings.qonto_settings, fetch, latest
-    )
+    checks = ctx.runtime.diagnose(fetch, latest)
     return render(request, ctx, "operations/_diagnostic.html", {"checks": checks})
 
 
@@ -67,9 +63,7 @@ def settle(request: Request, ctx: AccountantPage) -> Response:
 
 @router.post("/integration/synchroniser-factures")
 def sync_invoices(request: Request, ctx: AccountantPage) -> Response:
-    result = sync_documents.sync_documents(
-        ctx.uow, QontoSyncClient(ctx.runtime.qonto_client), ctx.clock, ctx.user.id
-    )
+    result = sync_documents.sync_documents(ctx.uow, ctx.runtime.sync_reader, ctx.clock, ctx.user.id)
     message = f"Factures synchronisées : {result.seen} lues, {len(result.imported)} importées."
     return hx_redirect_with_flash(request, "/integration", message)
 
