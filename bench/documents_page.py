@@ -54,7 +54,7 @@ def fill(container: Container, documents: int, seed: int = 5) -> tuple[User, uui
     now = datetime(2024, 1, 1, tzinfo=UTC)
     people = [
         {"id": uuid.uuid4(), "kind": "company", "company_name": f"Maison {i:04d} SARL",
-         "locale": "fr", "created_at": now}
+         "currency": "EUR", "locale": "fr", "created_at": now}
         for i in range(1_000)
     ]  # fmt: skip
     rows = []
