@@ -15,9 +15,10 @@ from fastapi.routing import iter_route_contexts
 
 from tests.e2e.conftest import Stack
 
-PUBLIC, AUTHENTICATED, VIEWER, ACCOUNTANT, FINALIZER, ADMIN = (
+PUBLIC, AUTHENTICATED, INTERACTIVE, VIEWER, ACCOUNTANT, FINALIZER, ADMIN = (
     "public",
     "authenticated",
+    "interactive",
     "viewer",
     "accountant",
     "finalizer",
@@ -38,8 +39,14 @@ EXPECTED: dict[str, str] = {
     "GET /api/tokens": ADMIN,
     "POST /api/tokens": ADMIN,
     "DELETE /api/tokens/{token_id}": ADMIN,
+    "POST /auth/password": INTERACTIVE,
     "GET /api/users": ADMIN,
     "POST /api/users": ADMIN,
+    "PUT /api/users/{user_id}/role": ADMIN,
+    "POST /api/users/{user_id}/deactivate": ADMIN,
+    "POST /api/users/{user_id}/reactivate": ADMIN,
+    "POST /api/users/{user_id}/password": ADMIN,
+    "POST /api/users/{user_id}/revoke": ADMIN,
     "GET /api/qonto/debug": ADMIN,
     "GET /api/qonto/debug/outbox": ADMIN,
     # invoices
@@ -127,6 +134,7 @@ EXPECTED: dict[str, str] = {
 #: Which callers each level lets through.
 ALLOWED: dict[str, frozenset[str]] = {
     AUTHENTICATED: frozenset({"viewer", "accountant", "admin", "token"}),
+    INTERACTIVE: frozenset({"viewer", "accountant", "admin"}),
     VIEWER: frozenset({"viewer", "accountant", "admin", "token"}),
     ACCOUNTANT: frozenset({"accountant", "admin", "token"}),
     FINALIZER: frozenset({"accountant", "admin"}),
@@ -154,6 +162,7 @@ def test_every_route_has_an_entry_and_every_entry_a_route(stack: Stack) -> None:
 class Caller:
     name: str
     client: httpx.Client
+    email: str | None = None
 
 
 @pytest.fixture(scope="module")
@@ -166,14 +175,15 @@ def callers(stack: Stack) -> Iterator[dict[str, Caller]]:
         stack.bearer(stack.accountant_token) as token,
         stack.client() as anonymous,
     ):
+        users = stack.users
         yield {
-            name: Caller(name, client)
-            for name, client in (
-                ("anonymous", anonymous),
-                ("viewer", viewer),
-                ("accountant", accountant),
-                ("admin", admin),
-                ("token", token),
+            name: Caller(name, client, email)
+            for name, client, email in (
+                ("anonymous", anonymous, None),
+                ("viewer", viewer, users.viewer.email),
+                ("accountant", accountant, users.accountant.email),
+                ("admin", admin, users.admin.email),
+                ("token", token, None),
             )
         }
 
@@ -183,7 +193,10 @@ def concrete(path: str) -> str:
     return re.sub(r"\{[a-z_]+\}", str(uuid.uuid4()), path)
 
 
-def call(caller: Caller, method: str, path: str) -> httpx.Response:
+def call(stack: Stack, caller: Caller, method: str, path: str) -> httpx.Response:
+    if path == "/auth/logout" and caller.email is not None:
+        with stack.login(caller.email) as throwaway:  # logout revokes the session it ends
+            return throwaway.request(method, path, json={})
     cookies = dict(caller.client.cookies)
     kwargs: dict[str, object] = {} if method == "GET" else {"json": {}}
     answer = caller.client.request(method, concrete(path), **kwargs)  # type: ignore[arg-type]  # json= for writes only
@@ -202,7 +215,7 @@ def test_route_refuses_exactly_the_callers_it_must(
     method, path = route.split(" ", 1)
     level = EXPECTED[route]
     for name in CALLERS:
-        answer = call(callers[name], method, path)
+        answer = call(stack, callers[name], method, path)
         assert answer.status_code < 500 or answer.status_code in {502, 503}, (
             route,
             name,

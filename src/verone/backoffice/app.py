@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from verone.backoffice.api.errors import install_error_handlers
+from verone.backoffice.api.middleware import install_middleware
 from verone.backoffice.bootstrap import Container, build_container
 from verone.backoffice.config import Settings
 from verone.backoffice.jobs import JobRunner, default_jobs
@@ -116,6 +117,7 @@ def create_app(source: Settings | Container, *, run_jobs: bool | None = None) ->
     app.state.qonto_simulated = settings.qonto_simulated
     app.state.container = None
     install_error_handlers(app)
+    install_middleware(app, settings)
     install_health(app)
     include_routers(app)
     return app

@@ -20,6 +20,7 @@ from verone.qonto._exceptions import (
     QontoConnectionError,
     QontoError,
     QontoIdempotencyError,
+    QontoInvalidId,
     QontoInvalidResponse,
     QontoPaginationError,
     QontoTimeout,
@@ -28,6 +29,7 @@ from verone.qonto._exceptions import (
     Unauthorized,
     Unprocessable,
 )
+from verone.qonto._ids import QONTO_ID_PATTERN
 from verone.qonto._pagination import Page
 from verone.qonto._pdf import (
     DocumentPdf,
@@ -50,6 +52,7 @@ from verone.qonto.resources.transactions import TransactionFilters
 from verone.qonto.webhooks import WebhookSignatureError, verify_signature
 
 __all__ = [
+    "QONTO_ID_PATTERN",
     "ApiKeyAuth",
     "AsyncQontoClient",
     "AuthStrategy",
@@ -75,6 +78,7 @@ __all__ = [
     "QontoConnectionError",
     "QontoError",
     "QontoIdempotencyError",
+    "QontoInvalidId",
     "QontoInvalidResponse",
     "QontoPaginationError",
     "QontoSettings",

@@ -1,8 +1,9 @@
 """Who is calling: the current user from the session cookie or a Bearer API token, role checks
 and CSRF for cookie-authenticated writes.
 
-Routes declare ``Viewer``, ``Accountant``, ``Admin`` or ``Finalizer`` (an interactive
-accountant: API tokens can never finalize) and receive the ``Principal``.
+Routes declare ``Viewer``, ``Accountant``, ``Admin``, ``InteractiveAdmin`` (users, roles and
+tokens) or ``Finalizer`` (an interactive accountant: API tokens can never finalize) and receive
+the ``Principal``.
 """
 
 from __future__ import annotations
@@ -130,6 +131,27 @@ def require_admin(principal: Annotated[Principal, Depends(current_principal)]) -
     return principal
 
 
+def require_interactive(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """A logged-in user's session, whatever the role; never an API token."""
+    if principal.via_api_token:
+        raise _forbidden("Action possible depuis une session seulement, pas avec un jeton d'API.")
+    return principal
+
+
+def require_interactive_admin(
+    principal: Annotated[Principal, Depends(current_principal)],
+) -> Principal:
+    """Users, roles and tokens: an admin's interactive session; never an API token."""
+    if principal.via_api_token:
+        raise _forbidden(
+            "Un jeton d'API ne peut pas gérer les utilisateurs ni les jetons : "
+            "connectez-vous en administrateur."
+        )
+    if not principal.user.has_role(Role.ADMIN):
+        raise _forbidden("Action réservée aux administrateurs.")
+    return principal
+
+
 def require_finalizer(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """Rule 3: an interactive session of a user allowed to finalize; never an API token."""
     if principal.via_api_token:
@@ -142,5 +164,7 @@ def require_finalizer(principal: Annotated[Principal, Depends(current_principal)
 Viewer = Annotated[Principal, Depends(require_viewer)]
 Accountant = Annotated[Principal, Depends(require_accountant)]
 Admin = Annotated[Principal, Depends(require_admin)]
+InteractiveAdmin = Annotated[Principal, Depends(require_interactive_admin)]
+Interactive = Annotated[Principal, Depends(require_interactive)]
 Finalizer = Annotated[Principal, Depends(require_finalizer)]
 Authenticated = Annotated[Principal, Depends(current_principal)]

@@ -25,6 +25,7 @@ from verone.qonto import (
     QontoAPIError,
     QontoConnectionError,
     QontoError,
+    QontoInvalidId,
     RateLimited,
     Unauthorized,
     Unprocessable,
@@ -158,6 +159,8 @@ def _json_safe(value: object) -> object:
 
 
 def _qonto_status(exc: QontoError) -> tuple[int, str]:
+    if isinstance(exc, QontoInvalidId):
+        return 422, "invalid_qonto_id"
     if isinstance(exc, RateLimited):
         return 503, "qonto_rate_limited"
     if isinstance(exc, QontoAmbiguousOutcome):
@@ -191,6 +194,9 @@ def qonto_error_response(exc: QontoError) -> JSONResponse:
         retry_after = getattr(exc, "retry_after", None)
         if isinstance(retry_after, int | float) and retry_after > 0:
             headers["Retry-After"] = str(int(retry_after))
+    elif isinstance(exc, QontoInvalidId):
+        message = f"Identifiant Qonto invalide : {exc}"
+        hint = "Un identifiant Qonto ne contient que lettres, chiffres, « - » et « _ »."
     elif status == 503:
         message = "Qonto est injoignable pour le moment."
     return error_response(status, code, message, hint=hint, details=details, headers=headers)

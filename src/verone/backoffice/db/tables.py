@@ -90,6 +90,18 @@ api_tokens = Table(
     Index(None, "user_id"),
 )
 
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+    Index(None, "user_id"),
+)
+
 customers = Table(
     "customers",
     metadata,

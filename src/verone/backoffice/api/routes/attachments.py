@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 
 from verone.backoffice.api import schemas_infra as si
 from verone.backoffice.api.context import runtime
@@ -14,7 +14,7 @@ from verone.backoffice.api.deps import Accountant, Viewer
 from verone.backoffice.api.errors import STANDARD_ERRORS, ApiError, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.services.auth import record_action
-from verone.qonto import FileUpload
+from verone.qonto import QONTO_ID_PATTERN, FileUpload
 from verone.qonto.types.attachments import Attachment
 
 router = APIRouter(
@@ -32,18 +32,28 @@ QONTO_ERRORS: dict[int | str, dict[str, object]] = {
     502: {"model": ErrorResponse},
     503: {"model": ErrorResponse},
 }
-TransactionId = Annotated[str, Query(alias="transactionId", min_length=1, max_length=100)]
+TransactionId = Annotated[
+    str, Query(alias="transactionId", min_length=1, max_length=100, pattern=QONTO_ID_PATTERN)
+]
+AttachmentId = Annotated[str, Path(min_length=1, max_length=100, pattern=QONTO_ID_PATTERN)]
 
 
-def _out(attachment: Attachment) -> si.AttachmentOut:
-    size = attachment.file_size
-    if isinstance(size, str):
-        size = int(size) if size.isdigit() else None
+def _size(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 15:
+        return int(value)
+    return None
+
+
+def _out(attachment: Attachment, sent: FileUpload | None = None) -> si.AttachmentOut:
+    """The attachment as Qonto describes it; after an upload, what was sent fills the gaps."""
+    size = _size(attachment.file_size)
     return si.AttachmentOut(
         id=attachment.id,
-        file_name=attachment.file_name,
-        file_size=size,
-        content_type=attachment.file_content_type,
+        file_name=attachment.file_name or (sent.filename if sent else None),
+        file_size=size if size is not None or sent is None else len(sent.content),
+        content_type=attachment.file_content_type or (sent.content_type if sent else None),
         url=attachment.url,
         created_at=attachment.created_at,
     )
@@ -54,7 +64,9 @@ def upload(
     principal: Accountant,
     request: Request,
     file: Annotated[UploadFile, File(description="PDF, JPEG or PNG, 15 MB at most")],
-    transaction_id: Annotated[str | None, Form(alias="transactionId", max_length=100)] = None,
+    transaction_id: Annotated[
+        str | None, Form(alias="transactionId", max_length=100, pattern=QONTO_ID_PATTERN)
+    ] = None,
 ) -> si.AttachmentOut:
     """Upload to Qonto; with ``transactionId`` the file is attached to that transaction."""
     content_type = (file.content_type or "").split(";")[0].strip().lower()
@@ -80,7 +92,7 @@ def upload(
         entity_id=attachment.id or f"transaction:{transaction_id}",
         details={"transaction_id": transaction_id, "size": len(content)},
     )
-    return _out(attachment)
+    return _out(attachment, upload)
 
 
 @router.post("/cleanup", response_model=si.DetachedOut, responses=QONTO_ERRORS)
@@ -102,14 +114,17 @@ def cleanup(
 
 
 @router.get("/{attachment_id}", response_model=si.AttachmentOut, responses=QONTO_ERRORS)
-def get_attachment(_: Viewer, request: Request, attachment_id: str) -> si.AttachmentOut:
+def get_attachment(_: Viewer, request: Request, attachment_id: AttachmentId) -> si.AttachmentOut:
     """An attachment with a download URL valid 30 minutes."""
     return _out(runtime(request).qonto_client.attachments.get(attachment_id))
 
 
 @router.delete("/{attachment_id}", response_model=si.DetachedOut, responses=QONTO_ERRORS)
 def detach(
-    principal: Accountant, request: Request, attachment_id: str, transaction_id: TransactionId
+    principal: Accountant,
+    request: Request,
+    attachment_id: AttachmentId,
+    transaction_id: TransactionId,
 ) -> si.DetachedOut:
     """Detach one attachment from a transaction (Qonto keeps no delete for files)."""
     rt = runtime(request)

@@ -26,6 +26,7 @@ from verone.backoffice.services import qonto_clients, queries, sync_documents, s
 from verone.backoffice.services.auth import record_action
 from verone.money import ZERO, from_cents
 from verone.qonto import (
+    QONTO_ID_PATTERN,
     ClientFilters,
     QontoAPIError,
     QontoConnectionError,
@@ -179,7 +180,8 @@ def transactions(
     _: Viewer,
     request: Request,
     bank_account_id: Annotated[
-        str | None, Query(alias="bankAccountId", min_length=1, max_length=100)
+        str | None,
+        Query(alias="bankAccountId", min_length=1, max_length=100, pattern=QONTO_ID_PATTERN),
     ] = None,
     side: Annotated[str | None, Query(pattern="^(credit|debit)$")] = None,
     page: QontoPage = 1,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from verone.backoffice.api import render
 from verone.backoffice.api import schemas_admin as sa
 from verone.backoffice.api.context import runtime, uow_of
-from verone.backoffice.api.deps import Admin
+from verone.backoffice.api.deps import Admin, InteractiveAdmin
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.services import auth
@@ -31,13 +31,16 @@ def list_tokens(principal: Admin, request: Request) -> sa.TokenList:
     status_code=201,
     responses={404: {"model": ErrorResponse, "description": "Unknown user"}},
 )
-def create_token(principal: Admin, request: Request, body: sa.TokenIn) -> sa.CreatedToken:
-    """A token for a user (yourself by default): it reads and writes, but never finalizes."""
+def create_token(
+    principal: InteractiveAdmin, request: Request, body: sa.TokenIn
+) -> sa.CreatedToken:
+    """A token for a user (yourself by default): it reads and writes, but never finalizes.
+    Only an admin's interactive session creates one (never another token)."""
     rt = runtime(request)
     issued = auth.create_api_token(
         rt.unit_of_work(),
         rt.clock,
-        principal.user,
+        principal.actor,
         name=body.name,
         user_id=body.user_id,
         expires_at=body.expires_at,

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -191,3 +191,11 @@ class RateBudgetRepository:
             )
         )
         return True
+
+    def give_back(self, bucket: str, cost: int = 1) -> None:
+        """Return ``cost`` to the current window (never below zero)."""
+        self._session.execute(
+            update(rate_budget)
+            .where(rate_budget.c.bucket == bucket)
+            .values(used=case((rate_budget.c.used > cost, rate_budget.c.used - cost), else_=0))
+        )
