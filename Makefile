@@ -4,7 +4,7 @@ PY ?= python3
 UV := $(PY) -m uv
 export UV_LINK_MODE := copy
 
-.PHONY: bootstrap run sandbox test check fmt bench
+.PHONY: bootstrap run sandbox test check fmt bench vendor
 
 bootstrap:
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
@@ -28,3 +28,8 @@ fmt: bootstrap
 
 bench: bootstrap
 	$(UV) run python -m bench
+
+# Re-vendor the web UI's assets from npm (htmx, Chart.js, Swagger UI, axe-core, Pico); the
+# copies under src/verone/backoffice/static/vendor/ are committed, nothing is fetched at run time.
+vendor:
+	scripts/vendor-assets.sh

@@ -9,7 +9,9 @@ from decimal import Decimal
 from verone.qonto.types._base import AmountParam
 from verone.qonto.types.client_invoices import ClientInvoiceCreateParams, PaymentMethodsParams
 from verone.qonto.types.clients import AddressParams, ClientCreateParams, ClientKind
+from verone.qonto.types.credit_notes import CreditNoteCreateParams
 from verone.qonto.types.documents import InvoiceItemParams
+from verone.qonto.types.quotes import QuoteCreateParams, QuoteItemParams
 from verone.sandbox.app import create_app
 from verone.sandbox.state import SandboxState
 
@@ -67,6 +69,36 @@ def invoice_params(client_id: str, iban: str, price: str = "49.90") -> ClientInv
                 vat_rate=Decimal("0.2"),
             )
         ],
+    )
+
+
+def _item(quantity: str = "1") -> InvoiceItemParams:
+    return InvoiceItemParams(
+        title="Chaise Lina",
+        quantity=Decimal(quantity),
+        unit_price=AmountParam(value=Decimal("49.90"), currency="EUR"),
+        vat_rate=Decimal("0.2"),
+    )
+
+
+def quote_params(client_id: str) -> QuoteCreateParams:
+    return QuoteCreateParams(
+        client_id=client_id,
+        issue_date=date(2026, 11, 24),
+        expiry_date=date(2026, 12, 24),
+        terms_and_conditions="T",
+        currency="EUR",
+        items=[QuoteItemParams(**_item().model_dump())],
+    )
+
+
+def credit_note_params(invoice_id: str) -> CreditNoteCreateParams:
+    return CreditNoteCreateParams(
+        invoice_id=invoice_id,
+        issue_date=date(2026, 11, 25),
+        reason="Retour",
+        currency="EUR",
+        items=[_item()],
     )
 
 

@@ -18,7 +18,7 @@ from verone.backoffice.db.migrate import upgrade_database
 from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain.operations import OutboxStatus
-from verone.backoffice.services.writes import Operation, record_intent
+from verone.backoffice.services.outbox.write import Operation, record_intent
 from verone.cli import app
 from verone.cli._runtime import EmbeddedSandbox, free_port
 

@@ -27,7 +27,7 @@ from verone.backoffice.domain.queries import PageRequest
 from verone.backoffice.domain.users import Role
 from verone.backoffice.jobs import Job, JobContext, JobRunner, default_jobs, run_job
 from verone.backoffice.services.mail import SmtpMailer
-from verone.backoffice.services.outbox import SettleReport
+from verone.backoffice.services.outbox.recovery import SettleReport
 from verone.cli import app
 from verone.cli._runtime import EmbeddedSandbox, free_port
 
@@ -76,8 +76,11 @@ class TestApp:
             assert spec.status_code == 200
             assert spec.json()["info"]["title"] == "Verone Billing"
             home = client.get("/", follow_redirects=False)
-            assert (home.status_code, home.headers["location"]) == (307, "/api/docs")
-            assert "swagger" in client.get("/").text.lower()
+            assert (home.status_code, home.headers["location"]) == (303, "/connexion?suite=/")
+            assert "Connexion" in client.get("/").text
+            docs = client.get("/api/docs").text
+            assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs
+            assert "cdn" not in docs.lower()
             assert app.state.qonto_simulated is True
             assert app.state.container is not None
         assert app.state.container is None  # the lifespan closed what it built
@@ -85,12 +88,12 @@ class TestApp:
     def test_domain_errors_become_the_json_error_envelope(self, settings: Settings) -> None:
         app = create_app(settings, run_jobs=False)
 
-        @app.get("/boom")
+        @app.get("/api/boom")
         def boom() -> None:
             raise InvoiceNotDraft()
 
         with TestClient(app) as client:
-            response = client.get("/boom")
+            response = client.get("/api/boom")
         assert response.status_code == 409
         error = response.json()["error"]
         assert error["code"] == "invoice_not_draft"

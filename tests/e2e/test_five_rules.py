@@ -45,7 +45,6 @@ from verone.backoffice.services import (
     finalization,
     invoicing,
     numbering,
-    outbox,
     payments,
     pdfs,
     quotes,
@@ -54,6 +53,7 @@ from verone.backoffice.services import (
     users,
 )
 from verone.backoffice.services.actors import Actor
+from verone.backoffice.services.outbox import recovery
 from verone.cli import app as cli_app
 
 #: Gateway methods that issue a document (a number is burned in Qonto).
@@ -146,7 +146,8 @@ def test_only_the_finalize_service_calls_the_issuing_gateway_methods() -> None:
     }
     assert recorders == {
         "verone.backoffice.services.finalization.finalize_document",
-        "verone.backoffice.services.outbox._settle_issue",  # a confirmed issue's lost answer
+        # a confirmed issue's lost answer
+        "verone.backoffice.services.outbox.recovery._settle_issue",
     }
 
 
@@ -306,8 +307,10 @@ class Drivers:
                 u, g, c, actor, self.issued_quote.id
             ),
             "sending.deliver_queued_emails": lambda: None,  # SMTP only (tested with SMTP)
-            "outbox.settle_outbox": lambda: outbox.settle_outbox(u, g, c, min_age=timedelta(0)),
-            "outbox.list_outbox": lambda: outbox.list_outbox(u),
+            "outbox.recovery.settle_outbox": lambda: recovery.settle_outbox(
+                u, g, c, min_age=timedelta(0)
+            ),
+            "outbox.recovery.list_outbox": lambda: recovery.list_outbox(u),
             "numbering.check_numbering": lambda: numbering.check_numbering(u),
             "audit.verify_audit_log": lambda: audit_service.verify_audit_log(u),
             "audit.record_audit": lambda: audit_service.record_audit(

@@ -28,9 +28,8 @@ PUBLIC, AUTHENTICATED, INTERACTIVE, VIEWER, ACCOUNTANT, FINALIZER, ADMIN = (
 #: Who may call what: the one table to extend when a route is added.
 EXPECTED: dict[str, str] = {
     "GET /api/openapi.json": PUBLIC,
-    "GET /": PUBLIC,
+    "GET /": VIEWER,  # the dashboard
     "GET /api/docs": PUBLIC,
-    "GET /docs/oauth2-redirect": PUBLIC,
     "GET /healthz": PUBLIC,
     "POST /auth/login": PUBLIC,
     "POST /api/qonto/webhooks": PUBLIC,  # authenticated by the delivery's signature
@@ -129,6 +128,14 @@ EXPECTED: dict[str, str] = {
     "GET /api/reconciliation/proposals": VIEWER,
     "POST /api/reconciliation/run": ACCOUNTANT,
     "GET /api/reconciliation/transactions": VIEWER,
+    # the web pages (a session only: an API token is not a login for the pages)
+    "GET /connexion": PUBLIC,
+    "POST /connexion": PUBLIC,
+    "POST /deconnexion": AUTHENTICATED,
+    "GET /factures": VIEWER,
+    "GET /factures/export.csv": VIEWER,
+    "GET /factures/{document_id}": VIEWER,
+    "GET /factures/{document_id}/pdf-statut": VIEWER,
 }
 
 #: Which callers each level lets through.
@@ -141,6 +148,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     ADMIN: frozenset({"admin"}),
 }
 CALLERS = ("anonymous", "viewer", "accountant", "admin", "token")
+
+
+def is_page(path: str) -> bool:
+    """Web pages answer an unauthenticated caller with a redirect to the login page."""
+    return not path.startswith(("/api/", "/auth/", "/healthz"))
 
 
 def app_routes(stack: Stack) -> set[str]:
@@ -223,10 +235,18 @@ def test_route_refuses_exactly_the_callers_it_must(
         )
         if level == PUBLIC:
             continue
-        refused = answer.status_code in {401, 403}
-        if name in ALLOWED[level]:
+        page = is_page(path)
+        to_login = answer.status_code == 303 and answer.headers["location"].startswith(
+            "/connexion?suite="
+        )
+        refused = answer.status_code in {401, 403} or (page and to_login)
+        allowed = ALLOWED[level] - ({"token"} if page else set())
+        if name in allowed:
             assert not refused, f"{name} refused on {route}: {answer.text}"
         else:
             assert refused, f"{name} allowed on {route} ({answer.status_code}): {answer.text}"
-            expected = 401 if name == "anonymous" else 403
-            assert answer.status_code == expected, (route, name, answer.text)
+            anonymous = name == "anonymous" or (page and name == "token")
+            if page:
+                assert to_login if anonymous else answer.status_code == 403, (route, name)
+            else:
+                assert answer.status_code == (401 if anonymous else 403), (route, name)

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from verone.backoffice.api.errors import install_error_handlers
@@ -18,6 +17,7 @@ from verone.backoffice.api.middleware import install_middleware
 from verone.backoffice.bootstrap import Container, build_container
 from verone.backoffice.config import Settings
 from verone.backoffice.jobs import JobRunner, default_jobs
+from verone.backoffice.web.setup import install_web
 
 OPENAPI_URL = "/api/openapi.json"
 
@@ -28,7 +28,7 @@ class Health(BaseModel):
 
 
 def include_routers(app: FastAPI) -> None:
-    """Mount the JSON API (``/api/...``) and the web pages here, and nowhere else.
+    """Mount the JSON API (``/api/...``) and the web pages (``web/``) here, and nowhere else.
 
     Each router module exposes an ``APIRouter`` named ``router``; add one
     ``app.include_router(...)`` line per area.
@@ -63,6 +63,7 @@ def include_routers(app: FastAPI) -> None:
         reconciliation,
     ):
         app.include_router(module.router)
+    install_web(app)
 
 
 def install_health(app: FastAPI) -> None:
@@ -70,11 +71,6 @@ def install_health(app: FastAPI) -> None:
     def healthz() -> Health:
         """Liveness: the process answers (no database or Qonto call)."""
         return Health(status="ok", qonto_simulated=bool(app.state.qonto_simulated))
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        """The root leads to the interactive API documentation."""
-        return RedirectResponse("/api/docs", status_code=307)
 
 
 def create_app(source: Settings | Container, *, run_jobs: bool | None = None) -> FastAPI:
@@ -109,7 +105,7 @@ def create_app(source: Settings | Container, *, run_jobs: bool | None = None) ->
         description="Back office de facturation Qonto : devis, factures, avoirs.",
         version="0.1.0",
         openapi_url=OPENAPI_URL,
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is served by web/ from the vendored Swagger UI
         redoc_url=None,
         lifespan=lifespan,
     )

@@ -6,6 +6,8 @@ both in ``close()``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -21,12 +23,12 @@ from verone.backoffice.db.passwords import Argon2PasswordHasher
 from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain.users import Role
-from verone.backoffice.integrations.qonto_gateway import QontoApiGateway, build_qonto_client
+from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.ports import Clock, PasswordHasher, QontoGateway
 from verone.backoffice.services.mail import Mailer, SmtpMailer
 from verone.backoffice.services.pdfs import PdfWait
 from verone.backoffice.services.users import UserAlreadyExists, create_user
-from verone.qonto import QontoClient
+from verone.qonto import QontoClient, get_qonto_client
 
 
 class SystemClock:
@@ -61,6 +63,12 @@ class Container:
     def secret_key(self) -> str:
         """The key that signs sessions (never logged)."""
         return self.settings.session_secret.get_secret_value()
+
+    @property
+    def confirmation_key(self) -> bytes:
+        """The HMAC key of finalize confirmations, derived from the secret key (never stored)."""
+        secret = self.secret_key.encode()
+        return hmac.new(secret, b"verone.finalize-confirmation", hashlib.sha256).digest()
 
     @property
     def cookie_secure(self) -> bool:
@@ -124,7 +132,7 @@ def build_container(
     engine = make_engine(settings.database_url)
     try:
         session_factory = make_session_factory(engine)
-        client = build_qonto_client(settings.qonto_settings, http_client=http_client)
+        client = get_qonto_client(settings.qonto_settings, http_client=http_client)
     except BaseException:
         engine.dispose()
         raise

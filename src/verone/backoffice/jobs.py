@@ -24,7 +24,7 @@ from verone.backoffice.domain.queries import DocumentFilter, PageRequest
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.ports import Clock, QontoGateway
-from verone.backoffice.services.outbox import settle_outbox
+from verone.backoffice.services.outbox.recovery import settle_outbox
 from verone.backoffice.services.pdfs import PdfWait, wait_for_final_pdf
 from verone.backoffice.services.sync_transactions import sync_transactions
 from verone.qonto import QontoClient

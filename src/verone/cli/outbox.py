@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from verone.backoffice.domain.operations import OutboxEntry
-from verone.backoffice.services.outbox import list_outbox, settle_outbox
+from verone.backoffice.services.outbox.recovery import list_outbox, settle_outbox
 from verone.cli._console import console
 from verone.cli._runtime import open_container, print_json
 

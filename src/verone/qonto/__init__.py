@@ -42,13 +42,18 @@ from verone.qonto._pdf import (
 from verone.qonto._ratelimit import InMemoryRateBudgetStore, RateBudget, RateBudgetStore, RateLimit
 from verone.qonto._retry import RetryPolicy
 from verone.qonto._settings import QontoSettings, get_async_qonto_client, get_qonto_client
-from verone.qonto.resources._invoice_filters import (
+from verone.qonto.resources._filters import (
+    ClientFilterArgs,
+    ClientFilters,
+    ClientInvoiceFilterArgs,
     ClientInvoiceFilters,
+    CreditNoteFilterArgs,
     CreditNoteFilters,
+    QuoteFilterArgs,
     QuoteFilters,
+    TransactionFilterArgs,
+    TransactionFilters,
 )
-from verone.qonto.resources.clients import ClientFilters
-from verone.qonto.resources.transactions import TransactionFilters
 from verone.qonto.webhooks import WebhookSignatureError, verify_signature
 
 __all__ = [
@@ -57,9 +62,12 @@ __all__ = [
     "AsyncQontoClient",
     "AuthStrategy",
     "BadRequest",
+    "ClientFilterArgs",
     "ClientFilters",
+    "ClientInvoiceFilterArgs",
     "ClientInvoiceFilters",
     "Conflict",
+    "CreditNoteFilterArgs",
     "CreditNoteFilters",
     "DocumentPdf",
     "ErrorDetail",
@@ -83,6 +91,7 @@ __all__ = [
     "QontoPaginationError",
     "QontoSettings",
     "QontoTimeout",
+    "QuoteFilterArgs",
     "QuoteFilters",
     "RateBudget",
     "RateBudgetStore",
@@ -91,6 +100,7 @@ __all__ = [
     "RequestOptions",
     "RetryPolicy",
     "ServerError",
+    "TransactionFilterArgs",
     "TransactionFilters",
     "Unauthorized",
     "Unprocessable",

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import Self, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -20,7 +20,7 @@ from verone.qonto._base import (
     describe_auth,
 )
 from verone.qonto._exceptions import QontoAuthError
-from verone.qonto._ratelimit import RateBudget, RateBudgetStore
+from verone.qonto._ratelimit import RateBudget
 from verone.qonto._responses import loads
 from verone.qonto._retry import RetryPolicy
 from verone.qonto.resources.attachments import AsyncAttachments
@@ -32,9 +32,6 @@ from verone.qonto.resources.organization import AsyncOrganizationResource
 from verone.qonto.resources.quotes import AsyncQuotes
 from verone.qonto.resources.transactions import AsyncTransactions
 from verone.qonto.resources.webhook_subscriptions import AsyncWebhookSubscriptions
-
-if TYPE_CHECKING:
-    from verone.qonto._settings import QontoSettings
 
 T = TypeVar("T")
 
@@ -90,25 +87,6 @@ class AsyncQontoClient:
         self.credit_notes = AsyncCreditNotes(self)
         self.attachments = AsyncAttachments(self)
         self.webhook_subscriptions = AsyncWebhookSubscriptions(self)
-
-    @classmethod
-    def from_settings(
-        cls,
-        settings: QontoSettings | None = None,
-        *,
-        rate_store: RateBudgetStore | None = None,
-        on_refresh_token: Callable[[str], None] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> AsyncQontoClient:
-        """The one factory (``get_async_qonto_client``), as a class method."""
-        from verone.qonto._settings import get_async_qonto_client
-
-        return get_async_qonto_client(
-            settings,
-            rate_store=rate_store,
-            on_refresh_token=on_refresh_token,
-            http_client=http_client,
-        )
 
     @property
     def core(self) -> ClientCore:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import Self, TypeVar
 
 import httpx
 from pydantic import SecretStr
@@ -19,7 +19,7 @@ from verone.qonto._base import (
     describe_auth,
 )
 from verone.qonto._exceptions import QontoAuthError
-from verone.qonto._ratelimit import RateBudget, RateBudgetStore
+from verone.qonto._ratelimit import RateBudget
 from verone.qonto._responses import loads
 from verone.qonto._retry import RetryPolicy
 from verone.qonto.resources.attachments import Attachments
@@ -31,9 +31,6 @@ from verone.qonto.resources.organization import OrganizationResource
 from verone.qonto.resources.quotes import Quotes
 from verone.qonto.resources.transactions import Transactions
 from verone.qonto.resources.webhook_subscriptions import WebhookSubscriptions
-
-if TYPE_CHECKING:
-    from verone.qonto._settings import QontoSettings
 
 T = TypeVar("T")
 
@@ -88,25 +85,6 @@ class QontoClient:
         self.credit_notes = CreditNotes(self)
         self.attachments = Attachments(self)
         self.webhook_subscriptions = WebhookSubscriptions(self)
-
-    @classmethod
-    def from_settings(
-        cls,
-        settings: QontoSettings | None = None,
-        *,
-        rate_store: RateBudgetStore | None = None,
-        on_refresh_token: Callable[[str], None] | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> QontoClient:
-        """The one factory (``get_qonto_client``), as a class method."""
-        from verone.qonto._settings import get_qonto_client
-
-        return get_qonto_client(
-            settings,
-            rate_store=rate_store,
-            on_refresh_token=on_refresh_token,
-            http_client=http_client,
-        )
 
     @property
     def core(self) -> ClientCore:

@@ -21,7 +21,7 @@ from verone.backoffice.domain.statuses import DocumentStatus, InvoicingStatus
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.services import invoicing
 from verone.backoffice.services.actors import Actor
-from verone.backoffice.services.outbox import settle_outbox
+from verone.backoffice.services.outbox.recovery import settle_outbox
 
 
 def qonto_invoice(http: TestClient, qonto_id: str) -> dict[str, object]:

@@ -41,7 +41,7 @@ from verone.backoffice.services import (
 )
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.audit import record_audit, verify_audit_log
-from verone.backoffice.services.outbox import settle_outbox
+from verone.backoffice.services.outbox.recovery import settle_outbox
 from verone.qonto import QontoClient, RetryPolicy
 from verone.sandbox.state import SandboxState
 

@@ -84,7 +84,7 @@ def test_oauth_settings_build_an_oauth_client() -> None:
         oauth_token_url="http://127.0.0.1:8100/oauth2/token",
         base_url=SANDBOX_URL,
     )
-    client = AsyncQontoClient.from_settings(settings)
+    client = get_async_qonto_client(settings)
     assert isinstance(client, AsyncQontoClient)
     assert isinstance(client.core.auth, OAuth2Auth)
     assert client.core.auth.token_url == "http://127.0.0.1:8100/oauth2/token"
@@ -115,7 +115,7 @@ class TestEnvironmentGuard:
             api_key=SecretStr("sandbox-secret-key"),
             base_url=SANDBOX_URL,
         )
-        assert QontoClient.from_settings(settings).core.base_url == SANDBOX_URL
+        assert get_qonto_client(settings).core.base_url == SANDBOX_URL
 
     def test_plain_http_is_refused_off_loopback(self) -> None:
         with pytest.raises(ValidationError, match="plain http"):

@@ -1,7 +1,8 @@
 """The JSON API's one error edge: every failure becomes ``{"error": {code, message, …}}``.
 
-Domain errors, Qonto errors, request validation and HTTP errors are mapped here, once, to
-deliberate status codes; nothing else in ``api/`` builds an error body.
+Edge errors (``edge/errors.py``), domain errors, Qonto errors, request validation and HTTP
+errors are mapped here, once, to deliberate status codes; nothing else in ``api/`` builds an
+error body.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from verone.backoffice.domain.errors import DomainError
+from verone.backoffice.edge.errors import EdgeError, ErrorDetails
 from verone.qonto import (
     BadRequest,
     Conflict,
@@ -32,8 +34,6 @@ from verone.qonto import (
 )
 
 logger = logging.getLogger(__name__)
-
-ErrorDetails = dict[str, object]
 
 QONTO_HINT = (
     "Vérifiez QONTO_AUTH_MODE, QONTO_ORGANIZATION_ID et QONTO_API_KEY, "
@@ -58,25 +58,6 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     error: ErrorBody
-
-
-class ApiError(Exception):
-    """An error raised by the API layer itself (authentication, roles, lookups)."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        hint: str | None = None,
-        details: ErrorDetails | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.hint, self.details = hint, details
-        self.headers = dict(headers or {})
 
 
 #: Deliberate statuses for domain errors, by their stable code (subclasses inherit via MRO).
@@ -216,8 +197,8 @@ def _validation_details(exc: RequestValidationError) -> ErrorDetails:
     return {"fields": fields}
 
 
-async def _on_api_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ApiError)
+async def _on_edge_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, EdgeError)
     return error_response(
         exc.status,
         exc.code,
@@ -291,7 +272,7 @@ async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map every error family to the envelope (idempotent: re-installing replaces handlers)."""
-    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(EdgeError, _on_edge_error)
     app.add_exception_handler(DomainError, _on_domain_error)
     app.add_exception_handler(QontoError, _on_qonto_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)

@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from verone.backoffice.api import schemas as s
-from verone.backoffice.api.errors import ApiError
 from verone.backoffice.domain.documents import DocumentItem
 from verone.backoffice.domain.errors import InvalidDocument
+from verone.backoffice.edge.errors import EdgeError
 from verone.money import MoneyError
 
 
-def _invalid(message: str, location: str) -> ApiError:
-    return ApiError(
+def _invalid(message: str, location: str) -> EdgeError:
+    return EdgeError(
         422,
         "validation_error",
         message,

@@ -84,6 +84,7 @@ def summary(doc: FinancialDocument, today: date) -> s.DocumentSummary:
 def document(doc: FinancialDocument, today: date) -> s.DocumentOut:
     fields = _summary_fields(doc, today)
     fields["notes"] = doc.notes
+    fields["purchase_order"] = doc.purchase_order
     fields["items"] = [item(line) for line in sorted(doc.items, key=lambda i: i.position)]
     return s.DocumentOut.model_validate(fields)
 

@@ -11,11 +11,11 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from verone.backoffice.api.context import runtime
-from verone.backoffice.api.errors import ApiError
+from verone.backoffice.edge.auth import PRINCIPAL_STATE
+from verone.backoffice.edge.errors import EdgeError
+from verone.backoffice.edge.runtime import request_unit_of_work, runtime
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-PRINCIPAL_STATE = "principal"
 
 
 def _record(request: Request, route_path: str, status: int) -> None:
@@ -25,7 +25,7 @@ def _record(request: Request, route_path: str, status: int) -> None:
     if user_id is None:
         return
     container = runtime(request)
-    with container.unit_of_work() as uow:
+    with request_unit_of_work(request, container) as uow:
         uow.audit.append(
             at=container.clock.now(),
             actor_id=user_id,
@@ -52,7 +52,7 @@ def _query_names(dependant: Dependant) -> frozenset[str]:
 def _refuse_unknown_query(request: Request, known: frozenset[str]) -> None:
     unknown = sorted(set(request.query_params) - known)
     if unknown:
-        raise ApiError(
+        raise EdgeError(
             422,
             "validation_error",
             "Paramètre de requête inconnu : " + ", ".join(unknown[:10]),

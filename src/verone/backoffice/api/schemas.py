@@ -130,6 +130,8 @@ Email = Annotated[
 DateIn = Annotated[date, AfterValidator(_bounded_date)]
 #: A Qonto resource id as it may appear in a Qonto path (UUIDs and the like, never ``..``).
 QontoId = Annotated[str, Field(min_length=1, max_length=100, pattern=QONTO_ID_PATTERN)]
+#: The customer's purchase-order reference, printed on the invoice ("" clears it on a patch).
+PurchaseOrder = Annotated[SingleLine, Field(max_length=120)]
 
 
 class ApiModel(BaseModel):
@@ -209,6 +211,7 @@ class DocumentSummary(ApiModel):
 
 class DocumentOut(DocumentSummary):
     notes: str | None
+    purchase_order: str | None = None
     items: list[DocumentItemOut]
 
 
@@ -250,6 +253,7 @@ class InvoiceFromOrderIn(RequestModel):
     issue_date: DateIn | None = None
     lines: list[OrderLineIn] | None = Field(default=None, min_length=1, max_length=500)
     notes: LongText | None = None
+    purchase_order: PurchaseOrder | None = None
 
 
 class ServiceInvoiceIn(RequestModel):
@@ -258,6 +262,7 @@ class ServiceInvoiceIn(RequestModel):
     issue_date: DateIn | None = None
     due_date: DateIn | None = None
     notes: LongText | None = None
+    purchase_order: PurchaseOrder | None = None
 
 
 class InvoicePatchIn(RequestModel):
@@ -267,6 +272,7 @@ class InvoicePatchIn(RequestModel):
     issue_date: DateIn | None = None
     due_date: DateIn | None = None
     notes: LongText | None = None
+    purchase_order: PurchaseOrder | None = None
 
 
 class QuoteFromOrderIn(RequestModel):

@@ -213,6 +213,7 @@ financial_documents = Table(
     Column("due_date", Date),
     Column("expiry_date", Date),
     Column("notes", Text),
+    Column("purchase_order", String(120)),
     Column("sales_order_id", Uuid, ForeignKey("sales_orders.id")),
     Column("parent_document_id", Uuid, ForeignKey("financial_documents.id")),
     Column("qonto_attachment_id", String(64)),

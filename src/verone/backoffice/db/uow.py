@@ -1,5 +1,7 @@
-"""The unit of work: one session, every repository, one commit per use case.
+"""The unit of work: one session, every repository, one commit per ``with`` block.
 
+A use case that writes to Qonto commits once per step — the intent, then the outcome —
+and never holds a transaction across the Qonto call (docs/adr/0004-outbox-write.md).
 Leaving the ``with`` block without ``commit()`` (or on an exception) rolls everything back;
 objects loaded inside stay readable afterwards (detached, eagerly loaded).
 """

@@ -41,7 +41,7 @@ def _opt(value: object) -> str | None:
 
 def content_payload(document: FinancialDocument) -> dict[str, object]:
     """The issued content of a document as plain JSON-able data."""
-    return {
+    payload: dict[str, object] = {
         "document_type": str(document.document_type),
         "customer_id": _opt(document.customer_id),
         "customer_name": document.customer_name,
@@ -77,6 +77,9 @@ def content_payload(document: FinancialDocument) -> dict[str, object]:
             "ttc": str(document.total_amount),
         },
     }
+    if document.purchase_order is not None:  # absent when unset: earlier hashes stay valid
+        payload["purchase_order"] = document.purchase_order
+    return payload
 
 
 def compute_content_hash(document: FinancialDocument) -> str:

@@ -109,6 +109,7 @@ class FinancialDocument:
     discount_kind: DiscountKind | None = None
     discount_value: Decimal | None = None
     notes: str | None = None
+    purchase_order: str | None = None  # the customer's reference, printed on the invoice
     qonto_id: str | None = None
     number: str | None = None
     total_ht: Decimal = ZERO

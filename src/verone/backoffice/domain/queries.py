@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -64,5 +65,19 @@ class DocumentFilter:
     issued_from: date | None = None
     issued_to: date | None = None
     overdue_on: date | None = None
+    #: documents with an amount paid but still due (« Partiellement payée »)
+    partly_paid: bool = False
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
     sort: DocumentSort = DocumentSort.CREATED_AT
     descending: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentTotals:
+    """The sums of a filtered set of documents (shown under the list)."""
+
+    count: int
+    total_ht: Decimal
+    total_amount: Decimal
+    amount_due: Decimal

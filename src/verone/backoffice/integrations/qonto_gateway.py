@@ -2,8 +2,8 @@
 
 It turns domain documents into Qonto params and Qonto answers into ``RemoteDocument``s, and
 maps every ``QontoError`` to ``QontoUnavailable``/``QontoRejected``/``QontoOutcomeUnknown``
-(with Qonto's trace id and the seed's troubleshooting hint). ``build_qonto_client(settings)``
-is the only place of the back office that builds a client.
+(with Qonto's trace id and the seed's troubleshooting hint). The client itself comes from the
+library's one factory, ``verone.qonto.get_qonto_client``, called in the composition root.
 """
 
 from __future__ import annotations
@@ -13,40 +13,40 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
-import httpx
-
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.parties import Customer
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.integrations.qonto_mapping import (
     client_params,
+    credit_note_reason,
     discount_params,
+    document_fingerprint,
     invoice_items,
-    marker_for,
+    invoice_text,
     remote_credit_note,
     remote_invoice,
     remote_quote,
     required_date,
+    wire_fingerprint,
 )
 from verone.backoffice.ports import AttachmentLink, RemoteDocument
 from verone.qonto import (
     ClientFilters,
     ClientInvoiceFilters,
     CreditNoteFilters,
+    FileUpload,
     NotFound,
     QontoAmbiguousOutcome,
     QontoAPIError,
     QontoClient,
     QontoConnectionError,
     QontoError,
-    QontoSettings,
     QuoteFilters,
     RateLimited,
     RequestOptions,
     ServerError,
     Unauthorized,
-    get_qonto_client,
 )
 from verone.qonto.types.client_invoices import (
     ClientInvoiceCreateParams,
@@ -59,8 +59,6 @@ from verone.qonto.types.quotes import QuoteCreateParams, QuoteItemParams
 
 __all__ = [
     "QontoApiGateway",
-    "build_qonto_client",
-    "marker_for",
     "qonto_errors",
     "remote_credit_note",
     "remote_invoice",
@@ -76,13 +74,6 @@ HINT_FORBIDDEN = "vérifiez les permissions de la clé API (401/403)"
 HINT_UNREACHABLE = "si timeout : vérifiez le réseau, puis GET /api/qonto/health"
 HINT_CREDIT_NOTE = "si 404 : l'endpoint n'existe pas, créez l'avoir dans le tableau de bord Qonto"
 QUOTE_TERMS = "Devis valable jusqu'à la date d'expiration indiquée."
-
-
-def build_qonto_client(
-    settings: QontoSettings | None = None, *, http_client: httpx.Client | None = None
-) -> QontoClient:
-    """The back office's Qonto client, from ``QONTO_*`` settings (the client's one factory)."""
-    return get_qonto_client(settings, http_client=http_client)
 
 
 def _hint_for(exc: QontoAPIError) -> str | None:
@@ -185,7 +176,7 @@ class QontoApiGateway:
             currency=document.currency,
             payment_methods=PaymentMethodsParams(iban=self._organization_iban()),
             items=invoice_items(document),
-            purchase_order=marker_for(document),
+            purchase_order=document.purchase_order,
             header=document.notes,
             discount=discount_params(document.discount_kind, document.discount_value),
         )
@@ -266,7 +257,7 @@ class QontoApiGateway:
             terms_and_conditions=QUOTE_TERMS,
             currency=document.currency,
             items=items,
-            header=marker_for(document),
+            header=document.notes,
             discount=discount_params(document.discount_kind, document.discount_value),
         )
         with qonto_errors(write=True):
@@ -276,11 +267,10 @@ class QontoApiGateway:
     def create_credit_note(
         self, document: FinancialDocument, invoice_qonto_id: str, idempotency_key: str
     ) -> RemoteDocument:
-        reason = (document.notes or "Avoir")[:400] + f" ({marker_for(document)})"
         params = CreditNoteCreateParams(
             invoice_id=invoice_qonto_id,
             issue_date=required_date(document.issue_date, "d'émission"),
-            reason=reason,
+            reason=credit_note_reason(document),
             currency=document.currency,
             items=invoice_items(document),
             discount=discount_params(document.discount_kind, document.discount_value),
@@ -368,6 +358,17 @@ class QontoApiGateway:
         with qonto_errors():
             return self._client.credit_notes.file(qonto_id)
 
+    def attach_to_transaction(
+        self, transaction_qonto_id: str, filename: str, content: bytes, idempotency_key: str
+    ) -> None:
+        """Upload a file onto a bank transaction (the paid invoice's PDF)."""
+        with qonto_errors(write=True):
+            self._client.transactions.attachments.upload(
+                transaction_qonto_id,
+                FileUpload(filename, content),
+                options=self._key(idempotency_key),
+            )
+
     # ------------------------------------------------------------------ recovery lookups
 
     def find_created(
@@ -375,27 +376,49 @@ class QontoApiGateway:
         document: FinancialDocument,
         created_after: datetime,
         invoice_qonto_id: str | None = None,
-    ) -> RemoteDocument | None:
-        """The Qonto document a create for ``document`` made, found by its marker, or None."""
-        marker, document_type = marker_for(document), document.document_type
-        since = created_after - timedelta(minutes=5)
+    ) -> list[RemoteDocument]:
+        """The Qonto documents created since ``created_after`` whose content is what a create
+        for ``document`` sends (oldest first); the caller skips those already linked."""
+        document_type, since = document.document_type, created_after - timedelta(minutes=5)
+        found: list[RemoteDocument] = []
         with qonto_errors():
             if document_type is DocumentType.INVOICE:
+                wanted = document_fingerprint(
+                    document, invoice_text(document.purchase_order, document.notes)
+                )
                 for invoice in self._client.client_invoices.iter(
                     ClientInvoiceFilters(status=("draft",), created_at_from=since, per_page=100)
                 ):
-                    if invoice.purchase_order == marker:
-                        return remote_invoice(invoice)
+                    text = invoice_text(invoice.purchase_order, invoice.header)
+                    if (
+                        wire_fingerprint(
+                            invoice.currency, invoice.issue_date, text, invoice.items or []
+                        )
+                        == wanted
+                    ):
+                        found.append(remote_invoice(invoice))
             elif document_type is DocumentType.QUOTE:
+                wanted = document_fingerprint(document, document.notes)
                 for quote in self._client.quotes.iter(
                     QuoteFilters(created_at_from=since, per_page=100)
                 ):
-                    if quote.header == marker:
-                        return remote_quote(quote)
+                    if (
+                        wire_fingerprint(
+                            quote.currency, quote.issue_date, quote.header, quote.items or []
+                        )
+                        == wanted
+                    ):
+                        found.append(remote_quote(quote))
             else:
+                wanted = document_fingerprint(document, credit_note_reason(document))
                 for note in self._client.credit_notes.iter(
                     CreditNoteFilters(invoice_id=invoice_qonto_id, created_at_from=since)
                 ):
-                    if note.reason and marker in note.reason:
-                        return remote_credit_note(note)
-        return None
+                    if (
+                        wire_fingerprint(
+                            note.currency, note.issue_date, note.reason, note.items or []
+                        )
+                        == wanted
+                    ):
+                        found.append(remote_credit_note(note))
+        return found

@@ -1,9 +1,12 @@
 """Pure translation between back-office documents and Qonto's wire types (no I/O): request
-params from domain objects, ``RemoteDocument`` from Qonto answers, the recovery marker.
+params from domain objects, ``RemoteDocument`` from Qonto answers, and the content
+fingerprint that finds a created document again after a write of unknown outcome
+(docs/adr/0004-outbox-write.md: nothing technical is printed on the customer's document).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -17,15 +20,10 @@ from verone.qonto.types._base import Amount, AmountParam
 from verone.qonto.types.client_invoices import ClientInvoice
 from verone.qonto.types.clients import AddressParams, ClientCreateParams, ClientKind
 from verone.qonto.types.credit_notes import CreditNote
-from verone.qonto.types.documents import DiscountParams, InvoiceItemParams
+from verone.qonto.types.documents import DiscountParams, InvoiceItem, InvoiceItemParams
 from verone.qonto.types.quotes import Quote
 
 TITLE_MAX = 40
-
-
-def marker_for(document: FinancialDocument) -> str:
-    """What a Qonto document carries to be found again after a write of unknown outcome."""
-    return f"VRN-{document.id}"
 
 
 def _money(amount: Amount | None, cents: int | None) -> Decimal:
@@ -150,3 +148,50 @@ def client_params(customer: Customer) -> ClientCreateParams:
         currency=customer.currency,
         locale=customer.locale,
     )
+
+
+Fingerprint = tuple[object, ...]
+
+
+def _line_key(
+    title: str | None, quantity: Decimal | None, unit_price: Decimal | None, vat: Decimal | None
+) -> tuple[object, ...]:
+    return (
+        title,
+        None if quantity is None else canonical(quantity),
+        None if unit_price is None else canonical(unit_price, 2),
+        None if vat is None else canonical(vat),
+    )
+
+
+def document_fingerprint(document: FinancialDocument, text: str | None) -> Fingerprint:
+    """What identifies the Qonto document a create for ``document`` made: its dates, its
+    printed text (purchase order and header, or reason) and its lines, as sent."""
+    lines = tuple(
+        _line_key(p.title, p.quantity, p.unit_price.value, p.vat_rate)
+        for p in invoice_items(document)
+    )
+    return (document.currency, document.issue_date, text or None, lines)
+
+
+def wire_fingerprint(
+    currency: str | None, issue_date: date | None, text: str | None, items: Sequence[InvoiceItem]
+) -> Fingerprint:
+    """The same fingerprint, read from Qonto's answer."""
+    lines = tuple(
+        _line_key(
+            i.title, i.quantity, None if i.unit_price is None else i.unit_price.value, i.vat_rate
+        )
+        for i in items
+    )
+    return (currency or "EUR", issue_date, text or None, lines)
+
+
+def invoice_text(purchase_order: str | None, header: str | None) -> str:
+    """The printed text of an invoice that its fingerprint compares."""
+    return f"{purchase_order or ''}\n{header or ''}"
+
+
+def credit_note_reason(document: FinancialDocument) -> str:
+    """The reason printed on a credit note (the user's, or « Avoir »)."""
+    return (document.notes or "Avoir")[:400]

@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from verone.backoffice.domain.audit import AuditEntry, AuditValue, ChainBreak, verify_chain
 from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services.actors import Actor
+from verone.backoffice.services.common import DOCUMENT_ENTITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +61,15 @@ def verify_audit_log(uow: UnitOfWork) -> AuditVerification:
     with uow:
         first_break = verify_chain(counting(uow.audit.entries()))
     return AuditVerification(seen[0], first_break)
+
+
+def document_history(uow: UnitOfWork, document_id: uuid.UUID) -> list[AuditEntry]:
+    """Every audit entry of one document, oldest first (its « Historique » tab)."""
+    with uow:
+        return uow.audit.for_entity(DOCUMENT_ENTITY, str(document_id))
+
+
+def people(uow: UnitOfWork) -> dict[uuid.UUID, str]:
+    """User id → display name, to say who did what in histories and the journal."""
+    with uow:
+        return {user.id: user.display_name for user in uow.users.list()}

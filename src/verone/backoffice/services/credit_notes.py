@@ -21,7 +21,7 @@ from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import acting_user, audit, get_document, lock_document
-from verone.backoffice.services.writes import ISSUING, unsettled_for
+from verone.backoffice.services.outbox.write import ISSUING, unsettled_for
 
 
 def _note(uow: UnitOfWork, credit_note_id: uuid.UUID) -> FinancialDocument:

@@ -34,18 +34,18 @@ from verone.backoffice.services.common import (
     lock_document,
     refresh_order_status,
 )
-from verone.backoffice.services.pdfs import PdfWait, wait_for_final_pdf
-from verone.backoffice.services.qonto_clients import ensure_qonto_client
-from verone.backoffice.services.writes import (
+from verone.backoffice.services.outbox.clients import ensure_qonto_client
+from verone.backoffice.services.outbox.write import (
     ISSUING,
+    Intent,
     Operation,
-    call_qonto,
-    mark_succeeded,
-    record_intent,
+    Outcome,
     unsettled_for,
+    write,
 )
+from verone.backoffice.services.pdfs import PdfWait, wait_for_final_pdf
 
-OPERATION_FOR = {
+OPERATION_FOR: dict[DocumentType, Operation] = {
     DocumentType.INVOICE: Operation.FINALIZE,
     DocumentType.QUOTE: Operation.ISSUE_QUOTE,
     DocumentType.CREDIT_NOTE: Operation.CREATE_CREDIT_NOTE,
@@ -130,43 +130,47 @@ def _check_qonto_copy(gateway: QontoGateway, document: FinancialDocument) -> Non
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    document: FinancialDocument
+    user_id: uuid.UUID
+    content_hash: str
+
+
+def _check_token(
+    key: bytes, token: str, document: FinancialDocument, user: User, clock: Clock
+) -> str:
+    """The token confirms this user's preview of this content (else refused); the hash."""
+    content_hash = compute_content_hash(document)
+    check_confirmation_token(
+        key,
+        token,
+        document_id=document.id,
+        content_hash=content_hash,
+        user_id=user.id,
+        now=clock.now(),
+    )
+    return content_hash
+
+
+def _refuse_in_flight(uow: UnitOfWork, document: FinancialDocument) -> None:
+    if unsettled_for(uow, document.id, ISSUING):
+        raise errors.DocumentNotDraft("Une finalisation de ce document est déjà en cours.")
+
+
 def _claim(
-    uow: UnitOfWork,
-    gateway: QontoGateway,
-    clock: Clock,
-    actor: Actor,
-    document_id: uuid.UUID,
-    token: str,
-    key: bytes,
-) -> tuple[FinancialDocument, uuid.UUID, uuid.UUID, str]:
-    """Under the document's lock: checks, then the committed intent (the in-flight claim)."""
-    with uow:
-        user = _finalizer(uow, actor)
-        document = lock_document(uow, document_id)
-        _require_draft(document)
-        content_hash = compute_content_hash(document)
-        check_confirmation_token(
-            key,
-            token,
-            document_id=document.id,
-            content_hash=content_hash,
-            user_id=user.id,
-            now=clock.now(),
-        )
-        if unsettled_for(uow, document.id, ISSUING):
-            raise errors.DocumentNotDraft("Une finalisation de ce document est déjà en cours.")
-        if document.document_type is DocumentType.CREDIT_NOTE:
-            _check_credit(uow, document)
-        _check_qonto_copy(gateway, document)
-        entry = record_intent(
-            uow,
-            clock,
-            OPERATION_FOR[document.document_type],
-            document_id=document.id,
-            context={"by": str(user.id), "content_hash": content_hash},
-        )
-        uow.commit()
-    return document, user.id, entry.id, content_hash
+    uow: UnitOfWork, clock: Clock, actor: Actor, document_id: uuid.UUID, token: str, key: bytes
+) -> Intent[_Claim]:
+    """Under the document's lock: the checks again, then the intent (the in-flight claim)."""
+    user = _finalizer(uow, actor)
+    document = lock_document(uow, document_id)
+    _require_draft(document)
+    content_hash = _check_token(key, token, document, user, clock)
+    _refuse_in_flight(uow, document)
+    if document.document_type is DocumentType.CREDIT_NOTE:
+        _check_credit(uow, document)
+    context = {"by": str(user.id), "content_hash": content_hash}
+    return Intent(_Claim(document, user.id, content_hash), document.id, context)
 
 
 def _check_credit(uow: UnitOfWork, note: FinancialDocument) -> FinancialDocument:
@@ -188,27 +192,34 @@ def finalize_document(
     confirmation_key: bytes,
     pdf_wait: PdfWait | None = None,
 ) -> FinalizationResult:
-    """The 3-step workflow: re-validate → issue in Qonto → wait for the PDF and store it."""
+    """The 3-step workflow: re-validate → issue in Qonto → wait for the PDF and store it.
+
+    Nothing is written to Qonto (not even the quote's client) before the role, the draft
+    and the confirmation token are checked.
+    """
     with uow:
-        _finalizer(uow, actor)  # refuse tokens, jobs and roles before touching Qonto at all
+        user = _finalizer(uow, actor)  # refuse tokens, jobs and roles before touching Qonto
         draft = get_document(uow, document_id)
+        _require_draft(draft)
+        invoice_qonto_id = None
+        if draft.document_type is DocumentType.CREDIT_NOTE:
+            invoice_qonto_id = _check_credit(uow, draft).qonto_id
+        _check_token(confirmation_key, confirmation_token, draft, user, clock)
+        _refuse_in_flight(uow, draft)
+    _check_qonto_copy(gateway, draft)
     client_id = None
     if draft.document_type is DocumentType.QUOTE and draft.customer_id is not None:
         client_id = ensure_qonto_client(uow, gateway, clock, draft.customer_id)
-    invoice_qonto_id = None
-    if draft.document_type is DocumentType.CREDIT_NOTE:
-        with uow:
-            invoice_qonto_id = _check_credit(uow, draft).qonto_id
-    document, user_id, entry_id, content_hash = _claim(
-        uow, gateway, clock, actor, document_id, confirmation_token, confirmation_key
+    issued = write(
+        uow,
+        clock,
+        OPERATION_FOR[draft.document_type],
+        lambda: _claim(uow, clock, actor, document_id, confirmation_token, confirmation_key),
+        lambda claim, key: _issue(gateway, claim.document, key, client_id, invoice_qonto_id),
+        lambda claim, remote: complete_issue(
+            uow, clock, document_id, remote, claim.user_id, claim.content_hash
+        ),
     )
-    with uow:
-        entry = uow.outbox.get(entry_id)
-    assert entry is not None
-    remote = call_qonto(
-        uow, clock, entry, lambda key: _issue(gateway, document, key, client_id, invoice_qonto_id)
-    )
-    issued = complete_issue(uow, clock, document_id, remote, user_id, content_hash, entry_id)
     try:  # the document is issued now: a PDF that is late is fetched later (rule 5)
         pdf_stored = wait_for_final_pdf(uow, gateway, clock, document_id, pdf_wait)
     except (errors.QontoFailure, errors.PdfNotAvailable):
@@ -242,35 +253,32 @@ def complete_issue(
     remote: RemoteDocument,
     by: uuid.UUID,
     content_hash: str,
-    entry_id: uuid.UUID,
-) -> FinancialDocument:
-    """Record what Qonto issued: number (kept forever), status, audit, credit and order effects.
+) -> tuple[FinancialDocument, Outcome]:
+    """Inside the transaction that settles the intent: record what Qonto issued — number
+    (kept forever), status, audit, credit and order effects.
 
     Also used by the outbox recovery when a confirmed finalization's answer was lost.
     """
     if remote.number is None:
         raise errors.InvalidNumber("Qonto n'a pas attribué de numéro.")
-    with uow:
-        document = lock_document(uow, document_id)
-        if document.qonto_id is None:
-            document.link_qonto_draft(remote.qonto_id)
-        at = remote.finalized_at or clock.now()
-        document.finalize(remote.number, at, by, content_hash)
-        document.qonto_updated_at = remote.updated_at
-        document.qonto_attachment_id = None
-        uow.documents.record_number(document, at)
-        if document.document_type is DocumentType.CREDIT_NOTE and document.parent_document_id:
-            invoice = lock_document(uow, document.parent_document_id)
-            apply_credit(invoice, uow.documents.credited_total(invoice.id), clock.now())
-        audit(
-            uow,
-            clock,
-            by,
-            "document.finalized",
-            document,
-            {"number": remote.number, "content_hash": content_hash, "qonto_id": remote.qonto_id},
-        )
-        mark_succeeded(uow, clock, entry_id, {"qonto_id": remote.qonto_id, "number": remote.number})
-        refresh_order_status(uow, document.sales_order_id)
-        uow.commit()
-    return document
+    document = lock_document(uow, document_id)
+    if document.qonto_id is None:
+        document.link_qonto_draft(remote.qonto_id)
+    at = remote.finalized_at or clock.now()
+    document.finalize(remote.number, at, by, content_hash)
+    document.qonto_updated_at = remote.updated_at
+    document.qonto_attachment_id = None
+    uow.documents.record_number(document, at)
+    if document.document_type is DocumentType.CREDIT_NOTE and document.parent_document_id:
+        invoice = lock_document(uow, document.parent_document_id)
+        apply_credit(invoice, uow.documents.credited_total(invoice.id), clock.now())
+    audit(
+        uow,
+        clock,
+        by,
+        "document.finalized",
+        document,
+        {"number": remote.number, "content_hash": content_hash, "qonto_id": remote.qonto_id},
+    )
+    refresh_order_status(uow, document.sales_order_id)
+    return document, {"qonto_id": remote.qonto_id, "number": remote.number}

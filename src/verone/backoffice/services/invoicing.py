@@ -29,7 +29,7 @@ from verone.backoffice.domain.statuses import (
     DocumentStatus,
     DocumentType,
 )
-from verone.backoffice.ports import Clock, QontoGateway, UnitOfWork
+from verone.backoffice.ports import Clock, QontoGateway, RemoteDocument, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import (
     acting_user,
@@ -39,16 +39,19 @@ from verone.backoffice.services.common import (
     lock_document,
     refresh_order_status,
 )
-from verone.backoffice.services.drafts import push_draft, stage_draft
-from verone.backoffice.services.qonto_clients import ensure_qonto_client
-from verone.backoffice.services.writes import (
+from verone.backoffice.services.outbox.clients import ensure_qonto_client
+from verone.backoffice.services.outbox.drafts import DraftRequest, create_remote_draft
+from verone.backoffice.services.outbox.recovery import delete_remote_draft
+from verone.backoffice.services.outbox.write import (
     ISSUING,
+    Done,
+    Intent,
     Operation,
-    call_qonto,
-    mark_succeeded,
-    record_intent,
+    Outcome,
     unsettled_for,
+    write,
 )
+from verone.backoffice.services.payments import apply_payment_state
 from verone.money import ZERO, DiscountKind
 
 SHIPPING_TITLE = "Frais de port"
@@ -147,29 +150,38 @@ def create_invoice_from_order(
     quantities: Mapping[uuid.UUID, Decimal] | None = None,
     issue_date: date | None = None,
     notes: str | None = None,
+    purchase_order: str | None = None,
 ) -> FinancialDocument:
     """Order + lines + customer → Qonto client → Qonto draft → local document (one per call).
 
     Partial invoicing through ``quantities`` (order line id → quantity); over-invoicing is
-    refused. Raises ``QontoUnavailable``/``QontoOutcomeUnknown`` with the invoice kept pending.
+    refused before Qonto is asked anything. Raises ``QontoUnavailable``/``QontoOutcomeUnknown``
+    with the invoice kept pending.
     """
     with uow:
         user = acting_user(uow, actor)
         order = get_order(uow, order_id)
-    client_id = ensure_qonto_client(uow, gateway, clock, order.customer_id)
-    with uow:
-        uow.lock(f"order:{order_id}")
-        order = get_order(uow, order_id, for_update=True)
         customer = get_customer(uow, order.customer_id)
         lines, first = order_lines(order, uow.documents.by_order(order.id), quantities)
-        document = _order_invoice(order, customer, lines, first, user.id, clock, issue_date)
+        _order_invoice(
+            order, customer, lines, first, user.id, clock, issue_date
+        ).validate_for_qonto()
+    client_id = ensure_qonto_client(uow, gateway, clock, order.customer_id)
+
+    def stage() -> DraftRequest:  # checked again under the order's lock
+        uow.lock(f"order:{order_id}")
+        locked = get_order(uow, order_id, for_update=True)
+        customer = get_customer(uow, locked.customer_id)
+        lines, first = order_lines(locked, uow.documents.by_order(locked.id), quantities)
+        document = _order_invoice(locked, customer, lines, first, user.id, clock, issue_date)
         document.notes = notes
+        document.purchase_order = purchase_order
         document.validate_for_qonto()
         uow.documents.add(document)
-        entry = stage_draft(uow, clock, document, client_id)
-        refresh_order_status(uow, order.id)
-        uow.commit()
-    return push_draft(uow, gateway, clock, document, client_id, entry, discard_on_rejection=True)
+        refresh_order_status(uow, locked.id)
+        return DraftRequest(document, client_id)
+
+    return create_remote_draft(uow, gateway, clock, stage, discard_on_rejection=True)
 
 
 def create_service_invoice(
@@ -183,13 +195,12 @@ def create_service_invoice(
     issue_date: date | None = None,
     due_date: date | None = None,
     notes: str | None = None,
+    purchase_order: str | None = None,
 ) -> FinancialDocument:
     """Manual lines for a customer → Qonto draft **and** the local insert (the seed's bug)."""
     with uow:
         user = acting_user(uow, actor)
         customer = get_customer(uow, customer_id)
-    client_id = ensure_qonto_client(uow, gateway, clock, customer_id)
-    with uow:
         issued = issue_date or clock.today()
         document = FinancialDocument(
             document_type=DocumentType.INVOICE,
@@ -204,12 +215,16 @@ def create_service_invoice(
             issue_date=issued,
             due_date=due_date or issued + timedelta(days=DEFAULT_PAYMENT_DAYS),
             notes=notes,
+            purchase_order=purchase_order,
         )
         document.validate_for_qonto()
+    client_id = ensure_qonto_client(uow, gateway, clock, customer_id)
+
+    def stage() -> DraftRequest:
         uow.documents.add(document)
-        entry = stage_draft(uow, clock, document, client_id)
-        uow.commit()
-    return push_draft(uow, gateway, clock, document, client_id, entry, discard_on_rejection=True)
+        return DraftRequest(document, client_id)
+
+    return create_remote_draft(uow, gateway, clock, stage, discard_on_rejection=True)
 
 
 def _refuse_if_issuing(uow: UnitOfWork, document: FinancialDocument) -> None:
@@ -228,9 +243,11 @@ def update_draft(
     issue_date: date | None = None,
     due_date: date | None = None,
     notes: str | None = None,
+    purchase_order: str | None = None,
 ) -> FinancialDocument:
     """Edit a pending or draft document; a Qonto draft is updated too (PATCH)."""
-    with uow:
+
+    def prepare() -> Intent[tuple[FinancialDocument, str]] | Done[FinancialDocument]:
         acting_user(uow, actor)
         document = lock_document(uow, document_id)
         _refuse_if_issuing(uow, document)
@@ -242,62 +259,58 @@ def update_draft(
             expiry_date=document.expiry_date,
             notes=notes if notes is not None else document.notes,
         )
+        if purchase_order is not None:
+            document.purchase_order = purchase_order or None
         if items is not None:
             document.replace_items(list(items))
         if document.qonto_id is None or document.document_type is not DocumentType.INVOICE:
-            uow.commit()
-            return document
-        customer = get_customer(uow, document.customer_id)
-        client_id = customer.qonto_client_id or ""
-        entry = record_intent(
-            uow,
-            clock,
-            Operation.UPDATE_DRAFT,
-            document_id=document.id,
-            context={"client_id": client_id},
-        )
-        uow.commit()
-    remote = call_qonto(
-        uow, clock, entry, lambda key: gateway.update_draft(document, client_id, key)
-    )
-    with uow:
+            return Done(document)
+        client_id = get_customer(uow, document.customer_id).qonto_client_id or ""
+        return Intent((document, client_id), document.id, {"client_id": client_id})
+
+    def call(state: tuple[FinancialDocument, str], key: str) -> RemoteDocument:
+        return gateway.update_draft(state[0], state[1], key)
+
+    def apply(
+        state: tuple[FinancialDocument, str], remote: RemoteDocument
+    ) -> tuple[FinancialDocument, Outcome]:
         document = lock_document(uow, document_id)
         document.qonto_updated_at = remote.updated_at
-        mark_succeeded(uow, clock, entry.id, {"qonto_id": remote.qonto_id})
-        uow.commit()
-    return document
+        return document, {"qonto_id": remote.qonto_id}
+
+    return write(uow, clock, Operation.UPDATE_DRAFT, prepare, call, apply)
 
 
 def delete_document(
     uow: UnitOfWork, gateway: QontoGateway, clock: Clock, actor: Actor, document_id: uuid.UUID
 ) -> None:
     """Delete a pending or draft document (its Qonto draft too); anything issued is refused."""
-    with uow:
+
+    def prepare() -> Intent[tuple[DocumentType, str]] | Done[None]:
         acting_user(uow, actor)
         document = lock_document(uow, document_id)
         document.ensure_deletable()
         _refuse_if_issuing(uow, document)
         qonto_id, kind = document.qonto_id, document.document_type
-        entry = None
         if qonto_id is not None and kind is not DocumentType.CREDIT_NOTE:
-            entry = record_intent(
-                uow, clock, Operation.DELETE_DRAFT, document_id=document.id, context={}
-            )
-        uow.commit()
-    if entry is not None and qonto_id is not None:
-        try:
-            call_qonto(uow, clock, entry, lambda _key: gateway.delete_draft(kind, qonto_id))
-        except errors.QontoRejected as exc:
-            if exc.status != 404:
-                raise
-    with uow:
-        document = lock_document(uow, document_id)
-        order_id = document.sales_order_id
-        if entry is not None:
-            mark_succeeded(uow, clock, entry.id, {"deleted": qonto_id})
-        uow.documents.delete(document)
-        refresh_order_status(uow, order_id)
-        uow.commit()
+            return Intent((kind, qonto_id), document.id)
+        _delete_local(uow, document)
+        return Done(None)
+
+    def call(state: tuple[DocumentType, str], key: str) -> None:
+        delete_remote_draft(gateway, *state)
+
+    def apply(state: tuple[DocumentType, str], _answer: None) -> tuple[None, Outcome]:
+        _delete_local(uow, lock_document(uow, document_id))
+        return None, {"deleted": state[1]}
+
+    write(uow, clock, Operation.DELETE_DRAFT, prepare, call, apply)
+
+
+def _delete_local(uow: UnitOfWork, document: FinancialDocument) -> None:
+    order_id = document.sales_order_id
+    uow.documents.delete(document)
+    refresh_order_status(uow, order_id)
 
 
 def validate_to_draft(
@@ -319,13 +332,14 @@ def validate_to_draft(
                 "Un envoi vers Qonto est déjà en cours ; il sera vérifié automatiquement."
             )
     client_id = ensure_qonto_client(uow, gateway, clock, customer.id)
-    with uow:
+
+    def stage() -> DraftRequest:
         document = lock_document(uow, document_id)
         if document.status is not DocumentStatus.PENDING:
             raise errors.IllegalTransition("Seule une facture en attente peut être validée.")
-        entry = stage_draft(uow, clock, document, client_id)
-        uow.commit()
-    return push_draft(uow, gateway, clock, document, client_id, entry, discard_on_rejection=False)
+        return DraftRequest(document, client_id)
+
+    return create_remote_draft(uow, gateway, clock, stage, discard_on_rejection=False)
 
 
 def sync_to_order(
@@ -339,14 +353,6 @@ def sync_to_order(
         raise errors.IllegalTransition("Seule une facture Qonto peut être synchronisée.")
     remote = gateway.get_document(DocumentType.INVOICE, document.qonto_id)
     with uow:
-        document = lock_document(uow, document_id)
-        if remote.qonto_status == "paid" and document.status is DocumentStatus.FINALIZED:
-            document.mark_paid(clock.now())
-        elif remote.qonto_status == "unpaid" and document.status is DocumentStatus.PAID:
-            document.unmark_paid()
-        elif remote.qonto_status == "canceled" and document.status is DocumentStatus.FINALIZED:
-            document.cancel(clock.now())
-        document.qonto_updated_at = remote.updated_at
-        refresh_order_status(uow, document.sales_order_id)
+        document = apply_payment_state(uow, clock, document_id, remote, audited=False)
         uow.commit()
     return document

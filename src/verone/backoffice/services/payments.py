@@ -1,6 +1,6 @@
 """Payment state of issued invoices: mark paid, unmark paid, cancel (with the UI's advice to
-prefer a credit note). Qonto's answer is adopted locally in the unit of work that settles the
-outbox intent.
+prefer a credit note). Qonto's answer is adopted locally in the transaction that settles the
+outbox intent (``payment_state_write``, also used by the reconciliation).
 
 ``mark_paid(uow, gateway, clock, actor, document_id, *, paid_at=None)``,
 ``unmark_paid(...)``, ``cancel_invoice(...)`` → ``CancellationResult``.
@@ -24,12 +24,7 @@ from verone.backoffice.services.common import (
     lock_document,
     refresh_order_status,
 )
-from verone.backoffice.services.writes import (
-    Operation,
-    call_qonto,
-    mark_succeeded,
-    record_intent,
-)
+from verone.backoffice.services.outbox.write import Done, Intent, Operation, Outcome, settle, write
 
 CREDIT_NOTE_ADVICE = (
     "Une facture émise s'annule normalement par un avoir : préférez « Créer un avoir », "
@@ -44,69 +39,107 @@ class CancellationResult:
     advice: str
 
 
+def apply_payment_state(
+    uow: UnitOfWork,
+    clock: Clock,
+    document_id: uuid.UUID,
+    remote: RemoteDocument,
+    *,
+    audited: bool = True,
+) -> FinancialDocument:
+    """Inside an open unit of work: make the local invoice's payment state Qonto's
+    (paid / unpaid / canceled), audited when it changes, and refresh its order."""
+    document = lock_document(uow, document_id)
+    status = document.status
+    if remote.qonto_status == "paid" and status is DocumentStatus.FINALIZED:
+        document.mark_paid(clock.now())
+    elif remote.qonto_status == "unpaid" and status is DocumentStatus.PAID:
+        document.unmark_paid()
+    elif remote.qonto_status == "canceled" and status is DocumentStatus.FINALIZED:
+        document.cancel(clock.now())
+    document.qonto_updated_at = remote.updated_at
+    if audited and document.status is not status:
+        audit(
+            uow,
+            clock,
+            None,
+            f"document.{document.status}",
+            document,
+            {"qonto_status": remote.qonto_status},
+        )
+    refresh_order_status(uow, document.sales_order_id)
+    return document
+
+
 def adopt_remote_state(
     uow: UnitOfWork,
     clock: Clock,
     document_id: uuid.UUID,
     remote: RemoteDocument,
-    entry_id: uuid.UUID | None,
+    entry_id: uuid.UUID | None = None,
 ) -> FinancialDocument:
-    """Make the local invoice's payment state Qonto's (paid / unpaid / canceled)."""
+    """In a transaction of its own: adopt Qonto's payment state (a webhook, a sync), and
+    settle the outbox entry ``entry_id`` with it when given."""
+    outcome = {"qonto_status": remote.qonto_status}
+    if entry_id is not None:
+        return settle(
+            uow,
+            clock,
+            entry_id,
+            lambda: (apply_payment_state(uow, clock, document_id, remote), outcome),
+        )
     with uow:
-        document = lock_document(uow, document_id)
-        status = document.status
-        if remote.qonto_status == "paid" and status is DocumentStatus.FINALIZED:
-            document.mark_paid(clock.now())
-        elif remote.qonto_status == "unpaid" and status is DocumentStatus.PAID:
-            document.unmark_paid()
-        elif remote.qonto_status == "canceled" and status is DocumentStatus.FINALIZED:
-            document.cancel(clock.now())
-        document.qonto_updated_at = remote.updated_at
-        if entry_id is not None:
-            mark_succeeded(uow, clock, entry_id, {"qonto_status": remote.qonto_status})
-        if document.status is not status:
-            audit(
-                uow,
-                clock,
-                None,
-                f"document.{document.status}",
-                document,
-                {"qonto_status": remote.qonto_status},
-            )
-        refresh_order_status(uow, document.sales_order_id)
+        document = apply_payment_state(uow, clock, document_id, remote)
         uow.commit()
     return document
 
 
+@dataclass(frozen=True, slots=True)
+class PaymentTarget:
+    """The invoice a payment-state write is about, locally and in Qonto."""
+
+    document_id: uuid.UUID
+    qonto_id: str
+
+
+def payment_state_write(
+    uow: UnitOfWork,
+    clock: Clock,
+    operation: Operation,
+    prepare: Callable[[], Intent[PaymentTarget] | Done[FinancialDocument]],
+    call: Callable[[str, str], RemoteDocument],
+) -> FinancialDocument:
+    """Mark paid / unmark / cancel through the outbox: ``prepare`` stages the intent on the
+    invoice; Qonto's answer is adopted locally when the entry is settled."""
+
+    def apply(target: PaymentTarget, remote: RemoteDocument) -> tuple[FinancialDocument, Outcome]:
+        document = apply_payment_state(uow, clock, target.document_id, remote)
+        return document, {"qonto_status": remote.qonto_status}
+
+    return write(uow, clock, operation, prepare, lambda t, key: call(t.qonto_id, key), apply)
+
+
 def _change_state(
     uow: UnitOfWork,
-    gateway: QontoGateway,
     clock: Clock,
     actor: Actor,
     document_id: uuid.UUID,
-    operation: str,
+    operation: Operation,
     allowed: frozenset[DocumentStatus],
     call: Callable[[str, str], RemoteDocument],
     context: Mapping[str, str | None] | None = None,
 ) -> FinancialDocument:
-    with uow:
+    def prepare() -> Intent[PaymentTarget]:
         user = acting_user(uow, actor)
         document = lock_document(uow, document_id)
         if document.document_type is not DocumentType.INVOICE or document.qonto_id is None:
             raise errors.IllegalTransition("Action réservée aux factures émises.")
         if document.status not in allowed:
             raise errors.IllegalTransition()
-        qonto_id = document.qonto_id
-        entry = record_intent(
-            uow,
-            clock,
-            operation,
-            document_id=document.id,
-            context={"by": str(user.id), **(context or {})},
-        )
-        uow.commit()
-    remote = call_qonto(uow, clock, entry, lambda key: call(qonto_id, key))
-    return adopt_remote_state(uow, clock, document_id, remote, entry.id)
+        target = PaymentTarget(document.id, document.qonto_id)
+        return Intent(target, document.id, {"by": str(user.id), **(context or {})})
+
+    return payment_state_write(uow, clock, operation, prepare, call)
 
 
 def mark_paid(
@@ -122,7 +155,6 @@ def mark_paid(
     day = paid_at or clock.today()
     return _change_state(
         uow,
-        gateway,
         clock,
         actor,
         document_id,
@@ -139,7 +171,6 @@ def unmark_paid(
     """Paid → finalized (unpaid), in Qonto then locally."""
     return _change_state(
         uow,
-        gateway,
         clock,
         actor,
         document_id,
@@ -156,7 +187,6 @@ def cancel_invoice(
     the recommended correction, said in the result for the UI."""
     document = _change_state(
         uow,
-        gateway,
         clock,
         actor,
         document_id,

@@ -31,9 +31,9 @@ from verone.backoffice.services.common import (
     get_order,
     lock_document,
 )
-from verone.backoffice.services.drafts import push_draft, stage_draft
 from verone.backoffice.services.invoicing import DEFAULT_PAYMENT_DAYS, order_lines
-from verone.backoffice.services.qonto_clients import ensure_qonto_client
+from verone.backoffice.services.outbox.clients import ensure_qonto_client
+from verone.backoffice.services.outbox.drafts import DraftRequest, create_remote_draft
 
 DEFAULT_EXPIRY_DAYS = 30
 
@@ -223,13 +223,16 @@ def convert_quote_to_invoice(
         ):
             raise errors.IllegalTransition("Seul un devis émis ou accepté se convertit.")
         customer = get_customer(uow, quote.customer_id)
+    with uow:  # over-invoicing is refused before Qonto is asked anything
+        _invoice_from_quote(uow, clock, quote, customer, user.id)
     client_id = ensure_qonto_client(uow, gateway, clock, customer.id)
-    with uow:
-        quote = lock_document(uow, quote_id)
-        invoice = _invoice_from_quote(uow, clock, quote, customer, user.id)
+
+    def stage() -> DraftRequest:
+        locked = lock_document(uow, quote_id)
+        invoice = _invoice_from_quote(uow, clock, locked, customer, user.id)
         uow.documents.add(invoice)
-        quote.mark_converted()
-        entry = stage_draft(uow, clock, invoice, client_id, quote.qonto_id)
-        audit(uow, clock, user.id, "quote.converted", quote, {"invoice": str(invoice.id)})
-        uow.commit()
-    return push_draft(uow, gateway, clock, invoice, client_id, entry, discard_on_rejection=False)
+        locked.mark_converted()
+        audit(uow, clock, user.id, "quote.converted", locked, {"invoice": str(invoice.id)})
+        return DraftRequest(invoice, client_id, locked.qonto_id)
+
+    return create_remote_draft(uow, gateway, clock, stage, discard_on_rejection=False)

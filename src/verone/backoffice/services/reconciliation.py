@@ -16,7 +16,6 @@ from decimal import Decimal
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.banking import BankTransaction, PaymentAllocation, check_allocation
 from verone.backoffice.domain.documents import FinancialDocument
-from verone.backoffice.domain.operations import OutboxEntry
 from verone.backoffice.domain.queries import DocumentFilter, PageRequest
 from verone.backoffice.domain.reconciliation import (
     DEFAULT_WINDOW_DAYS,
@@ -26,11 +25,22 @@ from verone.backoffice.domain.reconciliation import (
     propose_matches,
 )
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
-from verone.backoffice.ports import Clock, QontoGateway, QontoSyncReader, UnitOfWork
+from verone.backoffice.ports import (
+    Clock,
+    QontoGateway,
+    QontoSyncReader,
+    RemoteDocument,
+    UnitOfWork,
+)
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import NotFound, acting_user, audit, lock_document
-from verone.backoffice.services.payments import adopt_remote_state
-from verone.backoffice.services.writes import Operation, call_qonto, record_intent
+from verone.backoffice.services.outbox.recovery import pdf_content
+from verone.backoffice.services.outbox.write import Done, Intent, Operation, Outcome, write
+from verone.backoffice.services.payments import (
+    PaymentTarget,
+    apply_payment_state,
+    payment_state_write,
+)
 from verone.money import ZERO
 
 _PAGE = 200
@@ -167,7 +177,7 @@ def reconcile(
 class _Allocated:
     allocation_id: uuid.UUID
     fully_paid: bool
-    mark_paid: OutboxEntry | None
+    document_id: uuid.UUID
     invoice_qonto_id: str | None
     transaction_qonto_id: str
     paid_on: date
@@ -193,52 +203,44 @@ def _allocate(
     amount: Decimal,
     score: int | None,
     reasons: str | None,
-) -> _Allocated:
+) -> Intent[_Allocated] | Done[tuple[_Allocated, FinancialDocument | None]]:
     """The allocation, and the intent to mark the invoice paid when it is now fully paid."""
-    with uow:
-        user_id = None if actor is None else acting_user(uow, actor).id
-        document = lock_document(uow, document_id)
-        transaction = uow.bank_transactions.get(transaction_id)
-        if transaction is None:
-            raise NotFound("Transaction introuvable.")
-        taken = uow.allocations.allocated_from_transaction(transaction.id)
-        _check_match(document, transaction, taken, amount)
-        already = uow.allocations.allocated_to_document(document.id)
-        check_allocation(document, already, amount, transaction.currency)
-        allocation = PaymentAllocation(
-            transaction_id=transaction.id,
-            document_id=document.id,
-            amount=amount,
-            currency=transaction.currency,
-            created_at=clock.now(),
-            allocated_by=user_id,
-            score=score,
-            reasons=reasons,
-        )
-        uow.allocations.add(allocation)
-        audit(uow, clock, user_id, "reconciliation.allocated", document, {"amount": str(amount)})
-        fully_paid = already + amount == document.total_amount
-        entry = None
-        if fully_paid and document.qonto_id is not None:
-            entry = record_intent(
-                uow,
-                clock,
-                Operation.MARK_PAID,
-                document_id=document.id,
-                context={"by": "rapprochement"},
-            )
-        elif fully_paid:  # never in Qonto: only the local mirror changes
-            document.mark_paid(clock.now())
-        result = _Allocated(
-            allocation.id,
-            fully_paid,
-            entry,
-            document.qonto_id,
-            transaction.qonto_id,
-            (transaction.settled_at or transaction.emitted_at).date(),
-        )
-        uow.commit()
-    return result
+    user_id = None if actor is None else acting_user(uow, actor).id
+    document = lock_document(uow, document_id)
+    transaction = uow.bank_transactions.get(transaction_id)
+    if transaction is None:
+        raise NotFound("Transaction introuvable.")
+    taken = uow.allocations.allocated_from_transaction(transaction.id)
+    _check_match(document, transaction, taken, amount)
+    already = uow.allocations.allocated_to_document(document.id)
+    check_allocation(document, already, amount, transaction.currency)
+    allocation = PaymentAllocation(
+        transaction_id=transaction.id,
+        document_id=document.id,
+        amount=amount,
+        currency=transaction.currency,
+        created_at=clock.now(),
+        allocated_by=user_id,
+        score=score,
+        reasons=reasons,
+    )
+    uow.allocations.add(allocation)
+    audit(uow, clock, user_id, "reconciliation.allocated", document, {"amount": str(amount)})
+    fully_paid = already + amount == document.total_amount
+    done = _Allocated(
+        allocation.id,
+        fully_paid,
+        document.id,
+        document.qonto_id,
+        transaction.qonto_id,
+        (transaction.settled_at or transaction.emitted_at).date(),
+    )
+    if fully_paid and document.qonto_id is not None:
+        context = {"by": "rapprochement", "paid_at": done.paid_on.isoformat()}
+        return Intent(done, document.id, context)
+    if fully_paid:  # never in Qonto: only the local mirror changes
+        document.mark_paid(clock.now())
+    return Done((done, None))
 
 
 def apply_match(
@@ -260,19 +262,30 @@ def apply_match(
     the outbox) and locally, and its PDF is attached to the transaction (a failure there is
     reported; the allocation and the payment stay).
     """
-    done = _allocate(uow, clock, actor, transaction_id, document_id, amount, score, reasons)
-    entry, qonto_id = done.mark_paid, done.invoice_qonto_id
-    if entry is None or qonto_id is None:
+
+    def mark_paid(done: _Allocated, key: str) -> RemoteDocument:
+        assert done.invoice_qonto_id is not None
+        return gateway.mark_paid(done.invoice_qonto_id, done.paid_on, key)
+
+    def apply(
+        done: _Allocated, remote: RemoteDocument
+    ) -> tuple[tuple[_Allocated, FinancialDocument | None], Outcome]:
+        paid = apply_payment_state(uow, clock, done.document_id, remote)
+        return (done, paid), {"qonto_status": remote.qonto_status}
+
+    done, paid = write(
+        uow,
+        clock,
+        Operation.MARK_PAID,
+        lambda: _allocate(uow, clock, actor, transaction_id, document_id, amount, score, reasons),
+        mark_paid,
+        apply,
+    )
+    if paid is None:
         return AppliedMatch(
             done.allocation_id, transaction_id, document_id, amount, done.fully_paid, False
         )
-    remote = call_qonto(
-        uow, clock, entry, lambda key: gateway.mark_paid(qonto_id, done.paid_on, key)
-    )
-    paid = adopt_remote_state(uow, clock, document_id, remote, entry.id)
-    attached, warning = _attach_pdf(
-        gateway, reader, paid, done.transaction_qonto_id, transaction_id
-    )
+    attached, warning = _attach_pdf(uow, gateway, clock, paid, done.transaction_qonto_id)
     return AppliedMatch(
         done.allocation_id,
         transaction_id,
@@ -285,26 +298,28 @@ def apply_match(
 
 
 def _attach_pdf(
+    uow: UnitOfWork,
     gateway: QontoGateway,
-    reader: QontoSyncReader,
+    clock: Clock,
     document: FinancialDocument,
     transaction_qonto_id: str,
-    transaction_id: uuid.UUID,
 ) -> tuple[bool, str | None]:
-    """The invoice's PDF onto the transaction in Qonto, when the PDF exists."""
+    """The invoice's PDF onto the transaction in Qonto (through the outbox), when it exists."""
+    filename = f"{document.number or 'facture'}.pdf"
     try:
-        attachment_id = document.qonto_attachment_id
-        if attachment_id is None and document.qonto_id is not None:
-            attachment_id = gateway.get_document(
-                DocumentType.INVOICE, document.qonto_id
-            ).attachment_id
-        if attachment_id is None:
+        content = pdf_content(gateway, document)
+        if content is None:
             return False, "PDF de la facture pas encore disponible : à joindre plus tard."
-        link = gateway.attachment_link(attachment_id)
-        content = gateway.download(link.url)
-        key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"attach:{transaction_id}:{document.id}"))
-        reader.attach_to_transaction(
-            transaction_qonto_id, f"{document.number or 'facture'}.pdf", content, key
+        context = {"transaction_qonto_id": transaction_qonto_id, "filename": filename}
+        write(
+            uow,
+            clock,
+            Operation.ATTACH_PDF,
+            lambda: Intent(content, document.id, context),
+            lambda pdf, key: gateway.attach_to_transaction(
+                transaction_qonto_id, filename, pdf, key
+            ),
+            lambda _pdf, _answer: (None, {"transaction_qonto_id": transaction_qonto_id}),
         )
     except errors.QontoFailure as exc:
         return False, f"PDF non joint à la transaction : {exc.message}"
@@ -319,7 +334,8 @@ def undo_allocation(
     allocation_id: uuid.UUID,
 ) -> FinancialDocument:
     """Remove an allocation; an invoice it had paid goes back to unpaid (in Qonto too)."""
-    with uow:
+
+    def prepare() -> Intent[PaymentTarget] | Done[FinancialDocument]:
         user_id = None if actor is None else acting_user(uow, actor).id
         allocation = uow.allocations.get(allocation_id)
         if allocation is None:
@@ -334,18 +350,9 @@ def undo_allocation(
             document,
             {"amount": str(allocation.amount)},
         )
-        entry = None
         if document.status is DocumentStatus.PAID and document.qonto_id is not None:
-            entry = record_intent(
-                uow,
-                clock,
-                Operation.UNMARK_PAID,
-                document_id=document.id,
-                context={"by": "rapprochement"},
-            )
-        qonto_id, document_id = document.qonto_id, document.id
-        uow.commit()
-    if entry is None or qonto_id is None:
-        return document
-    remote = call_qonto(uow, clock, entry, lambda key: gateway.unmark_paid(qonto_id, key))
-    return adopt_remote_state(uow, clock, document_id, remote, entry.id)
+            target = PaymentTarget(document.id, document.qonto_id)
+            return Intent(target, document.id, {"by": "rapprochement"})
+        return Done(document)
+
+    return payment_state_write(uow, clock, Operation.UNMARK_PAID, prepare, gateway.unmark_paid)

@@ -12,14 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from verone.backoffice.domain import errors
+from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.operations import Email
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
 from verone.backoffice.ports import Clock, QontoGateway, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import acting_user, audit, get_customer, get_document
 from verone.backoffice.services.mail import Attachment, Mailer, MailError
+from verone.backoffice.services.outbox.write import Done, Intent, Operation, Outcome, write
 from verone.backoffice.services.pdfs import fetch_pdf
-from verone.backoffice.services.writes import Operation, call_qonto, mark_succeeded, record_intent
 
 SENDABLE = frozenset({DocumentStatus.FINALIZED, DocumentStatus.PAID, DocumentStatus.ACCEPTED})
 
@@ -47,7 +48,8 @@ def send_document(
     recipients: Sequence[str] | None = None,
 ) -> SendResult:
     """E-mail an issued document to its customer (or to ``recipients``)."""
-    with uow:
+
+    def prepare() -> Intent[_Sending] | Done[SendResult]:
         user = acting_user(uow, actor)
         document = get_document(uow, document_id)
         if document.status not in SENDABLE or document.qonto_id is None:
@@ -57,34 +59,54 @@ def send_document(
         if not to:
             raise errors.InvalidDocument("Aucune adresse e-mail pour ce client.")
         if document.document_type is DocumentType.CREDIT_NOTE:
-            for address in to:
-                uow.emails.add(
-                    Email(
-                        to_address=address,
-                        subject=f"Avoir {document.number}",
-                        body_text=(
-                            f"Bonjour,\n\nVeuillez trouver ci-joint l'avoir {document.number} "
-                            f"d'un montant de {document.total_amount} {document.currency}.\n\n"
-                            "Cordialement,\nVerone"
-                        ),
-                        created_at=clock.now(),
-                        document_id=document.id,
-                    )
-                )
-            audit(uow, clock, user.id, "document.email_queued", document, {"to": ", ".join(to)})
-            uow.commit()
-            return SendResult(document.id, to, "email_outbox")
-        entry = record_intent(
-            uow, clock, Operation.SEND, document_id=document.id, context={"to": "\n".join(to)}
+            return Done(_queue_emails(uow, clock, user.id, document, to))
+        sending = _Sending(user.id, document, document.qonto_id, to)
+        return Intent(sending, document.id, {"to": "\n".join(to)})
+
+    def call(sending: _Sending, key: str) -> None:
+        kind = sending.document.document_type
+        gateway.send(kind, sending.qonto_id, sending.recipients, key)
+
+    def apply(sending: _Sending, _answer: None) -> tuple[SendResult, Outcome]:
+        to = ", ".join(sending.recipients)
+        audit(uow, clock, sending.user_id, "document.sent", sending.document, {"to": to})
+        return SendResult(sending.document.id, sending.recipients, "qonto"), {"to": to}
+
+    return write(uow, clock, Operation.SEND, prepare, call, apply)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sending:
+    user_id: uuid.UUID
+    document: FinancialDocument
+    qonto_id: str
+    recipients: tuple[str, ...]
+
+
+def _queue_emails(
+    uow: UnitOfWork,
+    clock: Clock,
+    user_id: uuid.UUID,
+    document: FinancialDocument,
+    to: tuple[str, ...],
+) -> SendResult:
+    """Credit notes: Qonto does not send them; the back office's mail outbox does."""
+    for address in to:
+        uow.emails.add(
+            Email(
+                to_address=address,
+                subject=f"Avoir {document.number}",
+                body_text=(
+                    f"Bonjour,\n\nVeuillez trouver ci-joint l'avoir {document.number} "
+                    f"d'un montant de {document.total_amount} {document.currency}.\n\n"
+                    "Cordialement,\nVerone"
+                ),
+                created_at=clock.now(),
+                document_id=document.id,
+            )
         )
-        uow.commit()
-    qonto_id, kind = document.qonto_id, document.document_type
-    call_qonto(uow, clock, entry, lambda key: gateway.send(kind, qonto_id, to, key))
-    with uow:
-        mark_succeeded(uow, clock, entry.id, {"to": ", ".join(to)})
-        audit(uow, clock, user.id, "document.sent", document, {"to": ", ".join(to)})
-        uow.commit()
-    return SendResult(document.id, to, "qonto")
+    audit(uow, clock, user_id, "document.email_queued", document, {"to": ", ".join(to)})
+    return SendResult(document.id, to, "email_outbox")
 
 
 def deliver_queued_emails(

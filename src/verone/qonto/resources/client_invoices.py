@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
+from typing import Unpack
 
 from verone.qonto._base import RequestOptions
 from verone.qonto._encoding import FileUpload
 from verone.qonto._pagination import DEFAULT_MAX_PAGES, Page, aiter_items, iter_items
-from verone.qonto.resources._invoice_filters import ClientInvoiceFilters
+from verone.qonto.resources._filters import (
+    ClientInvoiceFilterArgs,
+    ClientInvoiceFilters,
+    with_keywords,
+)
 from verone.qonto.resources._resource import AsyncResource, SyncResource
 from verone.qonto.resources._shared import nothing, one, page
 from verone.qonto.types.client_invoices import (
@@ -52,18 +57,27 @@ class ClientInvoices(SyncResource):
     def list(
         self,
         filters: ClientInvoiceFilters = NO_FILTERS,
+        /,
         *,
         page: int | None = None,
         options: RequestOptions | None = None,
+        **where: Unpack[ClientInvoiceFilterArgs],
     ) -> Page[ClientInvoice]:
         """One page of ``GET /v2/client_invoices``."""
-        return self._call("GET", PATH, _page, query=filters.query(page), options=options)
+        query = with_keywords(filters, where).query(page)
+        return self._call("GET", PATH, _page, query=query, options=options)
 
     def iter(
-        self, filters: ClientInvoiceFilters = NO_FILTERS, *, max_pages: int = DEFAULT_MAX_PAGES
+        self,
+        filters: ClientInvoiceFilters = NO_FILTERS,
+        /,
+        *,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[ClientInvoiceFilterArgs],
     ) -> Iterator[ClientInvoice]:
         """Every matching invoice, page after page."""
-        return iter_items(lambda n: self.list(filters, page=n), max_pages=max_pages)
+        chosen = with_keywords(filters, where)
+        return iter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
 
     def get(self, invoice_id: str, *, options: RequestOptions | None = None) -> ClientInvoice:
         """``GET /v2/client_invoices/{id}``."""
@@ -159,18 +173,27 @@ class AsyncClientInvoices(AsyncResource):
     async def list(
         self,
         filters: ClientInvoiceFilters = NO_FILTERS,
+        /,
         *,
         page: int | None = None,
         options: RequestOptions | None = None,
+        **where: Unpack[ClientInvoiceFilterArgs],
     ) -> Page[ClientInvoice]:
         """One page of ``GET /v2/client_invoices``."""
-        return await self._call("GET", PATH, _page, query=filters.query(page), options=options)
+        query = with_keywords(filters, where).query(page)
+        return await self._call("GET", PATH, _page, query=query, options=options)
 
     def iter(
-        self, filters: ClientInvoiceFilters = NO_FILTERS, *, max_pages: int = DEFAULT_MAX_PAGES
+        self,
+        filters: ClientInvoiceFilters = NO_FILTERS,
+        /,
+        *,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[ClientInvoiceFilterArgs],
     ) -> AsyncIterator[ClientInvoice]:
         """Every matching invoice, page after page."""
-        return aiter_items(lambda n: self.list(filters, page=n), max_pages=max_pages)
+        chosen = with_keywords(filters, where)
+        return aiter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
 
     async def get(self, invoice_id: str, *, options: RequestOptions | None = None) -> ClientInvoice:
         """``GET /v2/client_invoices/{id}``."""

@@ -3,48 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from typing import Unpack
 
 from verone.qonto._base import RequestOptions
-from verone.qonto._encoding import QueryParams
-from verone.qonto._pagination import (
-    DEFAULT_MAX_PAGES,
-    MAX_PER_PAGE,
-    Page,
-    aiter_items,
-    check_per_page,
-    iter_items,
-)
+from verone.qonto._pagination import DEFAULT_MAX_PAGES, Page, aiter_items, iter_items
+from verone.qonto.resources._filters import ClientFilterArgs, ClientFilters, with_keywords
 from verone.qonto.resources._resource import AsyncResource, SyncResource
 from verone.qonto.resources._shared import nothing, one, page
 from verone.qonto.types.clients import Client, ClientCreateParams, ClientUpdateParams
 
 PATH = "/v2/clients"
 ONE = PATH + "/{id}"
-
-
-@dataclass(frozen=True, slots=True)
-class ClientFilters:
-    """``name`` matches partially (>= 2 characters, accent-insensitive); others exactly."""
-
-    name: str | None = None
-    email: str | None = None
-    vat_number: str | None = None
-    tax_identification_number: str | None = None
-    sort_by: str | None = None
-    per_page: int | None = None
-
-    def query(self, page_number: int | None) -> QueryParams:
-        check_per_page(self.per_page, MAX_PER_PAGE)
-        return {
-            "filter[name]": self.name,
-            "filter[email]": self.email,
-            "filter[vat_number]": self.vat_number,
-            "filter[tax_identification_number]": self.tax_identification_number,
-            "sort_by": self.sort_by,
-            "page": page_number,
-            "per_page": self.per_page,
-        }
 
 
 _page = page(Client, "clients")
@@ -56,18 +25,27 @@ class Clients(SyncResource):
     def list(
         self,
         filters: ClientFilters = NO_FILTERS,
+        /,
         *,
         page: int | None = None,
         options: RequestOptions | None = None,
+        **where: Unpack[ClientFilterArgs],
     ) -> Page[Client]:
         """One page of ``GET /v2/clients``."""
-        return self._call("GET", PATH, _page, query=filters.query(page), options=options)
+        query = with_keywords(filters, where).query(page)
+        return self._call("GET", PATH, _page, query=query, options=options)
 
     def iter(
-        self, filters: ClientFilters = NO_FILTERS, *, max_pages: int = DEFAULT_MAX_PAGES
+        self,
+        filters: ClientFilters = NO_FILTERS,
+        /,
+        *,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[ClientFilterArgs],
     ) -> Iterator[Client]:
         """Every matching client, page after page."""
-        return iter_items(lambda n: self.list(filters, page=n), max_pages=max_pages)
+        chosen = with_keywords(filters, where)
+        return iter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
 
     def get(self, client_id: str, *, options: RequestOptions | None = None) -> Client:
         """``GET /v2/clients/{id}``."""
@@ -96,18 +74,27 @@ class AsyncClients(AsyncResource):
     async def list(
         self,
         filters: ClientFilters = NO_FILTERS,
+        /,
         *,
         page: int | None = None,
         options: RequestOptions | None = None,
+        **where: Unpack[ClientFilterArgs],
     ) -> Page[Client]:
         """One page of ``GET /v2/clients``."""
-        return await self._call("GET", PATH, _page, query=filters.query(page), options=options)
+        query = with_keywords(filters, where).query(page)
+        return await self._call("GET", PATH, _page, query=query, options=options)
 
     def iter(
-        self, filters: ClientFilters = NO_FILTERS, *, max_pages: int = DEFAULT_MAX_PAGES
+        self,
+        filters: ClientFilters = NO_FILTERS,
+        /,
+        *,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[ClientFilterArgs],
     ) -> AsyncIterator[Client]:
         """Every matching client, page after page."""
-        return aiter_items(lambda n: self.list(filters, page=n), max_pages=max_pages)
+        chosen = with_keywords(filters, where)
+        return aiter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
 
     async def get(self, client_id: str, *, options: RequestOptions | None = None) -> Client:
         """``GET /v2/clients/{id}``."""

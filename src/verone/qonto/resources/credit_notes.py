@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Unpack
 
 from verone.qonto._base import RequestOptions, raw_bytes
 from verone.qonto._pagination import DEFAULT_MAX_PAGES, Page, aiter_items, iter_items
-from verone.qonto.resources._invoice_filters import CreditNoteFilters
+from verone.qonto.resources._filters import CreditNoteFilterArgs, CreditNoteFilters, with_keywords
 from verone.qonto.resources._resource import AsyncResource, SyncResource
 from verone.qonto.resources._shared import one, page
 from verone.qonto.types.credit_notes import CreditNote, CreditNoteCreateParams
@@ -28,18 +29,27 @@ class CreditNotes(SyncResource):
     def list(
         self,
         filters: CreditNoteFilters = NO_FILTERS,
+        /,
         *,
         page: int | None = None,
         options: RequestOptions | None = None,
+        **where: Unpack[CreditNoteFilterArgs],
     ) -> Page[CreditNote]:
         """One page of ``GET /v2/credit_notes``."""
-        return self._call("GET", PATH, _page, query=filters.query(page), options=options)
+        query = with_keywords(filters, where).query(page)
+        return self._call("GET", PATH, _page, query=query, options=options)
 
     def iter(
-        self, filters: CreditNoteFilters = NO_FILTERS, *, max_pages: int = DEFAULT_MAX_PAGES
+        self,
+        filters: CreditNoteFilters = NO_FILTERS,
+        /,
+        *,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[CreditNoteFilterArgs],
     ) -> Iterator[CreditNote]:
         """Every matching credit note, page after page."""
-        return iter_items(lambda n: self.list(filters, page=n), max_pages=max_pages)
+        chosen = with_keywords(filters, where)
+        return iter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
 
     def get(self, credit_note_id: str, *, options: RequestOptions | None = None) -> CreditNote:
         """``GET /v2/credit_notes/{id}``."""
@@ -67,18 +77,27 @@ class AsyncCreditNotes(AsyncResource):
     async def list(
         self,
         filters: CreditNoteFilters = NO_FILTERS,
+        /,
         *,
         page: int | None = None,
         options: RequestOptions | None = None,
+        **where: Unpack[CreditNoteFilterArgs],
     ) -> Page[CreditNote]:
         """One page of ``GET /v2/credit_notes``."""
-        return await self._call("GET", PATH, _page, query=filters.query(page), options=options)
+        query = with_keywords(filters, where).query(page)
+        return await self._call("GET", PATH, _page, query=query, options=options)
 
     def iter(
-        self, filters: CreditNoteFilters = NO_FILTERS, *, max_pages: int = DEFAULT_MAX_PAGES
+        self,
+        filters: CreditNoteFilters = NO_FILTERS,
+        /,
+        *,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[CreditNoteFilterArgs],
     ) -> AsyncIterator[CreditNote]:
         """Every matching credit note, page after page."""
-        return aiter_items(lambda n: self.list(filters, page=n), max_pages=max_pages)
+        chosen = with_keywords(filters, where)
+        return aiter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
 
     async def get(
         self, credit_note_id: str, *, options: RequestOptions | None = None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Unpack
 
 from verone.qonto._base import RequestOptions
 from verone.qonto._pagination import DEFAULT_MAX_PAGES, Page, aiter_items, iter_items
-from verone.qonto.resources._invoice_filters import QuoteFilters
+from verone.qonto.resources._filters import QuoteFilterArgs, QuoteFilters, with_keywords
 from verone.qonto.resources._resource import AsyncResource, SyncResource
 from verone.qonto.resources._shared import nothing, one, page
 from verone.qonto.types.documents import SendParams
@@ -25,18 +26,27 @@ class Quotes(SyncResource):
     def list(
         self,
         filters: QuoteFilters = NO_FILTERS,
+        /,
         *,
         page: int | None = None,
         options: RequestOptions | None = None,
+        **where: Unpack[QuoteFilterArgs],
     ) -> Page[Quote]:
         """One page of ``GET /v2/quotes``."""
-        return self._call("GET", PATH, _page, query=filters.query(page), options=options)
+        query = with_keywords(filters, where).query(page)
+        return self._call("GET", PATH, _page, query=query, options=options)
 
     def iter(
-        self, filters: QuoteFilters = NO_FILTERS, *, max_pages: int = DEFAULT_MAX_PAGES
+        self,
+        filters: QuoteFilters = NO_FILTERS,
+        /,
+        *,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[QuoteFilterArgs],
     ) -> Iterator[Quote]:
         """Every matching quote, page after page."""
-        return iter_items(lambda n: self.list(filters, page=n), max_pages=max_pages)
+        chosen = with_keywords(filters, where)
+        return iter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
 
     def get(self, quote_id: str, *, options: RequestOptions | None = None) -> Quote:
         """``GET /v2/quotes/{id}``."""
@@ -71,18 +81,27 @@ class AsyncQuotes(AsyncResource):
     async def list(
         self,
         filters: QuoteFilters = NO_FILTERS,
+        /,
         *,
         page: int | None = None,
         options: RequestOptions | None = None,
+        **where: Unpack[QuoteFilterArgs],
     ) -> Page[Quote]:
         """One page of ``GET /v2/quotes``."""
-        return await self._call("GET", PATH, _page, query=filters.query(page), options=options)
+        query = with_keywords(filters, where).query(page)
+        return await self._call("GET", PATH, _page, query=query, options=options)
 
     def iter(
-        self, filters: QuoteFilters = NO_FILTERS, *, max_pages: int = DEFAULT_MAX_PAGES
+        self,
+        filters: QuoteFilters = NO_FILTERS,
+        /,
+        *,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[QuoteFilterArgs],
     ) -> AsyncIterator[Quote]:
         """Every matching quote, page after page."""
-        return aiter_items(lambda n: self.list(filters, page=n), max_pages=max_pages)
+        chosen = with_keywords(filters, where)
+        return aiter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
 
     async def get(self, quote_id: str, *, options: RequestOptions | None = None) -> Quote:
         """``GET /v2/quotes/{id}``."""

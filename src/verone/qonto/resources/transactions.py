@@ -4,14 +4,13 @@ attachments (list, upload, detach one, detach all)."""
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import AsyncIterator, Iterator
+from typing import Unpack
 
 from pydantic import TypeAdapter
 
 from verone.qonto._base import RequestOptions, ShapeError
-from verone.qonto._encoding import FileUpload, QueryParams
+from verone.qonto._encoding import FileUpload
 from verone.qonto._pagination import (
     DEFAULT_MAX_PAGES,
     MAX_PER_PAGE,
@@ -21,6 +20,11 @@ from verone.qonto._pagination import (
     check_per_page,
     fetch_all,
     iter_items,
+)
+from verone.qonto.resources._filters import (
+    TransactionFilterArgs,
+    TransactionFilters,
+    with_keywords,
 )
 from verone.qonto.resources._resource import (
     AsyncRequester,
@@ -32,60 +36,12 @@ from verone.qonto.resources._shared import item_id, nothing, one, page
 from verone.qonto.types._base import from_wire
 from verone.qonto.types.attachments import Attachment
 from verone.qonto.types.pagination import PaginationMeta
-from verone.qonto.types.transactions import Transaction, TransactionSide, TransactionStatus
+from verone.qonto.types.transactions import Transaction
 
 PATH = "/v2/transactions"
 ONE = PATH + "/{id}"
 ATTACHMENTS = ONE + "/attachments"
 ATTACHMENT = ATTACHMENTS + "/{attachment_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class TransactionFilters:
-    """Every documented filter of ``GET /v2/transactions`` (one of account id / IBAN)."""
-
-    bank_account_id: str | None = None
-    iban: str | None = None
-    status: Sequence[TransactionStatus | str] = ()
-    side: TransactionSide | str | None = None
-    operation_type: Sequence[str] = ()
-    settled_at_from: datetime | None = None
-    settled_at_to: datetime | None = None
-    emitted_at_from: datetime | None = None
-    emitted_at_to: datetime | None = None
-    updated_at_from: datetime | None = None
-    updated_at_to: datetime | None = None
-    created_at_from: datetime | None = None
-    created_at_to: datetime | None = None
-    with_attachments: bool | None = None
-    includes: Sequence[str] = ()
-    sort_by: str | None = None
-    per_page: int | None = None
-
-    def query(self, page_number: int | None) -> QueryParams:
-        if not (self.bank_account_id or self.iban):
-            raise ValueError("give bank_account_id or iban: Qonto lists one account at a time")
-        check_per_page(self.per_page, MAX_PER_PAGE)
-        return {
-            "bank_account_id": self.bank_account_id,
-            "iban": self.iban,
-            "status[]": [str(s) for s in self.status],
-            "side": self.side,
-            "operation_type[]": list(self.operation_type),
-            "settled_at_from": self.settled_at_from,
-            "settled_at_to": self.settled_at_to,
-            "emitted_at_from": self.emitted_at_from,
-            "emitted_at_to": self.emitted_at_to,
-            "updated_at_from": self.updated_at_from,
-            "updated_at_to": self.updated_at_to,
-            "created_at_from": self.created_at_from,
-            "created_at_to": self.created_at_to,
-            "with_attachments": self.with_attachments,
-            "includes[]": list(self.includes),
-            "sort_by": self.sort_by,
-            "page": page_number,
-            "per_page": self.per_page,
-        }
 
 
 _TRANSACTION_LIST = TypeAdapter(list[Transaction])
@@ -101,6 +57,7 @@ def _page(data: object) -> Page[Transaction]:
 
 
 _one = one(Transaction, "transaction")
+NO_FILTERS = TransactionFilters()
 _attachments = page(Attachment, "attachments")
 
 
@@ -224,30 +181,42 @@ class Transactions(SyncResource):
 
     def list(
         self,
-        filters: TransactionFilters,
+        filters: TransactionFilters = NO_FILTERS,
+        /,
         *,
         page: int | None = None,
         options: RequestOptions | None = None,
+        **where: Unpack[TransactionFilterArgs],
     ) -> Page[Transaction]:
-        """One page of ``GET /v2/transactions``."""
-        return self._call("GET", PATH, _page, query=filters.query(page), options=options)
+        """One page of ``GET /v2/transactions`` (filters as keywords, or a filters object)."""
+        query = with_keywords(filters, where).query(page)
+        return self._call("GET", PATH, _page, query=query, options=options)
 
     def iter(
-        self, filters: TransactionFilters, *, max_pages: int = DEFAULT_MAX_PAGES
+        self,
+        filters: TransactionFilters = NO_FILTERS,
+        /,
+        *,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[TransactionFilterArgs],
     ) -> Iterator[Transaction]:
         """Every matching transaction, page after page."""
-        return iter_items(lambda n: self.list(filters, page=n), max_pages=max_pages)
+        chosen = with_keywords(filters, where)
+        return iter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
 
     def list_all(
         self,
-        filters: TransactionFilters,
+        filters: TransactionFilters = NO_FILTERS,
+        /,
         *,
         concurrency: int = 8,
         max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[TransactionFilterArgs],
     ) -> builtins.list[Transaction]:
         """Every matching transaction: page 1, then the other pages concurrently (threads)."""
+        chosen = with_keywords(filters, where)
         return fetch_all(
-            lambda n: self.list(filters, page=n),
+            lambda n: self.list(chosen, page=n),
             concurrency=concurrency,
             key=item_id,
             max_pages=max_pages,
@@ -265,30 +234,42 @@ class AsyncTransactions(AsyncResource):
 
     async def list(
         self,
-        filters: TransactionFilters,
+        filters: TransactionFilters = NO_FILTERS,
+        /,
         *,
         page: int | None = None,
         options: RequestOptions | None = None,
+        **where: Unpack[TransactionFilterArgs],
     ) -> Page[Transaction]:
-        """One page of ``GET /v2/transactions``."""
-        return await self._call("GET", PATH, _page, query=filters.query(page), options=options)
+        """One page of ``GET /v2/transactions`` (filters as keywords, or a filters object)."""
+        query = with_keywords(filters, where).query(page)
+        return await self._call("GET", PATH, _page, query=query, options=options)
 
     def iter(
-        self, filters: TransactionFilters, *, max_pages: int = DEFAULT_MAX_PAGES
+        self,
+        filters: TransactionFilters = NO_FILTERS,
+        /,
+        *,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[TransactionFilterArgs],
     ) -> AsyncIterator[Transaction]:
         """Every matching transaction, page after page."""
-        return aiter_items(lambda n: self.list(filters, page=n), max_pages=max_pages)
+        chosen = with_keywords(filters, where)
+        return aiter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
 
     async def list_all(
         self,
-        filters: TransactionFilters,
+        filters: TransactionFilters = NO_FILTERS,
+        /,
         *,
         concurrency: int = 8,
         max_pages: int = DEFAULT_MAX_PAGES,
+        **where: Unpack[TransactionFilterArgs],
     ) -> builtins.list[Transaction]:
         """Every matching transaction: page 1, then the rest concurrently (a semaphore)."""
+        chosen = with_keywords(filters, where)
         return await afetch_all(
-            lambda n: self.list(filters, page=n),
+            lambda n: self.list(chosen, page=n),
             concurrency=concurrency,
             key=item_id,
             max_pages=max_pages,

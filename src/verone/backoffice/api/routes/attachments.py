@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 
 from verone.backoffice.api import schemas_infra as si
-from verone.backoffice.api.context import runtime
-from verone.backoffice.api.deps import Accountant, Viewer
-from verone.backoffice.api.errors import STANDARD_ERRORS, ApiError, ErrorResponse
+from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.edge.context import AccountantContext, ViewerContext
+from verone.backoffice.edge.errors import EdgeError
 from verone.backoffice.services.auth import record_action
 from verone.qonto import QONTO_ID_PATTERN, FileUpload
 from verone.qonto.types.attachments import Attachment
@@ -61,8 +61,7 @@ def _out(attachment: Attachment, sent: FileUpload | None = None) -> si.Attachmen
 
 @router.post("/upload", response_model=si.AttachmentOut, status_code=201, responses=QONTO_ERRORS)
 def upload(
-    principal: Accountant,
-    request: Request,
+    ctx: AccountantContext,
     file: Annotated[UploadFile, File(description="PDF, JPEG or PNG, 15 MB at most")],
     transaction_id: Annotated[
         str | None, Form(alias="transactionId", max_length=100, pattern=QONTO_ID_PATTERN)
@@ -71,22 +70,21 @@ def upload(
     """Upload to Qonto; with ``transactionId`` the file is attached to that transaction."""
     content_type = (file.content_type or "").split(";")[0].strip().lower()
     if content_type not in ALLOWED_TYPES:
-        raise ApiError(415, "unsupported_media_type", "Formats acceptés : PDF, JPEG, PNG.")
+        raise EdgeError(415, "unsupported_media_type", "Formats acceptés : PDF, JPEG, PNG.")
     content = file.file.read(MAX_UPLOAD_BYTES + 1)
     if not content or len(content) > MAX_UPLOAD_BYTES:
-        raise ApiError(413, "payload_too_large", "Fichier vide ou de plus de 15 Mo.")
-    rt = runtime(request)
+        raise EdgeError(413, "payload_too_large", "Fichier vide ou de plus de 15 Mo.")
     upload = FileUpload(file.filename or "piece-jointe", content, content_type)
-    client = rt.qonto_client
+    client = ctx.runtime.qonto_client
     if transaction_id:
         attached = client.transactions.attachments.upload(transaction_id, upload)
         attachment = attached or Attachment(id="", file_name=upload.filename)
     else:
         attachment = client.attachments.upload(upload)
     record_action(
-        rt.unit_of_work(),
-        rt.clock,
-        principal.user,
+        ctx.uow,
+        ctx.clock,
+        ctx.user,
         action="attachment.upload",
         entity_type="attachment",
         entity_id=attachment.id or f"transaction:{transaction_id}",
@@ -96,16 +94,13 @@ def upload(
 
 
 @router.post("/cleanup", response_model=si.DetachedOut, responses=QONTO_ERRORS)
-def cleanup(
-    principal: Accountant, request: Request, body: si.AttachmentCleanupIn
-) -> si.DetachedOut:
+def cleanup(ctx: AccountantContext, body: si.AttachmentCleanupIn) -> si.DetachedOut:
     """Detach every attachment of a transaction (the files stay in Qonto)."""
-    rt = runtime(request)
-    rt.qonto_client.transactions.attachments.detach_all(body.transaction_id)
+    ctx.runtime.qonto_client.transactions.attachments.detach_all(body.transaction_id)
     record_action(
-        rt.unit_of_work(),
-        rt.clock,
-        principal.user,
+        ctx.uow,
+        ctx.clock,
+        ctx.user,
         action="attachment.detach_all",
         entity_type="transaction",
         entity_id=body.transaction_id,
@@ -114,25 +109,21 @@ def cleanup(
 
 
 @router.get("/{attachment_id}", response_model=si.AttachmentOut, responses=QONTO_ERRORS)
-def get_attachment(_: Viewer, request: Request, attachment_id: AttachmentId) -> si.AttachmentOut:
+def get_attachment(ctx: ViewerContext, attachment_id: AttachmentId) -> si.AttachmentOut:
     """An attachment with a download URL valid 30 minutes."""
-    return _out(runtime(request).qonto_client.attachments.get(attachment_id))
+    return _out(ctx.runtime.qonto_client.attachments.get(attachment_id))
 
 
 @router.delete("/{attachment_id}", response_model=si.DetachedOut, responses=QONTO_ERRORS)
 def detach(
-    principal: Accountant,
-    request: Request,
-    attachment_id: AttachmentId,
-    transaction_id: TransactionId,
+    ctx: AccountantContext, attachment_id: AttachmentId, transaction_id: TransactionId
 ) -> si.DetachedOut:
     """Detach one attachment from a transaction (Qonto keeps no delete for files)."""
-    rt = runtime(request)
-    rt.qonto_client.transactions.attachments.detach(transaction_id, attachment_id)
+    ctx.runtime.qonto_client.transactions.attachments.detach(transaction_id, attachment_id)
     record_action(
-        rt.unit_of_work(),
-        rt.clock,
-        principal.user,
+        ctx.uow,
+        ctx.clock,
+        ctx.user,
         action="attachment.detach",
         entity_type="attachment",
         entity_id=attachment_id,

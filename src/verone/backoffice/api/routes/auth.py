@@ -6,10 +6,10 @@ from fastapi import APIRouter, Request, Response
 
 from verone.backoffice.api import schemas_admin as sa
 from verone.backoffice.api.client_address import client_address
-from verone.backoffice.api.context import cookie_secure_of, runtime, secret_key_of
-from verone.backoffice.api.deps import SESSION_COOKIE, Authenticated, Interactive
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.edge.auth import SESSION_COOKIE
+from verone.backoffice.edge.context import InteractiveContext, PublicContext, UserContext
 from verone.backoffice.services import auth, user_admin
 
 router = APIRouter(
@@ -26,17 +26,18 @@ router = APIRouter(
         429: {"model": ErrorResponse, "description": "Too many failed attempts"},
     },
 )
-def login(body: sa.LoginIn, request: Request, response: Response) -> sa.LoginOut:
+def login(
+    ctx: PublicContext, body: sa.LoginIn, request: Request, response: Response
+) -> sa.LoginOut:
     """Open a session: sets an HttpOnly cookie and returns the CSRF token for writes."""
-    rt = runtime(request)
     result = auth.login(
-        rt.unit_of_work(),
-        rt.password_hasher,
-        rt.clock,
-        secret_key_of(request),
+        ctx.uow,
+        ctx.runtime.password_hasher,
+        ctx.clock,
+        ctx.runtime.secret_key,
         email=body.email,
         password=body.password,
-        client_address=client_address(request, rt.settings.trusted_proxy_networks),
+        client_address=client_address(request, ctx.settings.trusted_proxy_networks),
     )
     response.set_cookie(
         SESSION_COOKIE,
@@ -44,7 +45,7 @@ def login(body: sa.LoginIn, request: Request, response: Response) -> sa.LoginOut
         max_age=int(auth.SESSION_TTL.total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=cookie_secure_of(request),
+        secure=ctx.runtime.cookie_secure,
         path="/",
     )
     return sa.LoginOut(
@@ -56,27 +57,27 @@ def login(body: sa.LoginIn, request: Request, response: Response) -> sa.LoginOut
 
 
 @router.post("/logout", response_model=sa.LogoutOut)
-def logout(principal: Authenticated, request: Request, response: Response) -> sa.LogoutOut:
+def logout(ctx: UserContext, response: Response) -> sa.LogoutOut:
     """Revoke the session (the cookie no longer opens anything) and clear the cookie; API
     tokens are revoked through /api/tokens."""
-    rt = runtime(request)
-    if principal.session is not None:  # an API token stays valid: revoke it via /api/tokens
-        auth.record_logout(rt.unit_of_work(), rt.clock, principal.user, principal.session)
+    session = ctx.caller.session
+    if session is not None:  # an API token stays valid: revoke it via /api/tokens
+        auth.record_logout(ctx.uow, ctx.clock, ctx.user, session)
     response.delete_cookie(
-        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=cookie_secure_of(request)
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=ctx.runtime.cookie_secure
     )
     return sa.LogoutOut()
 
 
 @router.get("/me", response_model=sa.MeOut)
-def me(principal: Authenticated) -> sa.MeOut:
-    user = principal.user
+def me(ctx: UserContext) -> sa.MeOut:
+    user = ctx.user
     return sa.MeOut(
         id=user.id,
         email=user.email,
         display_name=user.display_name,
         role=user.role,
-        via_api_token=principal.via_api_token,
+        via_api_token=ctx.caller.via_api_token,
     )
 
 
@@ -85,18 +86,16 @@ def me(principal: Authenticated) -> sa.MeOut:
     response_model=sa.PasswordChangedOut,
     responses={422: {"model": ErrorResponse, "description": "Wrong or weak password"}},
 )
-def change_password(
-    principal: Interactive, request: Request, body: sa.PasswordChangeIn
-) -> sa.PasswordChangedOut:
+def change_password(ctx: InteractiveContext, body: sa.PasswordChangeIn) -> sa.PasswordChangedOut:
     """Change your own password (session only); your other sessions are revoked."""
-    rt = runtime(request)
+    session = ctx.caller.session
     revoked = user_admin.change_own_password(
-        rt.unit_of_work(),
-        rt.password_hasher,
-        rt.clock,
-        principal.actor,
+        ctx.uow,
+        ctx.runtime.password_hasher,
+        ctx.clock,
+        ctx.actor,
         current_password=body.current_password,
         new_password=body.new_password,
-        keep_session=principal.session.session_id if principal.session else None,
+        keep_session=session.session_id if session else None,
     )
     return sa.PasswordChangedOut(other_sessions_revoked=revoked)

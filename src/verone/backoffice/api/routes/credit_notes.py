@@ -10,12 +10,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from verone.backoffice.api import parse, render
 from verone.backoffice.api import schemas as s
-from verone.backoffice.api.context import runtime
-from verone.backoffice.api.deps import Accountant
 from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.routes.documents import (
     add_issue_routes,
@@ -25,6 +23,7 @@ from verone.backoffice.api.routes.documents import (
 )
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.statuses import DocumentType
+from verone.backoffice.edge.context import AccountantContext
 from verone.backoffice.services import credit_notes, queries
 
 KIND = DocumentType.CREDIT_NOTE
@@ -39,21 +38,16 @@ router = APIRouter(
 
 
 @router.post("", response_model=s.CreatedDocument, status_code=201)
-def create_credit_note(
-    principal: Accountant, request: Request, body: s.CreditNoteIn
-) -> s.CreatedDocument:
+def create_credit_note(ctx: AccountantContext, body: s.CreditNoteIn) -> s.CreatedDocument:
     """Credit note (draft) on an issued invoice; without ``items`` the invoice's are copied."""
-    rt = runtime(request)
-    queries.get_document(rt.unit_of_work(), body.invoice_id, DocumentType.INVOICE)
-    document = credit_notes.create_credit_note(
-        rt.unit_of_work(),
-        rt.clock,
-        principal.actor,
+    queries.get_document(ctx.uow, body.invoice_id, DocumentType.INVOICE)
+    document = ctx.call_local(
+        credit_notes.create_credit_note,
         body.invoice_id,
         items=None if body.items is None else parse.items(body.items),
         reason=body.reason,
     )
-    return render.created(document, rt.clock.today())
+    return render.created(document, ctx.today())
 
 
 add_read_routes(router, KIND, "credit notes")
@@ -63,26 +57,20 @@ add_send_route(router, KIND, "credit notes")
 
 @router.patch("/{document_id}", response_model=s.DocumentOut)
 def update_credit_note(
-    principal: Accountant, request: Request, document_id: LocalId, body: s.CreditNotePatchIn
+    ctx: AccountantContext, document_id: LocalId, body: s.CreditNotePatchIn
 ) -> s.DocumentOut:
     """Edit a draft credit note (lines, reason)."""
-    rt = runtime(request)
-    document = credit_notes.update_credit_note(
-        rt.unit_of_work(),
-        rt.clock,
-        principal.actor,
+    document = ctx.call_local(
+        credit_notes.update_credit_note,
         document_id,
         items=None if body.items is None else parse.items(body.items),
         reason=body.reason,
     )
-    return render.document(document, rt.clock.today())
+    return render.document(document, ctx.today())
 
 
 @router.delete("/{document_id}", response_model=s.DeletedOut)
-def delete_credit_note(
-    principal: Accountant, request: Request, document_id: LocalId
-) -> s.DeletedOut:
+def delete_credit_note(ctx: AccountantContext, document_id: LocalId) -> s.DeletedOut:
     """Delete a draft credit note; issued ones are kept."""
-    rt = runtime(request)
-    credit_notes.delete_credit_note(rt.unit_of_work(), rt.clock, principal.actor, document_id)
+    ctx.call_local(credit_notes.delete_credit_note, document_id)
     return s.DeletedOut(id=document_id)

@@ -3,13 +3,12 @@ ever leaves — and the Qonto writes the outbox has not settled yet."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from verone.backoffice.api import schemas_infra as si
-from verone.backoffice.api.context import runtime, uow_of
-from verone.backoffice.api.deps import Admin
 from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.edge.context import AdminContext
 from verone.backoffice.services import queries
 
 router = APIRouter(
@@ -18,8 +17,8 @@ router = APIRouter(
 
 
 @router.get("/debug", response_model=si.DebugOut)
-def debug(_: Admin, request: Request) -> si.DebugOut:
-    settings = runtime(request).settings
+def debug(ctx: AdminContext) -> si.DebugOut:
+    settings = ctx.settings
     qonto = settings.qonto_settings
     return si.DebugOut(
         environment=settings.environment,
@@ -34,9 +33,9 @@ def debug(_: Admin, request: Request) -> si.DebugOut:
 
 
 @router.get("/debug/outbox", response_model=list[si.OutboxEntryOut])
-def debug_outbox(_: Admin, request: Request) -> list[si.OutboxEntryOut]:
+def debug_outbox(ctx: AdminContext) -> list[si.OutboxEntryOut]:
     """Pending and ambiguous Qonto writes, oldest first (what recovery will settle)."""
-    status = queries.operations_status(uow_of(request))
+    status = queries.operations_status(ctx.uow)
     return [
         si.OutboxEntryOut(
             id=entry.id,

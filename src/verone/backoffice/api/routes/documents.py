@@ -10,16 +10,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from verone.backoffice.api import render
 from verone.backoffice.api import schemas as s
-from verone.backoffice.api.context import confirmation_key_of, runtime
-from verone.backoffice.api.deps import Accountant, Finalizer, Principal, Viewer
 from verone.backoffice.api.errors import ErrorResponse
 from verone.backoffice.api.params import Pagination, Search
 from verone.backoffice.domain.queries import DocumentFilter, DocumentSort
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.edge.context import (
+    AccountantContext,
+    FinalizerContext,
+    RequestContext,
+    ViewerContext,
+)
+from verone.backoffice.edge.runtime import RequestUnitOfWork
+from verone.backoffice.ports import UnitOfWork
 from verone.backoffice.services import finalization, pdfs, queries, sending
 from verone.qonto import QONTO_ID_PATTERN
 
@@ -47,11 +53,13 @@ Reference = Annotated[
 ]
 
 
-def document_ref(kind: DocumentType) -> Callable[[Request, str], uuid.UUID]:
-    """A dependency resolving ``{document_id}`` (local or Qonto id) to the local id, or 404."""
+def document_ref(kind: DocumentType) -> Callable[[UnitOfWork, str], uuid.UUID]:
+    """A dependency resolving ``{document_id}`` (local or Qonto id) to the local id, or 404.
 
-    def resolve(request: Request, document_id: Reference) -> uuid.UUID:
-        return queries.resolve_document_id(runtime(request).unit_of_work(), document_id, kind)
+    Declare it after the context: the role is checked before the lookup."""
+
+    def resolve(uow: RequestUnitOfWork, document_id: Reference) -> uuid.UUID:
+        return queries.resolve_document_id(uow, document_id, kind)
 
     return resolve
 
@@ -97,8 +105,7 @@ def _add_list(router: APIRouter, kind: DocumentType, noun: str) -> None:
         operation_id=f"list_{kind}s",
     )
     def list_documents(
-        _: Viewer,
-        request: Request,
+        ctx: ViewerContext,
         paging: Pagination,
         search: Search = None,
         status: Annotated[list[DocumentStatus] | None, Query()] = None,
@@ -110,8 +117,7 @@ def _add_list(router: APIRouter, kind: DocumentType, noun: str) -> None:
         sort: DocumentSort = DocumentSort.CREATED_AT,
         order: Literal["asc", "desc"] = "desc",
     ) -> s.ListEnvelope[s.DocumentSummary]:
-        rt = runtime(request)
-        today = rt.clock.today()
+        today = ctx.today()
         criteria = document_filter(
             kind,
             status,
@@ -124,7 +130,7 @@ def _add_list(router: APIRouter, kind: DocumentType, noun: str) -> None:
             sort,
             order,
         )
-        found = queries.list_documents(rt.unit_of_work(), criteria, paging)
+        found = queries.list_documents(ctx.uow, criteria, paging)
         return render.page(found, lambda doc: render.summary(doc, today))
 
 
@@ -136,11 +142,9 @@ def _add_detail(router: APIRouter, kind: DocumentType, noun: str) -> None:
         summary=f"One {noun[:-1]} with its lines",
         operation_id=f"get_{kind}",
     )
-    def get_document(_: Viewer, request: Request, document_id: Reference) -> s.DocumentOut:
-        rt = runtime(request)
-        local_id = queries.resolve_document_id(rt.unit_of_work(), document_id, kind)
-        found = queries.get_document(rt.unit_of_work(), local_id, kind)
-        return render.document(found, rt.clock.today())
+    def get_document(ctx: ViewerContext, document_id: Reference) -> s.DocumentOut:
+        local_id = queries.resolve_document_id(ctx.uow, document_id, kind)
+        return render.document(queries.get_document(ctx.uow, local_id, kind), ctx.today())
 
 
 def _add_details(router: APIRouter, kind: DocumentType, noun: str) -> None:
@@ -151,11 +155,10 @@ def _add_details(router: APIRouter, kind: DocumentType, noun: str) -> None:
         summary=f"One {noun[:-1]} with its parent, children and payments",
         operation_id=f"get_{kind}_details",
     )
-    def get_details(_: Viewer, request: Request, document_id: Reference) -> DocumentDetailsOut:
-        rt = runtime(request)
-        today = rt.clock.today()
-        local_id = queries.resolve_document_id(rt.unit_of_work(), document_id, kind)
-        found = queries.document_details(rt.unit_of_work(), local_id, kind)
+    def get_details(ctx: ViewerContext, document_id: Reference) -> DocumentDetailsOut:
+        today = ctx.today()
+        local_id = queries.resolve_document_id(ctx.uow, document_id, kind)
+        found = queries.document_details(ctx.uow, local_id, kind)
         allocated = sum((a.amount for a in found.allocations), start=Decimal(0))
         return DocumentDetailsOut(
             document=render.document(found.document, today),
@@ -190,13 +193,10 @@ def _add_pdf(router: APIRouter, kind: DocumentType, noun: str) -> None:
         summary=f"PDF of an issued {noun[:-1]} (409 for a draft)",
         operation_id=f"get_{kind}_pdf",
     )
-    def get_pdf(principal: Viewer, request: Request, document_id: Reference) -> Response:
-        rt = runtime(request)
-        local_id = queries.resolve_document_id(rt.unit_of_work(), document_id, kind)
-        document = queries.get_document(rt.unit_of_work(), local_id, kind)
-        pdf = pdfs.get_document_pdf(
-            rt.unit_of_work(), rt.gateway, rt.clock, principal.actor, local_id
-        )
+    def get_pdf(ctx: ViewerContext, document_id: Reference) -> Response:
+        local_id = queries.resolve_document_id(ctx.uow, document_id, kind)
+        document = queries.get_document(ctx.uow, local_id, kind)
+        pdf = ctx.call(pdfs.get_document_pdf, local_id)
         filename = f"{document.number or document.id}.pdf"
         return Response(
             pdf.content,
@@ -215,23 +215,15 @@ def _add_preview(router: APIRouter, kind: DocumentType, noun: str) -> None:
         summary=f"What finalizing this {noun[:-1]} will issue, and the confirmation token",
         operation_id=f"preview_{kind}_finalization",
     )
-    def finalize_preview(
-        principal: Finalizer, request: Request, document_id: Reference
-    ) -> s.FinalizePreview:
-        rt = runtime(request)
-        local_id = queries.resolve_document_id(rt.unit_of_work(), document_id, kind)
-        preview = finalization.preview_finalization(
-            rt.unit_of_work(),
-            rt.gateway,
-            rt.clock,
-            principal.actor,
-            local_id,
-            confirmation_key=confirmation_key_of(request),
+    def finalize_preview(ctx: FinalizerContext, document_id: Reference) -> s.FinalizePreview:
+        local_id = queries.resolve_document_id(ctx.uow, document_id, kind)
+        preview = ctx.call(
+            finalization.preview_finalization, local_id, confirmation_key=ctx.confirmation_key
         )
         return s.FinalizePreview(
             confirmation_token=preview.confirmation_token,
             content_hash=preview.content_hash,
-            document=render.document(preview.document, rt.clock.today()),
+            document=render.document(preview.document, ctx.today()),
         )
 
 
@@ -243,14 +235,13 @@ def _add_finalize(router: APIRouter, kind: DocumentType, noun: str) -> None:
         operation_id=f"finalize_{kind}",
     )
     def finalize(
-        principal: Finalizer, request: Request, document_id: Reference, body: s.FinalizeIn
+        ctx: FinalizerContext, document_id: Reference, body: s.FinalizeIn
     ) -> s.FinalizedOut:
-        return run_finalization(request, principal, kind, document_id, body, wait_for_pdf=False)
+        return run_finalization(ctx, kind, document_id, body, wait_for_pdf=False)
 
 
 def run_finalization(
-    request: Request,
-    principal: Principal,
+    ctx: RequestContext,
     kind: DocumentType,
     reference: uuid.UUID | str,
     body: s.FinalizeIn,
@@ -258,24 +249,19 @@ def run_finalization(
     wait_for_pdf: bool,
 ) -> s.FinalizedOut:
     """Finalize through the service; ``wait_for_pdf`` polls for the regenerated PDF (bounded)."""
-    rt = runtime(request)
-    document_id = queries.resolve_document_id(rt.unit_of_work(), str(reference), kind)
-    wait = rt.pdf_wait if wait_for_pdf else pdfs.PdfWait(timeout=0.0)
-    result = finalization.finalize_document(
-        rt.unit_of_work(),
-        rt.gateway,
-        rt.clock,
-        principal.actor,
+    document_id = queries.resolve_document_id(ctx.uow, str(reference), kind)
+    result = ctx.call(
+        finalization.finalize_document,
         document_id,
         body.confirmation_token,
-        confirmation_key=confirmation_key_of(request),
-        pdf_wait=wait,
+        confirmation_key=ctx.confirmation_key,
+        pdf_wait=ctx.runtime.pdf_wait if wait_for_pdf else pdfs.PdfWait(timeout=0.0),
     )
     document = result.document
     if result.pdf_stored:  # the PDF was stored after the issue: show the stored state
-        document = queries.get_document(rt.unit_of_work(), document_id, kind)
+        document = queries.get_document(ctx.uow, document_id, kind)
     return s.FinalizedOut(
-        document=render.document(document, rt.clock.today()), pdf_stored=result.pdf_stored
+        document=render.document(document, ctx.today()), pdf_stored=result.pdf_stored
     )
 
 
@@ -289,21 +275,11 @@ def add_send_route(router: APIRouter, kind: DocumentType, noun: str) -> None:
         operation_id=f"send_{kind}",
     )
     def send(
-        principal: Accountant,
-        request: Request,
-        document_id: Reference,
-        body: s.SendIn | None = None,
+        ctx: AccountantContext, document_id: Reference, body: s.SendIn | None = None
     ) -> s.SentOut:
-        rt = runtime(request)
-        local_id = queries.resolve_document_id(rt.unit_of_work(), document_id, kind)
-        result = sending.send_document(
-            rt.unit_of_work(),
-            rt.gateway,
-            rt.clock,
-            principal.actor,
-            local_id,
-            recipients=None if body is None else body.recipients,
-        )
+        local_id = queries.resolve_document_id(ctx.uow, document_id, kind)
+        recipients = None if body is None else body.recipients
+        result = ctx.call(sending.send_document, local_id, recipients=recipients)
         return s.SentOut(
             document_id=result.document_id,
             recipients=list(result.recipients),

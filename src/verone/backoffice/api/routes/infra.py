@@ -6,13 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from verone.backoffice.api import schemas as s
 from verone.backoffice.api import schemas_infra as si
-from verone.backoffice.api.context import runtime
-from verone.backoffice.api.deps import Accountant, Viewer
 from verone.backoffice.api.errors import (
     NETWORK_HINT,
     QONTO_HINT,
@@ -21,9 +19,11 @@ from verone.backoffice.api.errors import (
 )
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.operations import SyncRun
+from verone.backoffice.edge.context import AccountantContext, ViewerContext
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
-from verone.backoffice.services import qonto_clients, queries, sync_documents, sync_transactions
+from verone.backoffice.services import queries, sync_documents, sync_transactions
 from verone.backoffice.services.auth import record_action
+from verone.backoffice.services.outbox import clients as qonto_clients
 from verone.money import ZERO, from_cents
 from verone.qonto import (
     QONTO_ID_PATTERN,
@@ -65,17 +65,16 @@ def _hint(exc: QontoError) -> str:
     response_model=si.HealthOut,
     responses={503: {"model": si.UnhealthyOut, "description": "Qonto is not usable"}},
 )
-def health(_: Viewer, request: Request) -> si.HealthOut | JSONResponse:
+def health(ctx: ViewerContext) -> si.HealthOut | JSONResponse:
     """``{"status":"healthy","authMode","bankAccountsCount"}``, or 503 with a hint."""
-    rt = runtime(request)
     try:
-        accounts = rt.qonto_client.bank_accounts.list()
+        accounts = ctx.runtime.qonto_client.bank_accounts.list()
     except QontoError as exc:
         body = si.UnhealthyOut(status="unhealthy", error=_error_text(exc), hint=_hint(exc))
         return JSONResponse(body.model_dump(by_alias=True), status_code=503)
     return si.HealthOut(
         status="healthy",
-        auth_mode=rt.settings.qonto_settings.auth_mode,
+        auth_mode=ctx.settings.qonto_settings.auth_mode,
         bank_accounts_count=len(accounts.items),
     )
 
@@ -94,24 +93,23 @@ def _run(run: SyncRun | None) -> si.SyncRunOut | None:
 
 
 @router.get("/status", response_model=si.StatusOut)
-def status(_: Viewer, request: Request) -> si.StatusOut:
+def status(ctx: ViewerContext) -> si.StatusOut:
     """The integration at a glance: Qonto reachable?, last syncs, outbox, webhooks."""
-    rt = runtime(request)
-    qonto = rt.settings.qonto_settings
+    qonto = ctx.settings.qonto_settings
     slug: str | None = None
     count: int | None = None
     error: str | None = None
     try:
-        organization = rt.qonto_client.organization.get()
+        organization = ctx.runtime.qonto_client.organization.get()
         slug, count = organization.slug, len(organization.bank_accounts or [])
     except QontoError as exc:
         error = _error_text(exc)
-    ops = queries.operations_status(rt.unit_of_work())
+    ops = queries.operations_status(ctx.uow)
     return si.StatusOut(
         qonto_reachable=error is None,
         auth_mode=qonto.auth_mode,
         base_url=qonto.base_url,
-        simulated=rt.settings.qonto_simulated,
+        simulated=ctx.settings.qonto_simulated,
         organization_slug=slug,
         bank_accounts_count=count,
         error=error,
@@ -139,9 +137,9 @@ def _account(account: BankAccount) -> si.BankAccountOut:
 
 
 @router.get("/balance", response_model=si.BalanceOut, responses={502: {"model": ErrorResponse}})
-def balance(_: Viewer, request: Request) -> si.BalanceOut:
+def balance(ctx: ViewerContext) -> si.BalanceOut:
     """Balances of every account, live from Qonto, with totals per currency."""
-    accounts = [_account(a) for a in runtime(request).qonto_client.bank_accounts.list().items]
+    accounts = [_account(a) for a in ctx.runtime.qonto_client.bank_accounts.list().items]
     totals: dict[str, si.BalanceTotal] = {}
     for account in accounts:
         currency = account.currency or "EUR"
@@ -177,8 +175,7 @@ def _transaction(t: Transaction) -> si.QontoTransactionOut:
     responses={404: {"model": ErrorResponse}, 502: {"model": ErrorResponse}},
 )
 def transactions(
-    _: Viewer,
-    request: Request,
+    ctx: ViewerContext,
     bank_account_id: Annotated[
         str | None,
         Query(alias="bankAccountId", min_length=1, max_length=100, pattern=QONTO_ID_PATTERN),
@@ -188,7 +185,7 @@ def transactions(
     per_page: QontoPerPage = 25,
 ) -> s.ListEnvelope[si.QontoTransactionOut]:
     """Bank transactions of one account (the main one by default), live from Qonto."""
-    client = runtime(request).qonto_client
+    client = ctx.runtime.qonto_client
     if bank_account_id is None:
         accounts = client.bank_accounts.list().items
         main = next((a for a in accounts if a.main), accounts[0] if accounts else None)
@@ -228,14 +225,13 @@ def _client(c: Client) -> si.QontoClientOut:
     responses={502: {"model": ErrorResponse}},
 )
 def clients(
-    _: Viewer,
-    request: Request,
+    ctx: ViewerContext,
     name: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
     page: QontoPage = 1,
     per_page: QontoPerPage = 25,
 ) -> s.ListEnvelope[si.QontoClientOut]:
     """Qonto's clients, live (name matches partially)."""
-    found = runtime(request).qonto_client.clients.list(
+    found = ctx.runtime.qonto_client.clients.list(
         ClientFilters(name=name, per_page=per_page), page=page
     )
     return s.ListEnvelope(
@@ -251,20 +247,15 @@ def clients(
     response_model=si.QontoClientLink,
     responses={404: {"model": ErrorResponse}, 502: {"model": ErrorResponse}},
 )
-def link_client(
-    principal: Accountant, request: Request, body: si.QontoClientIn
-) -> si.QontoClientLink:
+def link_client(ctx: AccountantContext, body: si.QontoClientIn) -> si.QontoClientLink:
     """Find (stored id, e-mail, VAT number) or create the Qonto client of a local customer."""
-    rt = runtime(request)
-    customer = queries.get_customer(rt.unit_of_work(), body.customer_id)
-    client_id = qonto_clients.ensure_qonto_client(
-        rt.unit_of_work(), rt.gateway, rt.clock, customer.id
-    )
+    customer = queries.get_customer(ctx.uow, body.customer_id)
+    client_id = qonto_clients.ensure_qonto_client(ctx.uow, ctx.gateway, ctx.clock, customer.id)
     if customer.qonto_client_id != client_id:
         record_action(
-            rt.unit_of_work(),
-            rt.clock,
-            principal.user,
+            ctx.uow,
+            ctx.clock,
+            ctx.user,
             action="customer.qonto_client_linked",
             entity_type="customer",
             entity_id=str(customer.id),
@@ -291,14 +282,13 @@ def _account_run(result: sync_transactions.AccountSyncResult) -> si.AccountSyncO
 
 
 @router.post("/sync", response_model=si.SyncOut)
-def sync(principal: Accountant, request: Request, body: si.SyncIn | None = None) -> si.SyncOut:
+def sync(ctx: AccountantContext, body: si.SyncIn | None = None) -> si.SyncOut:
     """Bank accounts, then each account's transactions, incremental (``full`` reads all)."""
-    rt = runtime(request)
     options = body or si.SyncIn()
     results = sync_transactions.sync_transactions(
-        rt.unit_of_work(),
-        QontoSyncClient(rt.qonto_client),
-        rt.clock,
+        ctx.uow,
+        QontoSyncClient(ctx.runtime.qonto_client),
+        ctx.clock,
         full=options.full,
         account_qonto_id=options.account_id,
     )
@@ -307,15 +297,14 @@ def sync(principal: Accountant, request: Request, body: si.SyncIn | None = None)
 
 @router.post("/sync-invoices", response_model=si.DocumentsSyncOut)
 def sync_invoices(
-    principal: Accountant, request: Request, body: si.DocumentsSyncIn | None = None
+    ctx: AccountantContext, body: si.DocumentsSyncIn | None = None
 ) -> si.DocumentsSyncOut:
     """Invoices, quotes and credit notes converge with Qonto; drift is reported."""
-    rt = runtime(request)
     result = sync_documents.sync_documents(
-        rt.unit_of_work(),
-        QontoSyncClient(rt.qonto_client),
-        rt.clock,
-        principal.user.id,
+        ctx.uow,
+        QontoSyncClient(ctx.runtime.qonto_client),
+        ctx.clock,
+        ctx.user.id,
         full=(body or si.DocumentsSyncIn()).full,
     )
     return si.DocumentsSyncOut(

@@ -9,12 +9,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from verone.backoffice.api import parse, render
 from verone.backoffice.api import schemas as s
-from verone.backoffice.api.context import runtime
-from verone.backoffice.api.deps import Accountant, Viewer
 from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.params import Pagination
 from verone.backoffice.api.routes.documents import (
@@ -26,6 +24,7 @@ from verone.backoffice.api.routes.documents import (
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.queries import DocumentFilter
 from verone.backoffice.domain.statuses import DocumentOrigin, DocumentType
+from verone.backoffice.edge.context import AccountantContext, ViewerContext
 from verone.backoffice.services import invoicing, queries, quotes
 
 KIND = DocumentType.QUOTE
@@ -37,62 +36,42 @@ router = APIRouter(
 
 
 @router.post("", response_model=s.CreatedDocument, status_code=201)
-def create_from_order(
-    principal: Accountant, request: Request, body: s.QuoteFromOrderIn
-) -> s.CreatedDocument:
+def create_from_order(ctx: AccountantContext, body: s.QuoteFromOrderIn) -> s.CreatedDocument:
     """Quote (local draft) from a sales order's remaining lines."""
-    rt = runtime(request)
-    document = quotes.create_quote_from_order(
-        rt.unit_of_work(),
-        rt.clock,
-        principal.actor,
-        body.sales_order_id,
-        expiry_days=body.expiry_days,
+    document = ctx.call_local(
+        quotes.create_quote_from_order, body.sales_order_id, expiry_days=body.expiry_days
     )
-    return render.created(document, rt.clock.today())
+    return render.created(document, ctx.today())
 
 
 @router.get("/service", response_model=s.ListEnvelope[s.DocumentSummary])
 def list_service_quotes(
-    _: Viewer, request: Request, paging: Pagination
+    ctx: ViewerContext, paging: Pagination
 ) -> s.ListEnvelope[s.DocumentSummary]:
     """Service quotes (manual lines, no order), newest first."""
-    rt = runtime(request)
-    today = rt.clock.today()
-    found = queries.list_documents(
-        rt.unit_of_work(),
-        DocumentFilter(document_type=KIND, origin=DocumentOrigin.SERVICE),
-        paging,
-    )
+    today = ctx.today()
+    criteria = DocumentFilter(document_type=KIND, origin=DocumentOrigin.SERVICE)
+    found = queries.list_documents(ctx.uow, criteria, paging)
     return render.page(found, lambda doc: render.summary(doc, today))
 
 
 @router.post("/service", response_model=s.CreatedDocument, status_code=201)
-def create_service_quote(
-    principal: Accountant, request: Request, body: s.ServiceQuoteIn
-) -> s.CreatedDocument:
+def create_service_quote(ctx: AccountantContext, body: s.ServiceQuoteIn) -> s.CreatedDocument:
     """Service quote (local draft) from manual lines."""
-    rt = runtime(request)
-    document = quotes.create_service_quote(
-        rt.unit_of_work(),
-        rt.clock,
-        principal.actor,
+    document = ctx.call_local(
+        quotes.create_service_quote,
         body.customer_id,
         parse.items(body.items),
         expiry_date=body.expiry_date,
     )
-    return render.created(document, rt.clock.today())
+    return render.created(document, ctx.today())
 
 
 @router.post("/from-invoice/{invoice_id}", response_model=s.CreatedDocument, status_code=201)
-def create_from_invoice(
-    principal: Accountant, request: Request, invoice_id: uuid.UUID
-) -> s.CreatedDocument:
+def create_from_invoice(ctx: AccountantContext, invoice_id: uuid.UUID) -> s.CreatedDocument:
     """Quote (local draft) with an invoice's customer and lines."""
-    rt = runtime(request)
-    queries.get_document(rt.unit_of_work(), invoice_id, DocumentType.INVOICE)
-    document = quotes.quote_from_invoice(rt.unit_of_work(), rt.clock, principal.actor, invoice_id)
-    return render.created(document, rt.clock.today())
+    queries.get_document(ctx.uow, invoice_id, DocumentType.INVOICE)
+    return render.created(ctx.call_local(quotes.quote_from_invoice, invoice_id), ctx.today())
 
 
 add_read_routes(router, KIND, "quotes")
@@ -102,65 +81,49 @@ add_send_route(router, KIND, "quotes")
 
 @router.patch("/{document_id}", response_model=s.DocumentOut)
 def update_quote(
-    principal: Accountant, request: Request, document_id: LocalId, body: s.QuotePatchIn
+    ctx: AccountantContext, document_id: LocalId, body: s.QuotePatchIn
 ) -> s.DocumentOut:
     """Edit a draft quote: ``items`` replace the lines; totals are recomputed."""
-    rt = runtime(request)
-    document = invoicing.update_draft(
-        rt.unit_of_work(),
-        rt.gateway,
-        rt.clock,
-        principal.actor,
+    document = ctx.call(
+        invoicing.update_draft,
         document_id,
         items=None if body.items is None else parse.items(body.items),
         issue_date=body.issue_date,
         notes=body.notes,
     )
-    return render.document(document, rt.clock.today())
+    return render.document(document, ctx.today())
 
 
 @router.delete("/{document_id}", response_model=s.DeletedOut)
-def delete_quote(principal: Accountant, request: Request, document_id: LocalId) -> s.DeletedOut:
+def delete_quote(ctx: AccountantContext, document_id: LocalId) -> s.DeletedOut:
     """Delete a draft quote; issued quotes are kept."""
-    rt = runtime(request)
-    invoicing.delete_document(rt.unit_of_work(), rt.gateway, rt.clock, principal.actor, document_id)
+    ctx.call(invoicing.delete_document, document_id)
     return s.DeletedOut(id=document_id)
 
 
 @router.get("/{document_id}/view", response_model=s.QuoteView)
-def view_quote(_: Viewer, request: Request, document_id: LocalId) -> s.QuoteView:
+def view_quote(ctx: ViewerContext, document_id: LocalId) -> s.QuoteView:
     """The quote and, once issued, Qonto's public page where the customer answers."""
-    rt = runtime(request)
-    document = queries.get_document(rt.unit_of_work(), document_id, KIND)
+    document = queries.get_document(ctx.uow, document_id, KIND)
     public_url = None
     if document.is_issued and document.qonto_id is not None:
-        public_url = rt.qonto_client.quotes.get(document.qonto_id).quote_url
-    return s.QuoteView(document=render.document(document, rt.clock.today()), public_url=public_url)
+        public_url = ctx.runtime.qonto_client.quotes.get(document.qonto_id).quote_url
+    return s.QuoteView(document=render.document(document, ctx.today()), public_url=public_url)
 
 
 @router.post("/{document_id}/convert", response_model=s.CreatedDocument, status_code=201)
-def convert_to_invoice(
-    principal: Accountant, request: Request, document_id: LocalId
-) -> s.CreatedDocument:
+def convert_to_invoice(ctx: AccountantContext, document_id: LocalId) -> s.CreatedDocument:
     """An issued or accepted quote becomes an invoice draft (the quote is ``converted``)."""
-    rt = runtime(request)
-    invoice = quotes.convert_quote_to_invoice(
-        rt.unit_of_work(), rt.gateway, rt.clock, principal.actor, document_id
-    )
-    return render.created(invoice, rt.clock.today())
+    return render.created(ctx.call(quotes.convert_quote_to_invoice, document_id), ctx.today())
 
 
 @router.post("/{document_id}/accept", response_model=s.DocumentOut)
-def accept(principal: Accountant, request: Request, document_id: LocalId) -> s.DocumentOut:
+def accept(ctx: AccountantContext, document_id: LocalId) -> s.DocumentOut:
     """Record the customer's acceptance."""
-    rt = runtime(request)
-    document = quotes.accept_quote(rt.unit_of_work(), rt.clock, principal.actor, document_id)
-    return render.document(document, rt.clock.today())
+    return render.document(ctx.call_local(quotes.accept_quote, document_id), ctx.today())
 
 
 @router.post("/{document_id}/decline", response_model=s.DocumentOut)
-def decline(principal: Accountant, request: Request, document_id: LocalId) -> s.DocumentOut:
+def decline(ctx: AccountantContext, document_id: LocalId) -> s.DocumentOut:
     """Record the customer's refusal."""
-    rt = runtime(request)
-    document = quotes.decline_quote(rt.unit_of_work(), rt.clock, principal.actor, document_id)
-    return render.document(document, rt.clock.today())
+    return render.document(ctx.call_local(quotes.decline_quote, document_id), ctx.today())

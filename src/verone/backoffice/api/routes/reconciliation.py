@@ -7,18 +7,17 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from verone.backoffice.api import render
 from verone.backoffice.api import schemas as s
 from verone.backoffice.api import schemas_infra as si
-from verone.backoffice.api.context import runtime, uow_of
-from verone.backoffice.api.deps import Accountant, Viewer
 from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.params import Pagination
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.banking import BankTransaction
 from verone.backoffice.domain.reconciliation import Proposal
+from verone.backoffice.edge.context import AccountantContext, ViewerContext
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import queries, reconciliation
 
@@ -48,24 +47,20 @@ def bank_transaction(t: BankTransaction) -> si.BankTransactionOut:
 
 @router.get("/unmatched", response_model=s.ListEnvelope[si.BankTransactionOut])
 def unmatched(
-    _: Viewer,
-    request: Request,
+    ctx: ViewerContext,
     paging: Pagination,
     since: Annotated[date | None, Query(description="Emitted on or after")] = None,
 ) -> s.ListEnvelope[si.BankTransactionOut]:
     """Incoming transactions with an amount not yet allocated to invoices, newest first."""
-    found = queries.unmatched_transactions(uow_of(request), paging, since=since)
+    found = queries.unmatched_transactions(ctx.uow, paging, since=since)
     return render.page(found, bank_transaction)
 
 
 @router.get("/allocations", response_model=s.ListEnvelope[si.AllocationOut])
-def allocations(
-    _: Viewer, request: Request, paging: Pagination
-) -> s.ListEnvelope[si.AllocationOut]:
+def allocations(ctx: ViewerContext, paging: Pagination) -> s.ListEnvelope[si.AllocationOut]:
     """Payments matched to invoices, newest first, with their transaction and invoice."""
-    rt = runtime(request)
-    today = rt.clock.today()
-    found = queries.list_allocations(rt.unit_of_work(), paging)
+    today = ctx.today()
+    found = queries.list_allocations(ctx.uow, paging)
 
     def convert(view: queries.AllocationView) -> si.AllocationOut:
         a = view.allocation
@@ -87,10 +82,10 @@ def allocations(
 
 @router.get("/transactions", response_model=s.ListEnvelope[si.BankTransactionOut])
 def mirrored_transactions(
-    _: Viewer, request: Request, paging: Pagination
+    ctx: ViewerContext, paging: Pagination
 ) -> s.ListEnvelope[si.BankTransactionOut]:
     """Every transaction of the local mirror (what sync brought), newest first."""
-    found = queries.list_transactions(uow_of(request), paging)
+    found = queries.list_transactions(ctx.uow, paging)
     return render.page(found, bank_transaction)
 
 
@@ -121,22 +116,19 @@ def render_proposal(p: Proposal) -> si.ProposalOut:
 
 
 @router.get("/proposals", response_model=list[si.ProposalOut])
-def proposals(_: Viewer, request: Request) -> list[si.ProposalOut]:
+def proposals(ctx: ViewerContext) -> list[si.ProposalOut]:
     """Scored, explained matches between open credits and open invoices (nothing written)."""
-    return [render_proposal(p) for p in reconciliation.propose(uow_of(request))]
+    return [render_proposal(p) for p in reconciliation.propose(ctx.uow)]
 
 
 @router.post("/run", response_model=si.ReconcileRunOut)
-def run(
-    _: Accountant, request: Request, body: si.ReconcileRunIn | None = None
-) -> si.ReconcileRunOut:
+def run(ctx: AccountantContext, body: si.ReconcileRunIn | None = None) -> si.ReconcileRunOut:
     """Propose; unless ``dryRun`` (the default), apply the unambiguous confident matches."""
-    rt = runtime(request)
     report = reconciliation.reconcile(
-        rt.unit_of_work(),
-        rt.gateway,
-        QontoSyncClient(rt.qonto_client),
-        rt.clock,
+        ctx.uow,
+        ctx.gateway,
+        QontoSyncClient(ctx.runtime.qonto_client),
+        ctx.clock,
         dry_run=(body or si.ReconcileRunIn()).dry_run,
     )
     return si.ReconcileRunOut(
@@ -148,10 +140,6 @@ def run(
 
 
 @router.delete("/allocations/{allocation_id}", response_model=s.DocumentOut)
-def undo(principal: Accountant, request: Request, allocation_id: uuid.UUID) -> s.DocumentOut:
+def undo(ctx: AccountantContext, allocation_id: uuid.UUID) -> s.DocumentOut:
     """Remove an allocation; an invoice it had paid goes back to unpaid (in Qonto too)."""
-    rt = runtime(request)
-    document = reconciliation.undo_allocation(
-        rt.unit_of_work(), rt.gateway, rt.clock, principal.actor, allocation_id
-    )
-    return render.document(document, rt.clock.today())
+    return render.document(ctx.call(reconciliation.undo_allocation, allocation_id), ctx.today())

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from verone.backoffice.api import render
 from verone.backoffice.api import schemas_admin as sa
-from verone.backoffice.api.context import runtime, uow_of
-from verone.backoffice.api.deps import Admin, InteractiveAdmin
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.edge.context import AdminContext, InteractiveAdminContext
 from verone.backoffice.services import auth
 
 router = APIRouter(
@@ -20,8 +19,8 @@ router = APIRouter(
 
 
 @router.get("", response_model=sa.TokenList)
-def list_tokens(principal: Admin, request: Request) -> sa.TokenList:
-    tokens = auth.list_api_tokens(uow_of(request), principal.user)
+def list_tokens(ctx: AdminContext) -> sa.TokenList:
+    tokens = auth.list_api_tokens(ctx.uow, ctx.user)
     return sa.TokenList(items=[render.token(t) for t in tokens])
 
 
@@ -31,16 +30,13 @@ def list_tokens(principal: Admin, request: Request) -> sa.TokenList:
     status_code=201,
     responses={404: {"model": ErrorResponse, "description": "Unknown user"}},
 )
-def create_token(
-    principal: InteractiveAdmin, request: Request, body: sa.TokenIn
-) -> sa.CreatedToken:
+def create_token(ctx: InteractiveAdminContext, body: sa.TokenIn) -> sa.CreatedToken:
     """A token for a user (yourself by default): it reads and writes, but never finalizes.
     Only an admin's interactive session creates one (never another token)."""
-    rt = runtime(request)
     issued = auth.create_api_token(
-        rt.unit_of_work(),
-        rt.clock,
-        principal.actor,
+        ctx.uow,
+        ctx.clock,
+        ctx.actor,
         name=body.name,
         user_id=body.user_id,
         expires_at=body.expires_at,
@@ -53,8 +49,5 @@ def create_token(
     response_model=sa.TokenOut,
     responses={404: {"model": ErrorResponse, "description": "Unknown token"}},
 )
-def revoke_token(principal: Admin, request: Request, token_id: uuid.UUID) -> sa.TokenOut:
-    rt = runtime(request)
-    return render.token(
-        auth.revoke_api_token(rt.unit_of_work(), rt.clock, principal.user, token_id)
-    )
+def revoke_token(ctx: AdminContext, token_id: uuid.UUID) -> sa.TokenOut:
+    return render.token(auth.revoke_api_token(ctx.uow, ctx.clock, ctx.user, token_id))

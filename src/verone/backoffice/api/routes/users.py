@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from verone.backoffice.api import schemas_admin as sa
-from verone.backoffice.api.context import runtime
-from verone.backoffice.api.deps import InteractiveAdmin
 from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.users import User
+from verone.backoffice.edge.context import InteractiveAdminContext
 from verone.backoffice.services import user_admin
 
 router = APIRouter(
@@ -40,20 +39,19 @@ def _revoked(result: user_admin.Revoked) -> sa.RevokedOut:
 
 
 @router.get("", response_model=sa.UserList)
-def list_users(principal: InteractiveAdmin, request: Request) -> sa.UserList:
-    found = user_admin.list_users(runtime(request).unit_of_work(), principal.actor)
+def list_users(ctx: InteractiveAdminContext) -> sa.UserList:
+    found = user_admin.list_users(ctx.uow, ctx.actor)
     return sa.UserList(items=[_user(u) for u in found])
 
 
 @router.post("", response_model=sa.UserOut, status_code=201)
-def create_user(principal: InteractiveAdmin, request: Request, body: sa.UserIn) -> sa.UserOut:
+def create_user(ctx: InteractiveAdminContext, body: sa.UserIn) -> sa.UserOut:
     """A new user; the password must pass the policy (12 characters and not guessable)."""
-    rt = runtime(request)
     user = user_admin.add_user(
-        rt.unit_of_work(),
-        rt.password_hasher,
-        rt.clock,
-        principal.actor,
+        ctx.uow,
+        ctx.runtime.password_hasher,
+        ctx.clock,
+        ctx.actor,
         email=body.email,
         password=body.password,
         role=body.role,
@@ -63,42 +61,32 @@ def create_user(principal: InteractiveAdmin, request: Request, body: sa.UserIn) 
 
 
 @router.put("/{user_id}/role", response_model=sa.UserOut)
-def set_role(
-    principal: InteractiveAdmin, request: Request, user_id: uuid.UUID, body: sa.RoleIn
-) -> sa.UserOut:
-    rt = runtime(request)
-    return _user(
-        user_admin.set_role(rt.unit_of_work(), rt.clock, principal.actor, user_id, body.role)
-    )
+def set_role(ctx: InteractiveAdminContext, user_id: uuid.UUID, body: sa.RoleIn) -> sa.UserOut:
+    return _user(user_admin.set_role(ctx.uow, ctx.clock, ctx.actor, user_id, body.role))
 
 
 @router.post("/{user_id}/deactivate", response_model=sa.RevokedOut)
-def deactivate(principal: InteractiveAdmin, request: Request, user_id: uuid.UUID) -> sa.RevokedOut:
+def deactivate(ctx: InteractiveAdminContext, user_id: uuid.UUID) -> sa.RevokedOut:
     """The user can no longer log in; their sessions and API tokens end now."""
-    rt = runtime(request)
-    return _revoked(
-        user_admin.deactivate_user(rt.unit_of_work(), rt.clock, principal.actor, user_id)
-    )
+    return _revoked(user_admin.deactivate_user(ctx.uow, ctx.clock, ctx.actor, user_id))
 
 
 @router.post("/{user_id}/reactivate", response_model=sa.UserOut)
-def reactivate(principal: InteractiveAdmin, request: Request, user_id: uuid.UUID) -> sa.UserOut:
-    rt = runtime(request)
-    return _user(user_admin.reactivate_user(rt.unit_of_work(), rt.clock, principal.actor, user_id))
+def reactivate(ctx: InteractiveAdminContext, user_id: uuid.UUID) -> sa.UserOut:
+    return _user(user_admin.reactivate_user(ctx.uow, ctx.clock, ctx.actor, user_id))
 
 
 @router.post("/{user_id}/password", response_model=sa.RevokedOut)
 def reset_password(
-    principal: InteractiveAdmin, request: Request, user_id: uuid.UUID, body: sa.PasswordResetIn
+    ctx: InteractiveAdminContext, user_id: uuid.UUID, body: sa.PasswordResetIn
 ) -> sa.RevokedOut:
     """Set a new password; every session and token of the user ends."""
-    rt = runtime(request)
     return _revoked(
         user_admin.reset_password(
-            rt.unit_of_work(),
-            rt.password_hasher,
-            rt.clock,
-            principal.actor,
+            ctx.uow,
+            ctx.runtime.password_hasher,
+            ctx.clock,
+            ctx.actor,
             user_id,
             body.new_password,
         )
@@ -106,7 +94,6 @@ def reset_password(
 
 
 @router.post("/{user_id}/revoke", response_model=sa.RevokedOut)
-def revoke(principal: InteractiveAdmin, request: Request, user_id: uuid.UUID) -> sa.RevokedOut:
+def revoke(ctx: InteractiveAdminContext, user_id: uuid.UUID) -> sa.RevokedOut:
     """End every session and API token of the user."""
-    rt = runtime(request)
-    return _revoked(user_admin.revoke_access(rt.unit_of_work(), rt.clock, principal.actor, user_id))
+    return _revoked(user_admin.revoke_access(ctx.uow, ctx.clock, ctx.actor, user_id))

@@ -12,14 +12,15 @@ from typing import Literal
 from fastapi import APIRouter, BackgroundTasks, Request
 from starlette.concurrency import run_in_threadpool
 
-from verone.backoffice.api.context import runtime
-from verone.backoffice.api.errors import STANDARD_ERRORS, ApiError, ErrorResponse
+from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.api.schemas import ApiModel
 from verone.backoffice.bootstrap import Container
 from verone.backoffice.domain.errors import DomainError
 from verone.backoffice.domain.operations import WebhookEvent
 from verone.backoffice.domain.statuses import DocumentType
+from verone.backoffice.edge.context import PublicContext
+from verone.backoffice.edge.errors import EdgeError
 from verone.backoffice.services import payments
 from verone.qonto import WebhookSignatureError, verify_signature
 from verone.qonto.webhooks import SIGNATURE_HEADER
@@ -115,12 +116,14 @@ def process_event(container: Container, event_id: str) -> None:
         503: {"model": ErrorResponse, "description": "No webhook secret configured"},
     },
 )
-async def receive_webhook(request: Request, background: BackgroundTasks) -> WebhookAck:
+async def receive_webhook(
+    ctx: PublicContext, request: Request, background: BackgroundTasks
+) -> WebhookAck:
     """Verify, store once, acknowledge; the processing runs after the answer."""
-    container = runtime(request)
+    container = ctx.runtime
     secret = container.settings.webhook_secret
     if secret is None:
-        raise ApiError(
+        raise EdgeError(
             503,
             "webhooks_not_configured",
             "Réception des webhooks non configurée.",
@@ -135,7 +138,7 @@ async def receive_webhook(request: Request, background: BackgroundTasks) -> Webh
             now=int(container.clock.now().timestamp()),
         )
     except WebhookSignatureError as exc:
-        raise ApiError(401, "invalid_signature", f"Signature refusée : {exc}") from None
+        raise EdgeError(401, "invalid_signature", f"Signature refusée : {exc}") from None
     event = WebhookEvent(
         event_id=parsed.id,
         event_type=parsed.type,

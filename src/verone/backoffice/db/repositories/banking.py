@@ -119,6 +119,17 @@ class BankTransactionRepository:
         )
         return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
 
+    def credits_since(self, since: datetime) -> builtins.list[tuple[datetime, Decimal]]:
+        """(date, amount) of every incoming movement since ``since`` (the cash-in chart)."""
+        t = bank_transactions.c
+        when = func.coalesce(t.settled_at, t.emitted_at)
+        rows = self._session.execute(
+            select(t.emitted_at, t.settled_at, t.amount_cents).where(
+                t.side == TransactionSide.CREDIT, when >= since
+            )
+        )
+        return [(settled or emitted, amount) for emitted, settled, amount in rows]
+
     def unallocated_credits(
         self, page: PageRequest, *, since: date | None = None
     ) -> Page[BankTransaction]:

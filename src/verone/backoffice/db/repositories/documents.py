@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, ColumnElement, and_, func, insert, or_, select
@@ -13,7 +14,13 @@ from sqlalchemy.orm import Session
 from verone.backoffice.db.locks import is_postgresql
 from verone.backoffice.db.tables import document_numbers, financial_documents
 from verone.backoffice.domain.documents import FinancialDocument
-from verone.backoffice.domain.queries import DocumentFilter, DocumentSort, Page, PageRequest
+from verone.backoffice.domain.queries import (
+    DocumentFilter,
+    DocumentSort,
+    DocumentTotals,
+    Page,
+    PageRequest,
+)
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
 from verone.money import ZERO, from_cents
 
@@ -61,6 +68,17 @@ def _conditions(criteria: DocumentFilter) -> list[ColumnElement[bool]]:
                 D.due_date < criteria.overdue_on,
             )
         )
+    if criteria.partly_paid:
+        where.append(
+            and_(
+                D.status == DocumentStatus.FINALIZED,
+                D.amount_paid_cents > 0,
+            )
+        )
+    if criteria.amount_min is not None:
+        where.append(D.total_amount_cents >= criteria.amount_min)
+    if criteria.amount_max is not None:
+        where.append(D.total_amount_cents <= criteria.amount_max)
     return where
 
 
@@ -132,6 +150,51 @@ class DocumentRepository:
         )
         items = list(self._session.scalars(query))
         return Page(items=items, total=total or 0, page=page.page, per_page=page.per_page)
+
+    def totals(self, criteria: DocumentFilter) -> DocumentTotals:
+        """Count and sums (HT, TTC, still due) of every document ``criteria`` selects."""
+        row = self._session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(D.total_ht_cents), 0, type_=BigInteger),
+                func.coalesce(func.sum(D.total_amount_cents), 0, type_=BigInteger),
+                func.coalesce(
+                    func.sum(D.total_amount_cents - D.amount_paid_cents), 0, type_=BigInteger
+                ),
+            )
+            .select_from(financial_documents)
+            .where(*_conditions(criteria))
+        ).one()
+        return DocumentTotals(
+            count=int(row[0]),
+            total_ht=from_cents(int(row[1])),
+            total_amount=from_cents(int(row[2])),
+            amount_due=from_cents(int(row[3])),
+        )
+
+    def receivables_by_due_date(self) -> builtins.list[tuple[date | None, Decimal]]:
+        """What finalized invoices still owe, summed per due date (the ageing chart)."""
+        rows = self._session.execute(
+            select(
+                D.due_date,
+                func.sum(D.total_amount_cents - D.amount_paid_cents, type_=BigInteger),
+            )
+            .where(D.document_type == DocumentType.INVOICE, D.status == DocumentStatus.FINALIZED)
+            .group_by(D.due_date)
+        )
+        return [(due, from_cents(int(cents or 0))) for due, cents in rows]
+
+    def paid_between(self, start: datetime, end: datetime) -> Decimal:
+        """TTC of the invoices marked paid in ``[start, end)``."""
+        cents = self._session.scalar(
+            select(func.coalesce(func.sum(D.total_amount_cents), 0, type_=BigInteger)).where(
+                D.document_type == DocumentType.INVOICE,
+                D.status == DocumentStatus.PAID,
+                D.paid_at >= start,
+                D.paid_at < end,
+            )
+        )
+        return from_cents(int(cents or 0))
 
     def credited_total(self, invoice_id: uuid.UUID) -> Decimal:
         """TTC of the issued credit notes of an invoice."""

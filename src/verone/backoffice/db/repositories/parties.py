@@ -27,6 +27,14 @@ class CustomerRepository:
     def get(self, customer_id: uuid.UUID) -> Customer | None:
         return self._session.get(Customer, customer_id)
 
+    def get_for_update(self, customer_id: uuid.UUID) -> Customer | None:
+        """Load and lock the customer row until the transaction ends (``FOR UPDATE`` on
+        PostgreSQL; on SQLite the transaction holds the write lock, ``BEGIN IMMEDIATE``)."""
+        query = select(Customer).where(C.id == customer_id)
+        if is_postgresql(self._session):
+            query = query.with_for_update(of=customers)
+        return self._session.scalars(query.execution_options(populate_existing=True)).first()
+
     def by_qonto_client_id(self, qonto_client_id: str) -> Customer | None:
         query = select(Customer).where(C.qonto_client_id == qonto_client_id)
         return self._session.scalars(query).first()

@@ -1,0 +1,90 @@
+"""Read models of the documents pages: the sums of a filtered list, and which actions a
+document allows for a user (its state's legal moves, ``domain/statuses.py``, and the role)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.queries import DocumentFilter, DocumentTotals
+from verone.backoffice.domain.statuses import TRANSITIONS, DocumentStatus, DocumentType
+from verone.backoffice.domain.users import Role, User
+from verone.backoffice.ports import UnitOfWork
+from verone.money import ZERO
+
+S = DocumentStatus
+
+
+class DocumentAction(StrEnum):
+    EDIT = "edit"
+    DELETE = "delete"
+    PUSH_TO_QONTO = "push_to_qonto"
+    FINALIZE = "finalize"
+    SEND = "send"
+    MARK_PAID = "mark_paid"
+    UNMARK_PAID = "unmark_paid"
+    CANCEL = "cancel"
+    CREDIT = "credit"
+    CONVERT = "convert"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    DOWNLOAD_PDF = "download_pdf"
+
+
+def document_totals(uow: UnitOfWork, criteria: DocumentFilter) -> DocumentTotals:
+    with uow:
+        return uow.documents.totals(criteria)
+
+
+def available_actions(document: FinancialDocument, user: User) -> frozenset[DocumentAction]:
+    """What ``user`` may do to ``document`` now; an action it may not take is absent."""
+    A = DocumentAction
+    found: set[DocumentAction] = set()
+    if document.is_issued:
+        found.add(A.DOWNLOAD_PDF)
+    if not user.has_role(Role.ACCOUNTANT):
+        return frozenset(found)
+    moves = TRANSITIONS[document.document_type].get(document.status, frozenset())
+    kind, status = document.document_type, document.status
+    if document.is_editable:
+        found |= {A.EDIT, A.DELETE}
+    if status is S.PENDING:
+        found.add(A.PUSH_TO_QONTO)
+    if S.FINALIZED in moves and status is S.DRAFT and user.can_finalize:
+        if kind is not DocumentType.INVOICE or document.qonto_id is not None:
+            found.add(A.FINALIZE)
+    if document.is_issued and status is not S.CANCELLED:
+        found.add(A.SEND)
+    if S.PAID in moves:
+        found.add(A.MARK_PAID)
+    if status is S.PAID and S.FINALIZED in moves:
+        found.add(A.UNMARK_PAID)
+    if S.CANCELLED in moves:
+        found.add(A.CANCEL)
+    if kind is DocumentType.INVOICE and status in {S.FINALIZED, S.PAID}:
+        found.add(A.CREDIT)
+    if S.CONVERTED in moves:
+        found.add(A.CONVERT)
+    if S.ACCEPTED in moves:
+        found.add(A.ACCEPT)
+    if S.DECLINED in moves:
+        found.add(A.DECLINE)
+    return frozenset(found)
+
+
+@dataclass(frozen=True, slots=True)
+class VatLine:
+    rate: Decimal
+    base: Decimal
+    vat: Decimal
+
+
+def vat_breakdown(document: FinancialDocument) -> list[VatLine]:
+    """HT and TVA per rate, from the lines' stored totals (« TVA 20 % : … »)."""
+    by_rate: dict[Decimal, tuple[Decimal, Decimal]] = {}
+    for line in document.items:
+        base, vat = by_rate.get(line.vat_rate, (ZERO, ZERO))
+        by_rate[line.vat_rate] = (base + line.subtotal, vat + line.vat)
+    return [VatLine(rate, base, vat) for rate, (base, vat) in sorted(by_rate.items())]

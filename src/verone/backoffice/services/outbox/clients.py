@@ -1,0 +1,105 @@
+"""Find or create the Qonto client of a customer, once per customer.
+
+Under the customer's lock (a row lock on PostgreSQL, the write lock on SQLite), a request
+either reads the stored Qonto id, or sees another request's find-or-create in flight and
+waits for it, or records its own intent (the claim) and commits. Only the claim's holder
+asks Qonto (search by e-mail / VAT number, then create), outside any transaction; the id is
+stored when the intent is settled. So parallel first documents make one Qonto client.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.parties import Customer
+from verone.backoffice.ports import Clock, QontoGateway, UnitOfWork
+from verone.backoffice.services.outbox.write import (
+    Done,
+    Intent,
+    Operation,
+    Outcome,
+    intent_context,
+    write,
+)
+from verone.backoffice.services.queries import CustomerNotFound
+
+#: How long a request waits for another request's find-or-create of the same customer.
+CLAIM_WAIT_SECONDS = 15.0
+_POLL_SECONDS = 0.05
+
+
+class _ClaimInFlight(Exception):
+    """Another request holds the customer's find-or-create: wait for it."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    customer: Customer
+
+
+def lock_customer(uow: UnitOfWork, customer_id: uuid.UUID) -> Customer:
+    """Take the customer's lock and load it fresh (waits for a concurrent holder)."""
+    customer = uow.customers.get_for_update(customer_id)
+    if customer is None:
+        raise CustomerNotFound()
+    return customer
+
+
+def client_claim_in_flight(uow: UnitOfWork, customer_id: uuid.UUID) -> bool:
+    """Whether a find-or-create of this customer's Qonto client is still unsettled."""
+    wanted = str(customer_id)
+    return any(
+        entry.operation == Operation.CREATE_CLIENT
+        and intent_context(entry).get("customer_id") == wanted
+        for entry in uow.outbox.list_unsettled()
+    )
+
+
+def ensure_qonto_client(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    clock: Clock,
+    customer_id: uuid.UUID,
+    *,
+    wait_seconds: float = CLAIM_WAIT_SECONDS,
+) -> str:
+    """The customer's Qonto client id, stored on the customer once known.
+
+    Raises ``QontoOutcomeUnknown`` when another find-or-create of the customer is still
+    unsettled after ``wait_seconds`` (the recovery settles a crashed one).
+    """
+
+    def prepare() -> Intent[_Claim] | Done[str]:
+        customer = lock_customer(uow, customer_id)
+        if customer.qonto_client_id:
+            return Done(customer.qonto_client_id)
+        if client_claim_in_flight(uow, customer_id):
+            raise _ClaimInFlight
+        return Intent(_Claim(customer), None, {"customer_id": str(customer_id)})
+
+    def call(claim: _Claim, key: str) -> str:
+        return gateway.find_client(claim.customer) or gateway.create_client(claim.customer, key)
+
+    def apply(claim: _Claim, client_id: str) -> tuple[str, Outcome]:
+        store_client_id(uow, customer_id, client_id)
+        return client_id, {"qonto_id": client_id}
+
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return write(uow, clock, Operation.CREATE_CLIENT, prepare, call, apply)
+        except _ClaimInFlight:
+            if time.monotonic() >= deadline:
+                raise errors.QontoOutcomeUnknown(
+                    "Le client Qonto de ce client est en cours de création ; réessayez dans "
+                    "un instant."
+                ) from None
+            time.sleep(_POLL_SECONDS)
+
+
+def store_client_id(uow: UnitOfWork, customer_id: uuid.UUID, client_id: str) -> None:
+    """Inside an open unit of work: record the customer's Qonto client id."""
+    lock_customer(uow, customer_id).qonto_client_id = client_id

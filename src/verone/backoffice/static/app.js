@@ -1,0 +1,178 @@
+// Verone Billing's page behaviour: no inline script anywhere (the CSP forbids it).
+// htmx sends the session's CSRF token; dialogs trap and return focus; errors are shown
+// where the action was taken; the finalize dialog enables its button on « FINALISER ».
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  document.addEventListener("htmx:configRequest", function (evt) {
+    var token = csrfToken();
+    if (token) { evt.detail.headers["X-CSRF-Token"] = token; }
+  });
+
+  // ---- dialogs: content is swapped into #dialog, which opens modally -------------------
+  var opener = null;
+  function dialogEl() { return document.getElementById("dialog"); }
+
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var target = evt.detail.target;
+    if (target && target.id === "dialog" && !dialogEl().open) { opener = evt.detail.elt; }
+  });
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var dialog = dialogEl();
+    if (evt.detail.target === dialog) {
+      if (!dialog.open) { dialog.showModal(); }
+      var first = dialog.querySelector("[autofocus], input:not([type=hidden]), select, textarea, button");
+      if (first) { first.focus(); }
+    }
+    initLines(evt.detail.target);
+    initCharts(evt.detail.target);
+  });
+  document.addEventListener("click", function (evt) {
+    var closer = evt.target.closest("[data-close-dialog]");
+    if (closer) { evt.preventDefault(); dialogEl().close(); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var dialog = dialogEl();
+    if (dialog) {
+      dialog.addEventListener("close", function () {
+        dialog.innerHTML = "";
+        if (opener && document.body.contains(opener)) { opener.focus(); }
+        opener = null;
+      });
+    }
+    initLines(document);
+    initCharts(document);
+  });
+
+  // ---- errors: a 4xx/5xx fragment goes next to the form that caused it ------------------
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var status = evt.detail.xhr.status;
+    if (status < 400) { return; }
+    var elt = evt.detail.requestConfig ? evt.detail.requestConfig.elt : evt.detail.elt;
+    var scope = elt && elt.closest ? (elt.closest("form") || elt.closest("dialog") || elt.closest("section")) : null;
+    var region = scope ? scope.querySelector("[data-errors]") : null;
+    if (!region && elt && elt.closest && elt.closest("dialog")) { region = elt.closest("dialog").querySelector("[data-errors]"); }
+    if (!region) { region = document.getElementById("errors"); }
+    if (evt.detail.xhr.getResponseHeader("HX-Reswap") === "dialog") { region = dialogEl(); }
+    evt.detail.shouldSwap = true;
+    evt.detail.isError = false;
+    evt.detail.target = region;
+  });
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    var region = evt.detail.target;
+    if (!region || !region.querySelectorAll) { return; }
+    var form = region.closest("form") || (region.closest("dialog") && region.closest("dialog").querySelector("form"));
+    if (!form) { return; }
+    form.querySelectorAll(".field-error").forEach(function (node) { node.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
+    region.querySelectorAll("[data-field]").forEach(function (item, index) {
+      var name = item.getAttribute("data-field").replace(/\./g, "-");
+      var input = form.querySelector('[name="' + name + '"]');
+      if (!input) { return; }
+      var note = document.createElement("small");
+      note.className = "field-error";
+      note.id = "field-error-" + index;
+      note.textContent = item.getAttribute("data-message");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", note.id);
+      input.insertAdjacentElement("afterend", note);
+    });
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var region = document.getElementById("errors");
+    if (region) { region.innerHTML = '<div class="problem" role="alert"><p>Le serveur ne répond pas : vérifiez la connexion puis réessayez.</p></div>'; }
+  });
+
+  // ---- the finalize dialog: the button waits for the confirmation word -----------------
+  document.addEventListener("input", function (evt) {
+    var input = evt.target;
+    var word = input.getAttribute && input.getAttribute("data-confirm-word");
+    if (word) {
+      var button = document.getElementById(input.getAttribute("data-confirm-button"));
+      if (button) { button.disabled = input.value.trim() !== word; }
+    }
+    var editor = input.closest && input.closest("[data-lines]");
+    if (editor) { recompute(editor); }
+  });
+
+  // ---- lines editor: add / remove lines, live totals (display only; the server computes) --
+  function number(value) { var n = parseFloat(String(value || "").replace(",", ".")); return isNaN(n) ? 0 : n; }
+  var euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
+  function recompute(editor) {
+    var ht = 0, vat = 0;
+    editor.querySelectorAll("tbody tr").forEach(function (row) {
+      var q = number((row.querySelector('[name$="-quantity"]') || {}).value);
+      var p = number((row.querySelector('[name$="-unitPrice"]') || {}).value);
+      var r = number((row.querySelector('[name$="-vatRate"]') || {}).value);
+      var line = Math.round(q * p * 100) / 100;
+      ht += line; vat += Math.round(line * r * 100) / 100;
+      var cell = row.querySelector("[data-line-total]");
+      if (cell) { cell.textContent = euros.format(line); }
+    });
+    var set = function (name, value) { var el = editor.querySelector("[data-total-" + name + "]"); if (el) { el.textContent = euros.format(value); } };
+    set("ht", ht); set("vat", vat); set("ttc", ht + vat);
+  }
+  function renumber(editor) {
+    editor.querySelectorAll("tbody tr").forEach(function (row, index) {
+      row.querySelectorAll("[name]").forEach(function (field) {
+        field.name = field.name.replace(/^(\w+)-\d+-/, "$1-" + index + "-");
+      });
+      row.querySelectorAll("[id]").forEach(function (field) {
+        field.id = field.id.replace(/-\d+-/, "-" + index + "-");
+      });
+      row.querySelectorAll("label[for]").forEach(function (label) {
+        label.htmlFor = label.htmlFor.replace(/-\d+-/, "-" + index + "-");
+      });
+    });
+  }
+  function initLines(root) {
+    if (!root || !root.querySelectorAll) { return; }
+    root.querySelectorAll("[data-lines]").forEach(function (editor) { recompute(editor); });
+  }
+  document.addEventListener("click", function (evt) {
+    var add = evt.target.closest("[data-add-line]");
+    if (add) {
+      evt.preventDefault();
+      var editor = add.closest("[data-lines]");
+      var body = editor.querySelector("tbody");
+      var row = body.querySelector("tr").cloneNode(true);
+      row.querySelectorAll("input").forEach(function (field) { field.value = field.getAttribute("data-default") || ""; });
+      body.appendChild(row);
+      renumber(editor); recompute(editor);
+      row.querySelector("input").focus();
+    }
+    var remove = evt.target.closest("[data-remove-line]");
+    if (remove) {
+      evt.preventDefault();
+      var ed = remove.closest("[data-lines]");
+      if (ed.querySelectorAll("tbody tr").length > 1) { remove.closest("tr").remove(); renumber(ed); recompute(ed); }
+    }
+  });
+
+  // ---- charts (Chart.js, vendored): data comes from a JSON <script type=application/json> --
+  function initCharts(root) {
+    if (!root || !root.querySelectorAll || typeof Chart === "undefined") { return; }
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.ready) { return; }
+      canvas.dataset.ready = "1";
+      var source = document.getElementById(canvas.getAttribute("data-chart"));
+      var spec = JSON.parse(source.textContent);
+      var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+      var ink = dark ? "#dfe3ea" : "#2b2f36";
+      new Chart(canvas, {
+        type: spec.type,
+        data: { labels: spec.labels, datasets: [{ label: spec.label, data: spec.values, backgroundColor: spec.colors || "#3b6fd8", borderColor: "#3b6fd8" }] },
+        options: {
+          responsive: true, maintainAspectRatio: false, animation: false,
+          plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (ctx) { return euros.format(ctx.parsed.y); } } } },
+          scales: { x: { ticks: { color: ink } }, y: { ticks: { color: ink, callback: function (v) { return euros.format(v); } } } }
+        }
+      });
+    });
+  }
+})();

@@ -1,0 +1,90 @@
+"""HTML forms → the API's own request models (``api/schemas.py``), so a form and a JSON body
+are validated by the same rules. Field names nest with dashes: ``items-0-title`` is
+``{"items": [{"title": …}]}``; an empty field is an absent one. Messages are French.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+FRENCH = {
+    "missing": "Champ obligatoire.",
+    "string_too_short": "Champ obligatoire.",
+    "string_too_long": "Texte trop long.",
+    "too_short": "Ajoutez au moins une ligne.",
+    "too_long": "Trop de lignes.",
+    "uuid_parsing": "Choisissez une valeur dans la liste.",
+    "date_from_datetime_parsing": "Date invalide (jj/mm/aaaa).",
+    "date_parsing": "Date invalide (jj/mm/aaaa).",
+    "int_parsing": "Nombre entier attendu.",
+    "greater_than_equal": "Valeur trop petite.",
+    "less_than_equal": "Valeur trop grande.",
+    "extra_forbidden": "Champ inconnu.",
+    "enum": "Choisissez une valeur dans la liste.",
+    "literal_error": "Choisissez une valeur dans la liste.",
+    "string_pattern_mismatch": "Format invalide.",
+    "value_error": "Valeur invalide : nombre décimal attendu (ex. 1234.50).",
+}
+
+
+def nest(pairs: list[tuple[str, str]]) -> dict[str, object]:
+    """``[("items-0-title", "A")]`` → ``{"items": [{"title": "A"}]}``; lists keep index order."""
+    root: dict[str, object] = {}
+    for name, raw in pairs:
+        value = raw.strip()
+        if value == "":
+            continue
+        parts = name.split("-")
+        node: dict[str, object] = root
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            node[parts[-1]] = value
+    return _lists(root)
+
+
+def _lists(node: object) -> dict[str, object]:
+    assert isinstance(node, dict)
+    out: dict[str, object] = {}
+    for key, value in node.items():
+        if isinstance(value, dict):
+            if value and all(k.isdigit() for k in value):
+                out[key] = [
+                    _lists(value[k]) if isinstance(value[k], dict) else value[k]
+                    for k in sorted(value, key=int)
+                ]
+            else:
+                out[key] = _lists(value)
+        else:
+            out[key] = value
+    return out
+
+
+def french_errors(exc: ValidationError) -> list[dict[str, object]]:
+    """Pydantic's errors with a French ``msg`` and a ``body.…`` location."""
+    found: list[dict[str, object]] = []
+    for error in exc.errors():
+        message = FRENCH.get(str(error["type"]), "Valeur invalide.")
+        found.append({"loc": ("body", *error["loc"]), "msg": message, "type": error["type"]})
+    return found
+
+
+async def read_form(request: Request, model: type[M], **fixed: object) -> M:
+    """The submitted form validated by ``model``; ``fixed`` values come from the route."""
+    form = await request.form()
+    pairs = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    data = nest([(n, v) for n, v in pairs if n != "csrf_token"])
+    data.update({key: value for key, value in fixed.items() if value is not None})
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(french_errors(exc)) from None

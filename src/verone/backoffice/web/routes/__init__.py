@@ -1,0 +1,5 @@
+"""One module per area of the back office; each exposes an ``APIRouter`` named ``router``."""
+
+from verone.backoffice.web.routes import dashboard, docs, documents, session
+
+ROUTERS = (docs.router, session.router, dashboard.router, documents.router)

@@ -1,0 +1,135 @@
+"""The web pages over HTTP against the running stack: login with the API's session, the
+documents list and its filters, totals and CSV, French error pages, CSRF on page writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import PASSWORD, Stack
+
+
+@pytest.fixture
+def browser_like(stack: Stack) -> Iterator[httpx.Client]:
+    """A client that logs in through the HTML form (no CSRF header: pages put it in <meta>)."""
+    with stack.client() as client:
+        answer = client.post(
+            "/connexion",
+            data={
+                "email": stack.users.accountant.email,
+                "password": PASSWORD,
+                "suite": "/factures",
+            },
+        )
+        assert (answer.status_code, answer.headers["location"]) == (303, "/factures")
+        yield client
+
+
+def test_the_root_opens_the_login_page_then_the_dashboard(stack: Stack) -> None:
+    with stack.client(follow_redirects=True) as client:
+        login = client.get("/")
+        assert "<h1>Connexion</h1>" in login.text
+        assert "Qonto simulé — aucune donnée bancaire réelle" in login.text
+        home = client.post(
+            "/connexion", data={"email": stack.users.viewer.email, "password": PASSWORD}
+        )
+        assert "<h1>Tableau de bord</h1>" in home.text
+        assert "Lecture seule" in home.text
+        assert "Administration" not in home.text  # admins only
+
+
+def test_a_wrong_password_is_said_in_french_on_the_form(stack: Stack) -> None:
+    with stack.client() as client:
+        answer = client.post(
+            "/connexion", data={"email": stack.users.viewer.email, "password": "x"}
+        )
+    assert answer.status_code == 401
+    assert "E-mail ou mot de passe incorrect." in answer.text
+    assert 'value="viewer@verone.test"' in answer.text
+
+
+def test_the_session_cookie_is_the_apis(browser_like: httpx.Client) -> None:
+    assert browser_like.get("/auth/me").json()["email"] == "accountant@verone.test"
+
+
+def test_the_list_filters_live_in_the_url_and_the_totals_cover_the_filtered_set(
+    browser_like: httpx.Client, stack: Stack
+) -> None:
+    created = []
+    with stack.login(stack.users.accountant.email) as api:
+        orders = api.get("/api/orders", params={"invoicingStatus": "not_invoiced"}).json()
+        for order in orders["items"][:2]:
+            answer = api.post("/api/qonto/invoices", json={"salesOrderId": order["id"]})
+            assert answer.status_code == 201, answer.text
+            created.append(answer.json()["document"])
+    page = browser_like.get("/factures", params={"statut": "brouillons"})
+    assert page.status_code == 200
+    for document in created:
+        assert f"/factures/{document['id']}" in page.text
+    one = created[0]
+    narrowed = browser_like.get(
+        "/factures",
+        params={"client": one["customerId"], "min": one["totalAmount"], "max": one["totalAmount"]},
+    )
+    assert f"/factures/{one['id']}" in narrowed.text
+    expected = f"{Decimal(one['totalAmount']):,.2f}".replace(",", "\u202f").replace(".", ",")
+    assert f"Total TTC : {expected}" in narrowed.text
+    fragment = browser_like.get(
+        "/factures", params={"statut": "brouillons"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in fragment.text
+    assert "<table>" in fragment.text
+    export = browser_like.get("/factures/export.csv", params={"client": one["customerId"]})
+    assert export.headers["content-type"].startswith("text/csv")
+    assert one["customerName"] in export.text
+    assert export.text.splitlines()[0].startswith("Numéro;Client;Statut")
+
+
+def test_a_document_page_shows_its_lines_totals_and_allowed_actions(
+    browser_like: httpx.Client, stack: Stack
+) -> None:
+    with stack.login(stack.users.accountant.email) as api:
+        order = api.get("/api/orders", params={"invoicingStatus": "not_invoiced"}).json()["items"][
+            0
+        ]
+        document = api.post("/api/qonto/invoices", json={"salesOrderId": order["id"]}).json()[
+            "document"
+        ]
+    page = browser_like.get(f"/factures/{document['id']}").text
+    assert 'Facture <span class="docnum">Brouillon</span>' in page
+    assert "Total TTC" in page
+    assert "Finaliser la facture" in page
+    assert "Supprimer le brouillon" in page
+    assert "Créer un avoir" not in page  # only for an issued invoice
+    with stack.login(stack.users.viewer.email) as viewer:
+        seen = viewer.get(f"/factures/{document['id']}").text
+    assert "Finaliser la facture" not in seen
+    assert "Supprimer le brouillon" not in seen
+
+
+def test_errors_are_french_pages_and_json_stays_json(browser_like: httpx.Client) -> None:
+    missing = browser_like.get("/nulle-part")
+    assert missing.status_code == 404
+    assert "Page introuvable" in missing.text
+    bad = browser_like.get("/factures", params={"du": "hier"})
+    assert bad.status_code == 422
+    assert "Date invalide." in bad.text
+    api = browser_like.get("/api/nulle-part")
+    assert api.status_code == 404
+    assert api.json()["error"]["code"] == "not_found"
+
+
+def test_a_page_write_without_the_csrf_token_is_refused(browser_like: httpx.Client) -> None:
+    answer = browser_like.post("/deconnexion")
+    assert answer.status_code == 403
+    assert "Jeton CSRF" in answer.text
+
+
+def test_api_docs_load_swagger_from_the_vendored_assets(stack: Stack) -> None:
+    with stack.client() as client:
+        page = client.get("/api/docs").text
+        assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert "http" not in page.replace("http-equiv", "")  # no absolute URL: nothing from a CDN
