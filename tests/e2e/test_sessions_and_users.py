@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import CSRF_HEADER, PASSWORD, Stack, running_stack
-from verone.backoffice.api.client_address import resolve_client_address
 from verone.backoffice.domain.users import Role, User
+from verone.backoffice.edge.client_address import resolve_client_address
 from verone.backoffice.ports import PasswordHasher
 from verone.backoffice.services import auth
 from verone.backoffice.services.auth import (

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from verone.backoffice.api import schemas_admin as sa
-from verone.backoffice.api.client_address import client_address
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.edge.auth import SESSION_COOKIE
+from verone.backoffice.edge.client_address import client_address
 from verone.backoffice.edge.context import InteractiveContext, PublicContext, UserContext
 from verone.backoffice.services import auth, user_admin
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from verone.backoffice.api.client_address import client_address
+from verone.backoffice.edge.client_address import client_address
 from verone.backoffice.services import auth
 from verone.backoffice.web.context import SESSION_COOKIE, MaybeViewer, PageViewer, Runtime
 from verone.backoffice.web.errors import Problem
