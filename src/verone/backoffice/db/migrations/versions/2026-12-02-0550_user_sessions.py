@@ -1,8 +1,8 @@
 """Revocable interactive sessions: one row per login, with idle and absolute timeouts.
 
-Revision ID: 5b1e0c7a9d21
-Revises: 94d9645d720c
-Create Date: 2026-12-02 05:30:00+00:00
+Revision ID: c3f1a8e2d7b4
+Revises: 5b1e0c7a9d42
+Create Date: 2026-12-02 05:50:00+00:00
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from alembic import op
 
 import verone.backoffice.db.types
 
-revision: str = "5b1e0c7a9d21"
-down_revision: str | None = "94d9645d720c"
+revision: str = "c3f1a8e2d7b4"
+down_revision: str | None = "5b1e0c7a9d42"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
