@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, sync_playwright
 
-from tests.e2e.conftest import PASSWORD, Stack, stack  # noqa: F401  # the running back office
+from tests.e2e.conftest import PASSWORD, Stack
 
 PAGES = ("/", "/factures", "/api/docs")
 
@@ -56,7 +56,7 @@ def test_pages_and_their_assets_satisfy_the_policy(stack: Stack, browser: Browse
         page.wait_for_load_state("networkidle")
     page.wait_for_selector("#swagger-ui .info", timeout=15000)  # Swagger UI ran
     page.close()
-    assert violations == []
+    assert violations == [], "\n".join(violations)
     html = [(url, csp, cache) for url, csp, cache in policies if "/static/" not in url]
     assert html, "no page answered"
     for url, csp, cache in html:

@@ -205,8 +205,12 @@ def concrete(path: str) -> str:
     return re.sub(r"\{[a-z_]+\}", str(uuid.uuid4()), path)
 
 
+#: Logging out revokes the session, so the matrix logs out of a session of its own
+LOGOUTS = frozenset({"/auth/logout", "/deconnexion"})
+
+
 def call(stack: Stack, caller: Caller, method: str, path: str) -> httpx.Response:
-    if path == "/auth/logout" and caller.email is not None:
+    if path in LOGOUTS and caller.email is not None:
         with stack.login(caller.email) as throwaway:  # logout revokes the session it ends
             return throwaway.request(method, path, json={})
     cookies = dict(caller.client.cookies)

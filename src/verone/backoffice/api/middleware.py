@@ -249,6 +249,8 @@ PAGE_CSP = (
     .form_action("'self'")
     .frame_ancestors("'none'")
 )
+
+
 def _headers(csp: secure.ContentSecurityPolicy, *, no_store: bool) -> list[tuple[bytes, bytes]]:
     policy = secure.Secure(
         csp=csp,

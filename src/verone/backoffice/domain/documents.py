@@ -23,7 +23,15 @@ from verone.backoffice.domain.statuses import (
     DocumentType,
     check_transition,
 )
-from verone.money import ZERO, Discount, DiscountKind, LineInput, document_totals, to_decimal
+from verone.money import (
+    ZERO,
+    Discount,
+    DiscountKind,
+    LineInput,
+    document_totals,
+    quantize,
+    to_decimal,
+)
 
 #: The largest line amount (quantity x unit price): 500 such lines still fit the database's
 #: BIGINT cents with a wide margin.
@@ -72,7 +80,7 @@ class DocumentItem:
             discount is not None
             and discount.kind is DiscountKind.ABSOLUTE
             and gross >= 0
-            and discount.value > gross
+            and discount.value > quantize(gross)
         ):
             raise errors.InvalidDocument(
                 "La remise d'une ligne ne peut pas dépasser son montant (quantité x prix)."

@@ -66,6 +66,7 @@ class UserNotFound(DomainError):
 
 
 class InteractiveAdminRequired(PermissionDenied):
+    code = "interactive_admin_required"
     default_message = (
         "Gérer les utilisateurs, leurs rôles et les jetons demande une session "
         "d'administrateur dans l'interface (pas un jeton d'API)."

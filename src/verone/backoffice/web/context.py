@@ -47,6 +47,7 @@ class Viewer:
 
     user: User
     csrf_token: str
+    session: auth.Session | None = None  # what logging out revokes
 
     @property
     def actor(self) -> Actor:
@@ -72,7 +73,7 @@ def optional_viewer(request: Request, container: Runtime) -> Viewer | None:
     ):
         raise WebRefusal(403, "Jeton CSRF absent ou invalide : rechargez la page.")
     request.state.web_viewer = user
-    return Viewer(user=user, csrf_token=session.csrf_token)
+    return Viewer(user=user, csrf_token=session.csrf_token, session=session)
 
 
 def _requiring(role: Role) -> object:

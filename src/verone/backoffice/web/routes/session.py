@@ -88,7 +88,7 @@ def _login_again(
 
 @router.post("/deconnexion")
 def logout(request: Request, viewer: PageViewer, container: Runtime) -> Response:
-    auth.record_logout(container.unit_of_work(), container.clock, viewer.user)
+    auth.record_logout(container.unit_of_work(), container.clock, viewer.user, viewer.session)
     response = hx_redirect(request, "/connexion")
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=container.cookie_secure
