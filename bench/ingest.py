@@ -34,7 +34,7 @@ from verone.qonto._responses import loads
 from verone.qonto.types.transactions import TransactionList
 from verone.sandbox.app import create_app
 from verone.sandbox.config import DEFAULT_LOGIN, DEFAULT_SECRET_KEY, RateLimit, SandboxConfig
-from verone.sandbox.seed import seed_state
+from verone.sandbox.seeding.banking import seed_state
 from verone.sandbox.state import SandboxState
 
 API_RATE = 10_000  # transactions per second Qonto can deliver at most

@@ -25,7 +25,7 @@ from starlette.types import Message
 from bench._sandbox_process import wait_until_serialized
 from verone.sandbox.app import create_app
 from verone.sandbox.config import DEFAULT_LOGIN, DEFAULT_SECRET_KEY, RateLimit, SandboxConfig
-from verone.sandbox.seed import seed_state
+from verone.sandbox.seeding.banking import seed_state
 from verone.sandbox.state import SandboxState
 
 AUTH = {"Authorization": f"{DEFAULT_LOGIN}:{DEFAULT_SECRET_KEY}"}

@@ -127,7 +127,7 @@ class TestOAuth:
         self, state: SandboxState, http: TestClient, time_: SandboxTime, rotated: list[str]
     ) -> tuple[QontoClient, OAuth2Auth]:
         tokens = state.oauth.client_credentials("organization.read offline_access")
-        refresh = tokens["refresh_token"]
+        refresh = tokens.refresh_token
         assert isinstance(refresh, str)
         auth = OAuth2Auth(
             client_id=state.config.oauth_client_id,

@@ -14,6 +14,7 @@ from verone.qonto.types.organization import BankAccountList, OrganizationEnvelop
 from verone.qonto.types.transactions import TransactionList
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ON_REQUEST = {"labels", "attachments"}  # only with ``includes[]``; the golden page asked for them
 
 
 def _golden_keys(name: str, *path: str | int) -> set[str]:
@@ -87,8 +88,18 @@ def test_transactions_page_shape_and_meta(api: TestClient, main_account: dict[st
         "per_page": 7,
     }
     assert body["meta"]["total_pages"] == 35
-    assert _golden_keys("transactions_list.json", "transactions", 0) <= set(body["transactions"][0])
+    golden = _golden_keys("transactions_list.json", "transactions", 0)
+    assert golden - ON_REQUEST <= set(body["transactions"][0])
     assert len(from_wire_json(TransactionList, response.content).transactions) == 7
+    included = api.get(
+        "/v2/transactions",
+        params={
+            "bank_account_id": main_account["id"],
+            "per_page": 7,
+            "includes[]": ["labels", "attachments"],
+        },
+    ).json()
+    assert golden <= set(included["transactions"][0])
 
 
 def test_current_page_is_accepted_like_page(

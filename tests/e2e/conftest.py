@@ -147,7 +147,9 @@ def _user(container: Container, email: str, role: Role) -> User:
 
 
 @contextmanager
-def running_stack(workdir: Path, database_url: str) -> Iterator[Stack]:
+def running_stack(
+    workdir: Path, database_url: str, *, busy_timeout_ms: int = 5_000
+) -> Iterator[Stack]:
     """The sandbox and a back office on ``database_url`` (migrated, demo data, users)."""
     sandbox_state = SandboxState(SandboxConfig(seed=7, transactions=60, pdf_delay_seconds=10.0))
     with LiveServer(create_sandbox_app(sandbox_state)) as sandbox:
@@ -162,6 +164,7 @@ def running_stack(workdir: Path, database_url: str) -> Iterator[Stack]:
             demo_data=False,
             webhook_secret=SecretStr(WEBHOOK_SECRET),
             trusted_proxies="127.0.0.1",  # tests speak for other addresses via X-Forwarded-For
+            db_busy_timeout_ms=busy_timeout_ms,
         )
         clock = ManualClock()
         with build_container(settings, clock=clock) as container:

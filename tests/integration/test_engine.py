@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tests.unit.domain.factories import NOW, make_document, make_user
 from verone.backoffice.db.migrate import upgrade_database
-from verone.backoffice.db.session import make_engine, make_session_factory
+from verone.backoffice.db.session import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain.operations import OutboxEntry
 
@@ -24,7 +24,7 @@ def test_sqlite_connections_are_configured(tmp_path: Path) -> None:
         with engine.connect() as conn:
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 15_000
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
     finally:
         engine.dispose()
 
@@ -41,6 +41,24 @@ def test_sqlite_transactions_hold_the_write_lock_from_the_start(tmp_path: Path) 
                 other.execute("SELECT count(*) FROM users").fetchone()  # readers pass (WAL)
                 with pytest.raises(sqlite3.OperationalError, match="locked"):
                     other.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+    finally:
+        engine.dispose()
+
+
+def test_a_reader_transaction_takes_no_write_lock(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'read.db'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    try:
+        with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
+            uow.reading()
+            assert uow.users.list() == []
+            other = sqlite3.connect(tmp_path / "read.db", timeout=0.05, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")  # a writer is not blocked by the reader
+                other.execute("ROLLBACK")
             finally:
                 other.close()
     finally:

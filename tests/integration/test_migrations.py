@@ -35,6 +35,7 @@ EXPECTED_TABLES = {
     "sync_cursors",
     "webhook_events",
     "rate_budget",
+    "leases",
 }
 
 

@@ -24,7 +24,8 @@ from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain.users import Role
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
-from verone.backoffice.ports import Clock, PasswordHasher, QontoGateway
+from verone.backoffice.integrations.qonto_sync import QontoSyncClient
+from verone.backoffice.ports import Clock, PasswordHasher, QontoGateway, QontoSyncReader
 from verone.backoffice.services.mail import Mailer, SmtpMailer
 from verone.backoffice.services.pdfs import PdfWait
 from verone.backoffice.services.users import UserAlreadyExists, create_user
@@ -53,6 +54,8 @@ class Container:
     qonto_client: QontoClient
     gateway: QontoGateway
     mailer: Mailer
+    #: The syncs' and reconciliation's paged reader (over ``qonto_client``), built once here.
+    sync_reader: QontoSyncReader
     _closed: bool = False
 
     def unit_of_work(self) -> SqlAlchemyUnitOfWork:
@@ -129,7 +132,7 @@ def build_container(
 ) -> Container:
     """Wire everything from ``settings``; tests may pass a clock or the sandbox's client."""
     clock = clock or SystemClock()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, busy_timeout_ms=settings.db_busy_timeout_ms)
     try:
         session_factory = make_session_factory(engine)
         client = get_qonto_client(settings.qonto_settings, http_client=http_client)
@@ -145,6 +148,7 @@ def build_container(
         qonto_client=client,
         gateway=QontoApiGateway(client, now=clock.now),
         mailer=build_mailer(settings),
+        sync_reader=QontoSyncClient(client),
     )
 
 

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
 
     environment: Environment = "embedded"
     database_url: str = "sqlite:///var/verone.sqlite3"
+    #: SQLite: how long a write retries a locked database before the API answers 503.
+    db_busy_timeout_ms: int = Field(default=5_000, ge=0, le=120_000)
     var_dir: Path = Path("var")
     secret_key: SecretStr | None = None
     web_host: str = "127.0.0.1"

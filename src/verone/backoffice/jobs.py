@@ -22,8 +22,7 @@ from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain.errors import DomainError
 from verone.backoffice.domain.queries import DocumentFilter, PageRequest
 from verone.backoffice.domain.statuses import DocumentStatus
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
-from verone.backoffice.ports import Clock, QontoGateway
+from verone.backoffice.ports import Clock, QontoGateway, QontoSyncReader
 from verone.backoffice.services.outbox.recovery import settle_outbox
 from verone.backoffice.services.pdfs import PdfWait, wait_for_final_pdf
 from verone.backoffice.services.sync_transactions import sync_transactions
@@ -49,6 +48,9 @@ class JobContext(Protocol):
 
     @property
     def qonto_client(self) -> QontoClient: ...
+
+    @property
+    def sync_reader(self) -> QontoSyncReader: ...
 
     def unit_of_work(self) -> SqlAlchemyUnitOfWork: ...
 
@@ -113,7 +115,7 @@ def pdf_waits_job(context: JobContext) -> object:
 
 def sync_transactions_job(context: JobContext) -> object:
     """Polling, the safety net behind webhooks: new bank transactions of every account."""
-    reader = QontoSyncClient(context.qonto_client)
+    reader = context.sync_reader
     return sync_transactions(context.unit_of_work(), reader, context.clock)
 
 

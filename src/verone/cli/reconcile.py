@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services.reconciliation import ReconciliationReport
 from verone.backoffice.services.reconciliation import reconcile as run_reconcile
 from verone.cli._console import console
@@ -30,7 +29,7 @@ def reconcile(
         report = run_reconcile(
             container.unit_of_work(),
             container.gateway,
-            QontoSyncClient(container.qonto_client),
+            container.sync_reader,
             container.clock,
             dry_run=dry_run,
             window_days=window_days,

@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from verone.backoffice.bootstrap import Container
-from verone.backoffice.domain.errors import PermissionDenied
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services.sync_documents import sync_documents
 from verone.backoffice.services.sync_transactions import summarize, sync_transactions
+from verone.backoffice.services.users import attributed_user_id
 from verone.cli._console import console
 from verone.cli._runtime import open_container, print_json
 
 app = typer.Typer(help="Synchronisation avec Qonto.", no_args_is_help=True)
 
 FullOption = Annotated[bool, typer.Option("--full", help="Tout relire (ignore le curseur).")]
+_KINDS = {"invoice": "Factures", "quote": "Devis", "credit_note": "Avoirs"}
 JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON pour les scripts.")]
 
 
-def _reader(container: Container) -> QontoSyncClient:
-    return QontoSyncClient(container.qonto_client)
+def _bar(as_json: bool) -> Progress:
+    """Pages (or batches) and rows as they are committed (hidden with ``--json``)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[unit]} · {task.fields[rows]} lignes"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=as_json,
+    )
 
 
 @app.command("transactions")
@@ -36,31 +50,24 @@ def transactions(
     as_json: JsonOption = False,
 ) -> None:
     """Synchronise les comptes bancaires et leurs transactions (incrémental sauf --full)."""
-    with open_container() as container:
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
+    with open_container() as container, _bar(as_json) as bar:
+
+        def progress(account_id: str) -> Callable[[int, int, int], None]:
+            task = bar.add_task(f"Compte {account_id}", total=None, rows=0, unit="pages")
+
+            def advance(page: int, total: int, rows: int) -> None:
+                bar.update(task, completed=page, total=total, rows=rows)
+
+            return advance
+
+        results = sync_transactions(
+            container.unit_of_work(),
+            container.sync_reader,
+            container.clock,
+            full=full,
+            account_qonto_id=account,
+            progress=progress,
         )
-        with Progress(*columns, console=console, disable=as_json) as bar:
-
-            def progress(account_id: str) -> Callable[[int, int], None]:
-                task = bar.add_task(f"Compte {account_id}", total=None)
-
-                def advance(page: int, total: int) -> None:
-                    bar.update(task, completed=page, total=total)
-
-                return advance
-
-            results = sync_transactions(
-                container.unit_of_work(),
-                _reader(container),
-                container.clock,
-                full=full,
-                account_qonto_id=account,
-                progress=progress,
-            )
     summary = summarize(results)
     if as_json:
         print_json(summary)
@@ -86,17 +93,24 @@ def documents(
     """Synchronise les factures, devis et avoirs créés ou modifiés dans Qonto."""
     with open_container() as container:
         email = user or container.settings.bootstrap_admin_email
-        uow = container.unit_of_work()
-        with uow:
-            found = uow.users.by_email(email) if email else None
-            user_id: uuid.UUID | None = found.id if found else None
-        if user_id is None:
-            raise PermissionDenied(
-                "Indiquez --user EMAIL : les documents importés sont attribués à un utilisateur."
-            )
-        with console.status("Lecture des documents Qonto…", spinner="dots"):
+        user_id = attributed_user_id(container.unit_of_work(), email)
+        with _bar(as_json) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def advance(kind: str, seen: int) -> None:
+                if kind not in tasks:
+                    tasks[kind] = bar.add_task(
+                        _KINDS.get(kind, kind), total=None, rows=0, unit="lots"
+                    )
+                bar.update(tasks[kind], advance=1, rows=seen)
+
             result = sync_documents(
-                container.unit_of_work(), _reader(container), container.clock, user_id, full=full
+                container.unit_of_work(),
+                container.sync_reader,
+                container.clock,
+                user_id,
+                full=full,
+                progress=advance,
             )
     if as_json:
         print_json(

@@ -57,6 +57,7 @@ from verone.qonto.resources._filters import (
 from verone.qonto.webhooks import WebhookSignatureError, verify_signature
 
 __all__ = [
+    "QONTO_ID_PATTERN",
     "ApiKeyAuth",
     "AsyncQontoClient",
     "AuthStrategy",
@@ -78,7 +79,6 @@ __all__ = [
     "OAuth2Auth",
     "Page",
     "PdfNotAvailable",
-    "QONTO_ID_PATTERN",
     "QontoAPIError",
     "QontoAmbiguousOutcome",
     "QontoAuthError",

@@ -19,8 +19,9 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from verone.sandbox import auth, control, persistence, public
+from verone.sandbox import auth, control, persistence, webhook_subscriptions
 from verone.sandbox.auth import check_credentials
+from verone.sandbox.banking.routes import attachments, bank_accounts, organization, transactions
 from verone.sandbox.errors import (
     QontoHTTPError,
     error_response,
@@ -31,17 +32,8 @@ from verone.sandbox.errors import (
 from verone.sandbox.faults import FaultDecision
 from verone.sandbox.idempotency import HEADER as IDEMPOTENCY_HEADER
 from verone.sandbox.idempotency import REPLAY_HEADER
-from verone.sandbox.routes import (
-    attachments,
-    bank_accounts,
-    client_invoices,
-    clients,
-    credit_notes,
-    organization,
-    quotes,
-    transactions,
-    webhook_subscriptions,
-)
+from verone.sandbox.invoicing import public
+from verone.sandbox.invoicing.routes import client_invoices, clients, credit_notes, quotes
 from verone.sandbox.state import SandboxState
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})

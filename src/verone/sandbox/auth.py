@@ -13,11 +13,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from verone.qonto.types._base import to_wire
-from verone.qonto.types.oauth import OAuthToken
 from verone.sandbox.deps import StateDep
 from verone.sandbox.oauth import OAuthError
 from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import dump
 
 DEFAULT_STAGING_TOKEN = "sandbox-staging-token"  # noqa: S105  # documented sandbox value
 
@@ -100,4 +99,4 @@ async def token(request: Request, state: StateDep) -> Response:
                 raise OAuthError("unsupported_grant_type", f"Unsupported grant_type {grant!r}.")
     except OAuthError as exc:
         return _oauth_error(exc)
-    return JSONResponse(to_wire(OAuthToken.model_validate(body)))
+    return JSONResponse(dump(body))

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from verone.sandbox import persistence
-from verone.sandbox.banking import WIRE_CACHE_SIZE
+from verone.sandbox.banking.store import WIRE_CACHE_SIZE
 from verone.sandbox.config import RateLimit
 from verone.sandbox.deps import StateDep
 from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.faults import FaultConfig
-from verone.sandbox.seed import seed_state
+from verone.sandbox.seeding.banking import seed_state
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
 

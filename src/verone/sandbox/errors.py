@@ -9,6 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from verone.qonto.types.errors import ErrorObject, ErrorResponse, ErrorSource
+from verone.sandbox.wire import build, dump
+
 
 class QontoHTTPError(Exception):
     """An error answer of the simulated Qonto: ``{"errors": [...], "trace_id": ...}``."""
@@ -36,19 +39,24 @@ def new_trace_id() -> str:
     return uuid.uuid4().hex
 
 
-def error_body(errors: list[dict[str, object]], trace_id: str) -> dict[str, object]:
-    return {"errors": errors, "trace_id": trace_id}
+def error_object(
+    code: str, detail: str, *, pointer: str | None = None, parameter: str | None = None
+) -> ErrorObject:
+    """One error; ``source`` and its members are on the wire only when known."""
+    where = {"pointer": pointer} if pointer else {}
+    if parameter:
+        where["parameter"] = parameter
+    if not where:
+        return build(ErrorObject, code=code, detail=detail)
+    return build(ErrorObject, code=code, detail=detail, source=build(ErrorSource, **where))
+
+
+def error_body(errors: list[ErrorObject], trace_id: str) -> dict[str, object]:
+    return dump(build(ErrorResponse, errors=errors, trace_id=trace_id))
 
 
 def error_response(exc: QontoHTTPError, trace_id: str | None = None) -> JSONResponse:
-    source: dict[str, str] = {}
-    if exc.pointer:
-        source["pointer"] = exc.pointer
-    if exc.parameter:
-        source["parameter"] = exc.parameter
-    entry: dict[str, object] = {"code": exc.code, "detail": exc.detail}
-    if source:
-        entry["source"] = source
+    entry = error_object(exc.code, exc.detail, pointer=exc.pointer, parameter=exc.parameter)
     trace = trace_id or new_trace_id()
     headers = {"x-request-id": trace, **exc.headers}
     return JSONResponse(error_body([entry], trace), status_code=exc.status, headers=headers)
@@ -62,18 +70,16 @@ async def handle_qonto_error(request: Request, exc: Exception) -> JSONResponse:
 async def handle_validation_error(request: Request, exc: Exception) -> JSONResponse:
     """Body/query validation → 422 with one error object per field, pointer in JSON:API style."""
     assert isinstance(exc, RequestValidationError)
-    errors: list[dict[str, object]] = []
+    errors: list[ErrorObject] = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
         where, path = (loc[0], loc[1:]) if loc else ("body", [])
-        source = (
-            {"parameter": ".".join(path)}
-            if where == "query"
-            else {"pointer": "/data/attributes/" + "/".join(path)}
-        )
-        errors.append(
-            {"code": "invalid", "detail": str(err.get("msg", "invalid")), "source": source}
-        )
+        detail = str(err.get("msg", "invalid"))
+        if where == "query":
+            errors.append(error_object("invalid", detail, parameter=".".join(path)))
+        else:
+            pointer = "/data/attributes/" + "/".join(path)
+            errors.append(error_object("invalid", detail, pointer=pointer))
     trace = getattr(request.state, "trace_id", None) or new_trace_id()
     return JSONResponse(error_body(errors, trace), status_code=422, headers={"x-request-id": trace})
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import asdict, dataclass
 
+from verone.qonto.types.oauth import OAuthToken
 from verone.sandbox.clock import Clock
+from verone.sandbox.wire import build
 
 ACCESS_TTL = 3600.0
 REFRESH_TTL = 90 * 24 * 3600.0
@@ -55,30 +57,32 @@ class OAuthStore:
         self.codes[code] = Grant(code, scope or DEFAULT_SCOPE, self._now() + CODE_TTL)
         return code
 
-    def _tokens(self, scope: str) -> dict[str, object]:
+    def _tokens(self, scope: str) -> OAuthToken:
         now = self._now()
         access = Grant(secrets.token_urlsafe(32), scope, now + ACCESS_TTL)
         refresh = Grant(secrets.token_urlsafe(32), scope, now + REFRESH_TTL)
         self.access[access.token] = access
         self.refresh[refresh.token] = refresh
-        return {
-            "access_token": access.token,
-            "expires_in": int(ACCESS_TTL),
-            "scope": scope,
-            "token_type": "bearer",
-            "refresh_token": refresh.token,
-        }
+        return build(
+            OAuthToken,
+            access_token=access.token,
+            expires_in=int(ACCESS_TTL),
+            scope=scope,
+            token_type="bearer",  # noqa: S106  # the OAuth token type, not a secret
+            refresh_token=refresh.token,
+            id_token=None,
+        )
 
-    def exchange_code(self, code: str) -> dict[str, object]:
+    def exchange_code(self, code: str) -> OAuthToken:
         grant = self.codes.pop(code, None)
         if grant is None or grant.expires_at < self._now():
             raise OAuthError("invalid_grant", "The authorization code is invalid or expired.")
         return self._tokens(grant.scope)
 
-    def client_credentials(self, scope: str) -> dict[str, object]:
+    def client_credentials(self, scope: str) -> OAuthToken:
         return self._tokens(scope or DEFAULT_SCOPE)
 
-    def refresh_tokens(self, refresh_token: str) -> dict[str, object]:
+    def refresh_tokens(self, refresh_token: str) -> OAuthToken:
         """Rotate: new pair issued; the old refresh token survives only the grace period."""
         grant = self.refresh.get(refresh_token)
         now = self._now()

@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
+from verone.qonto.types.pagination import PaginationMeta
 from verone.sandbox.errors import QontoHTTPError
+from verone.sandbox.wire import assemble
 
 T = TypeVar("T")
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 100
 MAX_PER_PAGE_INVOICING = 500
-
-
-@dataclass(frozen=True, slots=True)
-class PageMeta:
-    current_page: int
-    next_page: int | None
-    prev_page: int | None
-    total_pages: int
-    total_count: int
-    per_page: int
-
-    def as_dict(self) -> dict[str, int | None]:
-        return {
-            "current_page": self.current_page,
-            "next_page": self.next_page,
-            "prev_page": self.prev_page,
-            "total_pages": self.total_pages,
-            "total_count": self.total_count,
-            "per_page": self.per_page,
-        }
 
 
 def paginate(
@@ -42,7 +23,7 @@ def paginate(
     *,
     max_per_page: int = MAX_PER_PAGE,
     default_per_page: int = DEFAULT_PER_PAGE,
-) -> tuple[Sequence[T], PageMeta]:
+) -> tuple[Sequence[T], PaginationMeta]:
     """Slice ``items`` for one page; invalid values and pages past the end answer 422."""
     page = 1 if page is None else page
     per_page = default_per_page if per_page is None else per_page
@@ -59,7 +40,8 @@ def paginate(
             422, "invalid", f"page {page} is past the last page ({total_pages})", parameter="page"
         )
     start = (page - 1) * per_page
-    meta = PageMeta(
+    meta = assemble(
+        PaginationMeta,
         current_page=page,
         next_page=page + 1 if page < total_pages else None,
         prev_page=page - 1 if page > 1 else None,

@@ -16,18 +16,19 @@ import uuid
 from collections import deque
 from datetime import datetime, timedelta
 
-from verone.qonto.types._base import to_wire
-from verone.sandbox.attachments import AttachmentStore
-from verone.sandbox.banking import BankingStore, Transaction
+from verone.sandbox.banking.attachments import AttachmentStore
+from verone.sandbox.banking.store import BankingStore, Transaction
+from verone.sandbox.banking.wire import transaction_wire
 from verone.sandbox.clock import Clock
 from verone.sandbox.config import RateLimit, SandboxConfig
 from verone.sandbox.faults import FaultInjector
 from verone.sandbox.idempotency import IdempotencyCache
-from verone.sandbox.invoicing import InvoicingStore
+from verone.sandbox.invoicing.store import InvoicingStore
 from verone.sandbox.oauth import OAuthStore
 from verone.sandbox.ratelimit import RateLimiter
-from verone.sandbox.seed import generate_banking
+from verone.sandbox.seeding.banking import generate_banking
 from verone.sandbox.webhooks import WebhookHub
+from verone.sandbox.wire import dump
 
 REQUEST_LOG_SIZE = 2000
 SNAPSHOT_VERSION = 1
@@ -85,10 +86,7 @@ class SandboxState:
 
     def _transaction_booked(self, txn: Transaction) -> None:
         if self.webhooks.subscriptions:
-            # imported here: the wire module depends on this one (state is its type)
-            from verone.sandbox.routes.transactions import transaction_wire
-
-            self.webhooks.emit(TRANSACTION_EVENT, to_wire(transaction_wire(txn)))
+            self.webhooks.emit(TRANSACTION_EVENT, dump(transaction_wire(txn)))
 
     def set_unauthorized_limit(self, limit: RateLimit) -> None:
         with self.lock:

@@ -17,9 +17,13 @@ import time
 import uuid
 from collections import deque
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import httpx
+
+from verone.qonto.types.webhooks import WebhookEvent, WebhookSubscription
+from verone.sandbox.wire import build, dump, to_millisecond
 
 if TYPE_CHECKING:
     from verone.sandbox.state import SandboxState
@@ -101,40 +105,42 @@ class WebhookHub:
         sub.updated_at = _iso(self._state.now().timestamp())
         return sub
 
-    def wire(self, sub: Subscription) -> dict[str, object]:
+    def wire(self, sub: Subscription) -> WebhookSubscription:
         org = self._state.banking.organization
-        return {
-            "id": sub.id,
-            "organization_id": org.id,
-            "membership_id": org.membership_id,
-            "callback_url": sub.callback_url,
-            "types": list(sub.types),
-            "description": sub.description,
-            "secret": sub.secret,
-            "created_at": sub.created_at,
-            "updated_at": sub.updated_at,
-        }
+        return build(
+            WebhookSubscription,
+            id=sub.id,
+            organization_id=org.id,
+            membership_id=org.membership_id,
+            callback_url=sub.callback_url,
+            types=list(sub.types),
+            description=sub.description,
+            secret=sub.secret,
+            created_at=datetime.fromisoformat(sub.created_at),
+            updated_at=datetime.fromisoformat(sub.updated_at),
+        )
 
     # ------------------------------------------------------------------ events
 
     def emit(self, event_type: str, data: dict[str, object]) -> None:
         """Queue one signed delivery per subscription to ``event_type``."""
         org = self._state.banking.organization
-        created_at = _iso(self._state.now().timestamp())
+        created_at = to_millisecond(self._state.now())
         for sub in list(self.subscriptions.values()):
             if event_type not in sub.types:
                 continue
             event_id = str(uuid.uuid4())
-            envelope = {
-                "id": event_id,
-                "subscription_id": sub.id,
-                "organization_id": org.id,
-                "membership_id": org.membership_id,
-                "type": event_type,
-                "created_at": created_at,
-                "data": data,
-            }
-            body = json.dumps(envelope, separators=(",", ":"), default=str).encode()
+            envelope = build(
+                WebhookEvent,
+                id=event_id,
+                subscription_id=sub.id,
+                organization_id=org.id,
+                membership_id=org.membership_id,
+                type=event_type,
+                created_at=created_at,
+                data=data,
+            )
+            body = json.dumps(dump(envelope), separators=(",", ":")).encode()
             self._enqueue(Delivery(event_id, sub.id, sub.callback_url, sub.secret, body))
 
     def _enqueue(self, delivery: Delivery) -> None:

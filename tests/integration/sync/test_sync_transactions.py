@@ -46,7 +46,7 @@ def test_full_then_incremental_sync_picks_up_a_new_transfer(
         reader,
         clock,
         account_qonto_id=account,
-        progress=lambda _a: lambda n, t: pages.append((n, t)),
+        progress=lambda _a: lambda n, t, _rows: pages.append((n, t)),
     )
     assert first.full
     assert first.status is SyncStatus.SUCCEEDED

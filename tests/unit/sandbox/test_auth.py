@@ -23,7 +23,7 @@ def test_api_key(state: SandboxState) -> None:
 
 
 def test_bearer_token(state: SandboxState) -> None:
-    token = state.oauth.client_credentials("organization.read")["access_token"]
+    token = state.oauth.client_credentials("organization.read").access_token
     assert isinstance(token, str)
     assert check_credentials(state, f"Bearer {token}", None) is None
     assert check_credentials(state, "Bearer forged", None) == "Invalid or expired access token"
@@ -40,7 +40,7 @@ def test_codes_are_single_use_and_expire() -> None:
     clock = Clock()
     store = OAuthStore(clock)
     code = store.issue_code("organization.read")
-    assert store.exchange_code(code)["scope"] == "organization.read"
+    assert store.exchange_code(code).scope == "organization.read"
     with pytest.raises(OAuthError):
         store.exchange_code(code)
     late = store.issue_code("")
@@ -53,10 +53,10 @@ def test_refresh_rotation_grace_and_snapshot() -> None:
     clock = Clock()
     store = OAuthStore(clock)
     first = store.client_credentials("")
-    second = store.refresh_tokens(str(first["refresh_token"]))
+    second = store.refresh_tokens(str(first.refresh_token))
     restored = OAuthStore.from_snapshot(store.to_snapshot(), clock)
-    assert restored.check_access(str(second["access_token"])) is not None
+    assert restored.check_access(str(second.access_token)) is not None
     clock.advance(61)
     with pytest.raises(OAuthError):
-        restored.refresh_tokens(str(first["refresh_token"]))
-    assert restored.refresh_tokens(str(second["refresh_token"]))["token_type"] == "bearer"
+        restored.refresh_tokens(str(first.refresh_token))
+    assert restored.refresh_tokens(str(second.refresh_token)).token_type == "bearer"

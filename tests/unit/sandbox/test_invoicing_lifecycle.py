@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from verone.sandbox.config import SandboxConfig
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_credit_notes import create_credit_note
-from verone.sandbox.invoicing_invoices import (
+from verone.sandbox.invoicing.credit_notes import create_credit_note
+from verone.sandbox.invoicing.invoices import (
     create_invoice,
     delete_invoice,
     finalize_invoice,
@@ -20,9 +20,9 @@ from verone.sandbox.invoicing_invoices import (
     mark_as_canceled,
     mark_as_paid,
 )
-from verone.sandbox.invoicing_params import CreditNoteIn, InvoiceIn
-from verone.sandbox.invoicing_records import ClientRecord, InvoiceRecord, ItemRecord
-from verone.sandbox.rules import InvoiceStatus, totals
+from verone.sandbox.invoicing.params import CreditNoteIn, InvoiceIn
+from verone.sandbox.invoicing.records import ClientRecord, InvoiceRecord, ItemRecord
+from verone.sandbox.invoicing.rules import InvoiceStatus, totals
 from verone.sandbox.state import SandboxState
 
 ITEM = {

@@ -9,9 +9,9 @@ import pytest
 
 from verone.sandbox.config import SandboxConfig
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing import InvoicingStore
-from verone.sandbox.numbering import Series
-from verone.sandbox.rules import InvoiceStatus, QuoteStatus, totals
+from verone.sandbox.invoicing.numbering import Series
+from verone.sandbox.invoicing.rules import InvoiceStatus, QuoteStatus, totals
+from verone.sandbox.invoicing.store import InvoicingStore
 from verone.sandbox.state import SandboxState
 
 

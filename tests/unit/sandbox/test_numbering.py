@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verone.sandbox.numbering import Numbering, Series, format_number
+from verone.sandbox.invoicing.numbering import Numbering, Series, format_number
 
 
 def test_sequences_are_per_series_and_year() -> None:

@@ -15,7 +15,11 @@ from pypdf import PdfReader
 
 from verone.money import format_money_fr
 from verone.qonto import types as qt
-from verone.sandbox.pdf import render_credit_note_pdf, render_invoice_pdf, render_quote_pdf
+from verone.sandbox.invoicing.pdf import (
+    render_credit_note_pdf,
+    render_invoice_pdf,
+    render_quote_pdf,
+)
 
 FIXTURES = Path(__file__).parents[2] / "contract" / "fixtures"
 RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"

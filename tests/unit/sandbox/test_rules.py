@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from verone.money import Discount, DiscountKind, LineInput, document_totals
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing_records import DiscountRecord, ItemRecord
-from verone.sandbox.rules import (
+from verone.sandbox.invoicing.records import DiscountRecord, ItemRecord
+from verone.sandbox.invoicing.rules import (
     INVALID_TRANSITION,
     InvoiceAction,
     InvoiceStatus,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from verone.sandbox.config import SandboxConfig
-from verone.sandbox.seed import DAY_MS, YEAR_MS, fake_iban, generate_banking, seed_state
+from verone.sandbox.seeding.banking import DAY_MS, YEAR_MS, fake_iban, generate_banking, seed_state
 from verone.sandbox.state import SandboxState
 
 NOW = 1_790_000_000_000

@@ -30,7 +30,7 @@ def test_subscribe_replace_and_snapshot() -> None:
         None,
     )
     wire = hub.wire(sub)
-    assert wire["organization_id"] == state.banking.organization.id
+    assert wire.organization_id == state.banking.organization.id
     other = SandboxState(SandboxConfig(transactions=5))
     other.webhooks.restore(hub.to_snapshot())
     assert other.webhooks.subscriptions == hub.subscriptions

@@ -14,8 +14,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from verone.backoffice.db.session import is_database_busy
 from verone.backoffice.domain.errors import DomainError
 from verone.backoffice.edge.errors import EdgeError, ErrorDetails
 from verone.qonto import (
@@ -265,6 +268,23 @@ async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+#: Seconds a client waits before retrying when the database was busy.
+BUSY_RETRY_AFTER = 2
+
+
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database still locked after the busy timeout's retries is a 503, never a 500."""
+    if not is_database_busy(exc):
+        return await _on_unexpected(request, exc)
+    logger.warning("database busy: %s", exc)
+    return error_response(
+        503,
+        "database_busy",
+        "La base de données est occupée ; réessayez dans un instant.",
+        headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+    )
+
+
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unexpected error", exc_info=exc)
     return error_response(500, "internal_error", "Erreur interne inattendue.")
@@ -277,6 +297,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(QontoError, _on_qonto_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(DBAPIError, _on_database_error)
+    app.add_exception_handler(PoolTimeout, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)
 
 
@@ -294,6 +316,6 @@ STANDARD_ERRORS: dict[int | str, dict[str, object]] = {
         (422, "Invalid request"),
         (429, "Too many attempts"),
         (502, "Qonto refused the call"),
-        (503, "Qonto unreachable"),
+        (503, "Qonto unreachable, or the database busy (with Retry-After)"),
     )
 }

@@ -152,6 +152,15 @@ sync_cursors = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+#: Single-run leases (e.g. one sync per account): a row, never an open transaction.
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(128), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
 webhook_events = Table(
     "webhook_events",
     metadata,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from verone.backoffice.db import repositories as r
 from verone.backoffice.db.locks import advisory_xact_lock
+from verone.backoffice.db.session import READ_ONLY
 
 
 class SqlAlchemyUnitOfWork:
@@ -91,6 +92,11 @@ class SqlAlchemyUnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+    def reading(self) -> None:
+        """Open this block's transaction as a reader: on SQLite a deferred ``BEGIN`` on a WAL
+        snapshot, which neither waits for nor blocks writers (call it first, before any query)."""
+        self.session.connection(execution_options={READ_ONLY: True})
 
     def lock(self, name: str) -> None:
         """Hold the lock ``name`` (e.g. ``"document:<id>"``) until commit or rollback."""

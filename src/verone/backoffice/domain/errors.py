@@ -117,6 +117,13 @@ class NotImportable(DomainError):
     default_message = "Ce document Qonto ne peut pas être importé."
 
 
+class SyncInProgress(DomainError):
+    """Another run of the same sync holds its lease."""
+
+    code = "sync_in_progress"
+    default_message = "Une synchronisation est déjà en cours ; réessayez quand elle sera finie."
+
+
 class QontoFailure(DomainError):
     """Qonto could not do what was asked; carries Qonto's trace id and a troubleshooting hint."""
 

@@ -3,41 +3,37 @@ the local mirror.
 
 Unknown documents are imported (origin ``qonto_import``, numbers recorded); Qonto is
 authoritative on payment and cancellation; other differences are reported as drift; a credit
-note made in the dashboard is linked to the local draft Qonto had refused.
+note made in the dashboard is linked to the local draft Qonto had refused. One run at a time
+under a lease; documents committed a batch at a time, never across a Qonto call.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
-from verone.backoffice.domain.operations import SyncRun
+from verone.backoffice.domain.kinds import KINDS, DocumentKind, kind_of
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
 from verone.backoffice.ports import Clock, QontoSyncReader, RemoteDocumentDetails, UnitOfWork
+from verone.backoffice.services.sync_runs import (
+    SyncLease,
+    failure_message,
+    record_failure,
+    record_progress,
+    start_run,
+)
 
 DOCUMENTS_SYNC = "documents"
 CURSOR = "documents:invoices"
 OVERLAP = timedelta(minutes=10)
-
-#: Qonto's word → the local status, per document type.
-_STATUS: dict[DocumentType, dict[str, DocumentStatus]] = {
-    DocumentType.INVOICE: {
-        "draft": DocumentStatus.DRAFT,
-        "unpaid": DocumentStatus.FINALIZED,
-        "paid": DocumentStatus.PAID,
-        "canceled": DocumentStatus.CANCELLED,
-    },
-    DocumentType.QUOTE: {
-        "pending_approval": DocumentStatus.FINALIZED,
-        "approved": DocumentStatus.ACCEPTED,
-        "canceled": DocumentStatus.DECLINED,
-    },
-    DocumentType.CREDIT_NOTE: {"finalized": DocumentStatus.FINALIZED},
-}
+#: ``progress(kind, documents_seen)`` after each committed batch.
+Progress = Callable[[str, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,24 +131,11 @@ def _apply_status(
 ) -> tuple[bool, str]:
     """Qonto is authoritative on payment, cancellation and the customer's answer to a quote."""
     current = document.status
-    at = details.paid_at or clock.now()
-    if document.document_type is DocumentType.INVOICE:
-        if current is DocumentStatus.FINALIZED and target is DocumentStatus.PAID:
-            document.mark_paid(at)
-            return True, "payée dans Qonto"
-        if current is DocumentStatus.FINALIZED and target is DocumentStatus.CANCELLED:
-            document.cancel(clock.now())
-            return True, "annulée dans Qonto"
-        if current is DocumentStatus.PAID and target is DocumentStatus.FINALIZED:
-            document.unmark_paid()
-            return True, "paiement retiré dans Qonto"
-    if document.document_type is DocumentType.QUOTE and current is DocumentStatus.FINALIZED:
-        if target is DocumentStatus.ACCEPTED:
-            document.accept()
-            return True, "accepté par le client"
-        if target is DocumentStatus.DECLINED:
-            document.decline()
-            return True, "refusé ou annulé dans Qonto"
+    move = document.adopt_remote_status(
+        target, paid_at=details.paid_at or clock.now(), now=clock.now()
+    )
+    if move is not None:
+        return True, move.note
     if current in (DocumentStatus.DRAFT, DocumentStatus.PENDING):
         return False, "finalisé hors du back-office : à vérifier (aucune finalisation automatique)"
     return False, "écart à examiner"
@@ -166,12 +149,13 @@ def _converge(
     result: DocumentSyncResult,
 ) -> None:
     remote = details.remote
-    target = _STATUS[remote.document_type].get(remote.qonto_status)
+    kind = kind_of(remote.document_type)
+    target = kind.qonto_statuses.get(remote.qonto_status)
     if target is None:
         result.skipped.append(f"{remote.qonto_id}: statut Qonto inconnu {remote.qonto_status!r}")
         return
     local = uow.documents.by_qonto_id(remote.document_type, remote.qonto_id)
-    if local is None and remote.document_type is DocumentType.CREDIT_NOTE:
+    if local is None and kind.credits_parent:
         _link_or_import_credit_note(uow, clock, details, imported_by, result)
         return
     if local is None:
@@ -218,7 +202,7 @@ def _link_or_import_credit_note(
             (
                 child
                 for child in uow.documents.children(invoice.id)
-                if child.document_type is DocumentType.CREDIT_NOTE
+                if child.kind.credits_parent
                 and child.status is DocumentStatus.DRAFT
                 and child.qonto_id is None
             ),
@@ -258,36 +242,85 @@ def _check_totals(
         )
 
 
+#: Documents converged per transaction; Qonto pages are read between two batches, never
+#: inside one.
+BATCH = 250
+
+
+@dataclass(slots=True)
+class _InvoiceCursor:
+    """How far the invoice cursor may move: the newest invoice seen, never past one that
+    could not be mirrored."""
+
+    since: datetime | None
+    newest: datetime | None = None
+    held: datetime | None = None
+
+    def ok(self, updated: datetime) -> None:
+        if self.newest is None or updated > self.newest:
+            self.newest = updated
+
+    def failed(self, updated: datetime) -> None:
+        if self.held is None or updated < self.held:
+            self.held = updated
+
+    def reached(self) -> datetime | None:
+        if self.held is not None:
+            since = self.since
+            return (
+                self.held - timedelta(microseconds=1)
+                if since is None or self.held > since
+                else None
+            )
+        return self.newest
+
+
+def _converge_batch(
+    uow: UnitOfWork,
+    clock: Clock,
+    kind: DocumentKind,
+    batch: list[RemoteDocumentDetails],
+    imported_by: uuid.UUID,
+    result: DocumentSyncResult,
+    cursor: _InvoiceCursor,
+) -> None:
+    for details in batch:
+        result.seen += 1
+        updated = details.remote.updated_at
+        try:
+            _converge(uow, clock, details, imported_by, result)
+        except errors.DomainError as exc:
+            result.skipped.append(f"{details.remote.qonto_id}: {exc.message}")
+            if kind.lists_by_update:  # the cursor follows the kinds Qonto lists by update
+                cursor.failed(updated)
+            continue
+        if kind.lists_by_update:
+            cursor.ok(updated)
+
+
 def _converge_all(
     uow: UnitOfWork,
     reader: QontoSyncReader,
     clock: Clock,
-    since: datetime | None,
+    lease: SyncLease,
     imported_by: uuid.UUID,
     result: DocumentSyncResult,
-) -> datetime | None:
-    """Every document, item by item; returns how far the invoice cursor may move (never past
-    an invoice that could not be mirrored)."""
-    newest: datetime | None = None
-    held: datetime | None = None
-    for kind in (DocumentType.INVOICE, DocumentType.QUOTE, DocumentType.CREDIT_NOTE):
-        for details in reader.documents(
-            kind, updated_from=since if kind is DocumentType.INVOICE else None
-        ):
-            result.seen += 1
-            updated = details.remote.updated_at
-            try:
-                _converge(uow, clock, details, imported_by, result)
-            except errors.DomainError as exc:
-                result.skipped.append(f"{details.remote.qonto_id}: {exc.message}")
-                if kind is DocumentType.INVOICE and (held is None or updated < held):
-                    held = updated
-                continue
-            if kind is DocumentType.INVOICE and (newest is None or updated > newest):
-                newest = updated
-    if held is not None:
-        return held - timedelta(microseconds=1) if since is None or held > since else None
-    return newest
+    cursor: _InvoiceCursor,
+    progress: Progress | None,
+) -> None:
+    """Every document, item by item, committed ``BATCH`` at a time (lease renewed there)."""
+    for kind in KINDS:
+        documents = reader.documents(
+            kind.type, updated_from=cursor.since if kind.lists_by_update else None
+        )
+        while batch := list(islice(documents, BATCH)):  # Qonto is read here, outside
+            with uow:
+                lease.renew(uow)
+                _converge_batch(uow, clock, kind, batch, imported_by, result, cursor)
+                record_progress(uow, result.run_id, result.seen, len(result.skipped))
+                uow.commit()
+            if progress is not None:
+                progress(str(kind.type), result.seen)
 
 
 def sync_documents(
@@ -297,40 +330,36 @@ def sync_documents(
     imported_by: uuid.UUID,
     *,
     full: bool = False,
+    progress: Progress | None = None,
 ) -> DocumentSyncResult:
     """Invoices (incremental on ``updated_at``), then quotes, then credit notes (whole lists:
-    Qonto offers no ``updated_at`` filter for them)."""
+    Qonto offers no ``updated_at`` filter for them); one run at a time, under a lease."""
     with uow:
         if uow.users.get(imported_by) is None:
             raise errors.PermissionDenied(
                 "Utilisateur inconnu : la synchronisation est attribuée à un utilisateur."
             )
-        run = SyncRun(
-            kind=DOCUMENTS_SYNC, started_at=clock.now(), scope="invoices,quotes,credit_notes"
-        )
-        uow.sync.add_run(run)
-        cursor = None if full else uow.sync.get_cursor(CURSOR)
-        uow.commit()
-    result = DocumentSyncResult(run.id)
-    since = datetime.fromisoformat(cursor) - OVERLAP if cursor else None
-    try:
-        with uow:
-            uow.lock("sync:documents")
-            reached = _converge_all(uow, reader, clock, since, imported_by, result)
-            if reached is not None:
-                uow.sync.set_cursor(CURSOR, reached.isoformat(), clock.now())
-            stored = uow.sync.get_run(run.id)
-            if stored is not None:
-                stored.finish(clock.now(), result.seen)
-                stored.items_failed = len(result.skipped)
-                stored.report = result.report()
-            uow.commit()
-    except Exception as exc:  # the run is logged as failed whatever broke it, then re-raised
-        message = exc.message if isinstance(exc, errors.DomainError) else type(exc).__name__
-        with uow:
-            stored = uow.sync.get_run(run.id)
-            if stored is not None:
-                stored.fail(clock.now(), message)
-            uow.commit()
-        raise
+    with SyncLease(uow, clock, "sync:documents") as lease:
+        run_id = start_run(uow, clock, DOCUMENTS_SYNC, "invoices,quotes,credit_notes")
+        result = DocumentSyncResult(run_id)
+        try:
+            with uow:
+                stored = None if full else uow.sync.get_cursor(CURSOR)
+            since = datetime.fromisoformat(stored) - OVERLAP if stored else None
+            cursor = _InvoiceCursor(since)
+            _converge_all(uow, reader, clock, lease, imported_by, result, cursor, progress)
+            with uow:
+                lease.renew(uow)
+                reached = cursor.reached()
+                if reached is not None:
+                    uow.sync.set_cursor(CURSOR, reached.isoformat(), clock.now())
+                run = uow.sync.get_run(run_id)
+                if run is not None:
+                    run.finish(clock.now(), result.seen)
+                    run.items_failed = len(result.skipped)
+                    run.report = result.report()
+                uow.commit()
+        except Exception as exc:  # the run is logged as failed whatever broke it, then re-raised
+            record_failure(uow, clock, run_id, failure_message(exc), result.seen, result.report())
+            raise
     return result

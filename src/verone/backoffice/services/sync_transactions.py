@@ -1,8 +1,9 @@
 """Bank sync: accounts (balances) and, per account, transactions incremental on ``updated_at``.
 
-One run per account at a time (the unit of work's lock); items upserted by Qonto id; a
-malformed item is skipped and reported; the cursor moves only when the run ends cleanly, never
-past a skipped item; every run is logged with its completeness proof (balance continuity).
+One run per account at a time (a lease, ``services.sync_runs``); each page committed on its
+own, so no transaction is held across a Qonto call; items upserted by Qonto id; a malformed
+item is skipped and reported; the cursor moves only when the run ends cleanly, never past a
+skipped item; every run is logged with its completeness proof (balance continuity).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from verone.backoffice.domain.banking import (
     TransactionSnapshot,
     check_continuity,
 )
-from verone.backoffice.domain.operations import SyncRun, SyncStatus
+from verone.backoffice.domain.operations import SyncStatus
 from verone.backoffice.ports import (
     Clock,
     QontoSyncReader,
@@ -31,6 +32,13 @@ from verone.backoffice.ports import (
     UnitOfWork,
 )
 from verone.backoffice.services.common import NotFound
+from verone.backoffice.services.sync_runs import (
+    SyncLease,
+    failure_message,
+    record_failure,
+    record_progress,
+    start_run,
+)
 from verone.money import from_cents, quantize, to_cents
 
 TRANSACTIONS_SYNC = "transactions"
@@ -38,7 +46,8 @@ TRANSACTIONS_SYNC = "transactions"
 OVERLAP = timedelta(minutes=10)
 _ONE_MICROSECOND = timedelta(microseconds=1)
 
-Progress = Callable[[int, int], None]
+#: ``progress(page, total_pages, rows_seen)`` after each page is committed.
+Progress = Callable[[int, int, int], None]
 
 
 class MalformedTransaction(ValueError):
@@ -188,15 +197,6 @@ def sync_transactions(
     ]
 
 
-def _start_run(uow: UnitOfWork, clock: Clock, account_qonto_id: str) -> uuid.UUID:
-    """Log the run as running (its own commit, so it shows while the run goes on)."""
-    with uow:
-        run = SyncRun(kind=TRANSACTIONS_SYNC, started_at=clock.now(), scope=account_qonto_id)
-        uow.sync.add_run(run)
-        uow.commit()
-    return run.id
-
-
 @dataclass(slots=True)
 class _Tracker:
     """What the pages taught: newest clean ``updated_at``, oldest skipped, oldest settlement."""
@@ -233,11 +233,14 @@ class _Tracker:
 def _ingest(
     uow: UnitOfWork,
     reader: QontoSyncReader,
+    lease: SyncLease,
     account_id: uuid.UUID,
     result: AccountSyncResult,
     updated_from: datetime | None,
     progress: Progress | None,
 ) -> _Tracker:
+    """Page after page: checks and mapping outside any transaction, then one short commit
+    (upsert, progress, lease) per page; no transaction is open while Qonto is read."""
     tracker = _Tracker()
     for page in reader.transaction_pages(result.account_qonto_id, updated_from=updated_from):
         batch: list[TransactionSnapshot] = []
@@ -251,9 +254,13 @@ def _ingest(
                 continue
             tracker.ok(txn)
             batch.append(txn)
-        result.items_written += uow.bank_transactions.upsert_many(batch)
+        with uow:
+            lease.renew(uow)
+            result.items_written += uow.bank_transactions.upsert_many(batch)
+            record_progress(uow, result.run_id, result.items_seen, len(result.skipped))
+            uow.commit()
         if progress is not None:
-            progress(page.number, page.total_pages)
+            progress(page.number, page.total_pages, result.items_seen)
     return tracker
 
 
@@ -267,28 +274,33 @@ def sync_account(
     full: bool = False,
     progress: Progress | None = None,
 ) -> AccountSyncResult:
-    """One account's run: fetch, upsert, prove continuity, then (if clean) move the cursor."""
+    """One account's run under its lease: fetch and commit page by page, prove continuity
+    over everything the run touched, then (if clean) move the cursor, in the last commit."""
     name = cursor_name(account.qonto_id)
-    result = AccountSyncResult(account.qonto_id, _start_run(uow, clock, account.qonto_id), full)
-    try:
-        with uow:
-            uow.lock(f"sync:{name}")  # a second worker waits here, then reads the new cursor
-            stored = None if full else uow.sync.get_cursor(name)
+    with SyncLease(uow, clock, f"sync:{name}") as lease:
+        run_id = start_run(uow, clock, TRANSACTIONS_SYNC, account.qonto_id)
+        result = AccountSyncResult(account.qonto_id, run_id, full)
+        try:
+            with uow:
+                stored = None if full else uow.sync.get_cursor(name)
             previous = datetime.fromisoformat(stored) if stored else None
             result.full = previous is None
             updated_from = None if previous is None else previous - OVERLAP
-            tracker = _ingest(uow, reader, account_id, result, updated_from, progress)
-            _prove(uow, account, account_id, result, tracker)
-            result.cursor = tracker.next_cursor(previous)
-            if result.cursor is not None:
-                uow.sync.set_cursor(name, result.cursor.isoformat(), clock.now())
-            _finish(uow, clock, result)
-            uow.commit()
-    except Exception as exc:  # the run is logged as failed whatever broke it, then re-raised
-        message = exc.message if isinstance(exc, errors.DomainError) else type(exc).__name__
-        result.status, result.error = SyncStatus.FAILED, message
-        _record_failure(uow, clock, result)
-        raise
+            tracker = _ingest(uow, reader, lease, account_id, result, updated_from, progress)
+            with uow:  # the proof reads a snapshot and blocks no writer
+                uow.reading()
+                _prove(uow, account, account_id, result, tracker)
+            with uow:
+                lease.renew(uow)
+                result.cursor = tracker.next_cursor(previous)
+                if result.cursor is not None:
+                    uow.sync.set_cursor(name, result.cursor.isoformat(), clock.now())
+                _finish(uow, clock, result)
+                uow.commit()
+        except Exception as exc:  # the run is logged as failed whatever broke it, then re-raised
+            result.status, result.error = SyncStatus.FAILED, failure_message(exc)
+            record_failure(uow, clock, run_id, result.error, result.items_seen, result.report())
+            raise
     return result
 
 
@@ -323,16 +335,6 @@ def _finish(uow: UnitOfWork, clock: Clock, result: AccountSyncResult) -> None:
         run.error = f"{len(result.skipped)} transaction(s) ignorée(s)"
     run.report = result.report()
     result.status = run.status
-
-
-def _record_failure(uow: UnitOfWork, clock: Clock, result: AccountSyncResult) -> None:
-    with uow:
-        run = uow.sync.get_run(result.run_id)
-        if run is not None:
-            run.fail(clock.now(), result.error or "échec")
-            run.items_seen = result.items_seen
-            run.report = result.report()
-        uow.commit()
 
 
 def summarize(results: Sequence[AccountSyncResult]) -> dict[str, object]:

@@ -20,7 +20,6 @@ from verone.backoffice.api.errors import (
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.operations import SyncRun
 from verone.backoffice.edge.context import AccountantContext, ViewerContext
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import queries, sync_documents, sync_transactions
 from verone.backoffice.services.auth import record_action
 from verone.backoffice.services.outbox import clients as qonto_clients
@@ -287,7 +286,7 @@ def sync(ctx: AccountantContext, body: si.SyncIn | None = None) -> si.SyncOut:
     options = body or si.SyncIn()
     results = sync_transactions.sync_transactions(
         ctx.uow,
-        QontoSyncClient(ctx.runtime.qonto_client),
+        ctx.runtime.sync_reader,
         ctx.clock,
         full=options.full,
         account_qonto_id=options.account_id,
@@ -302,7 +301,7 @@ def sync_invoices(
     """Invoices, quotes and credit notes converge with Qonto; drift is reported."""
     result = sync_documents.sync_documents(
         ctx.uow,
-        QontoSyncClient(ctx.runtime.qonto_client),
+        ctx.runtime.sync_reader,
         ctx.clock,
         ctx.user.id,
         full=(body or si.DocumentsSyncIn()).full,

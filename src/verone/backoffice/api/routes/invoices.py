@@ -28,7 +28,6 @@ from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.queries import DocumentFilter
 from verone.backoffice.domain.statuses import DocumentOrigin, DocumentType
 from verone.backoffice.edge.context import AccountantContext, FinalizerContext, ViewerContext
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import invoicing, payments, queries, quotes, reconciliation
 
 KIND = DocumentType.INVOICE
@@ -85,8 +84,7 @@ def create_service_invoice(ctx: AccountantContext, body: s.ServiceInvoiceIn) -> 
 @router.get("/by-order/{order_id}", response_model=list[s.DocumentSummary])
 def by_order(ctx: ViewerContext, order_id: uuid.UUID) -> list[s.DocumentSummary]:
     """The invoices of a sales order, oldest first."""
-    found = queries.documents_of_order(ctx.uow, order_id)
-    return render.documents([d for d in found if d.document_type is KIND], ctx.today())
+    return render.documents(queries.documents_of_order(ctx.uow, order_id, KIND), ctx.today())
 
 
 add_read_routes(router, KIND, "invoices")
@@ -179,7 +177,7 @@ def reconcile(
     applied = reconciliation.apply_match(
         ctx.uow,
         ctx.gateway,
-        QontoSyncClient(ctx.runtime.qonto_client),
+        ctx.runtime.sync_reader,
         ctx.clock,
         ctx.actor,
         body.transaction_id,

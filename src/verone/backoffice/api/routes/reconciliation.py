@@ -18,7 +18,6 @@ from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.banking import BankTransaction
 from verone.backoffice.domain.reconciliation import Proposal
 from verone.backoffice.edge.context import AccountantContext, ViewerContext
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import queries, reconciliation
 
 router = APIRouter(
@@ -127,7 +126,7 @@ def run(ctx: AccountantContext, body: si.ReconcileRunIn | None = None) -> si.Rec
     report = reconciliation.reconcile(
         ctx.uow,
         ctx.gateway,
-        QontoSyncClient(ctx.runtime.qonto_client),
+        ctx.runtime.sync_reader,
         ctx.clock,
         dry_run=(body or si.ReconcileRunIn()).dry_run,
     )

@@ -6,13 +6,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, case, select, update
+from sqlalchemy import CursorResult, Table, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from verone.backoffice.db.locks import is_postgresql
 from verone.backoffice.db.tables_ops import (
     emails,
+    leases,
     outbox,
     rate_budget,
     sync_cursors,
@@ -117,6 +118,27 @@ class SyncRepository:
                 .where(sync_cursors.c.name == name)
                 .values(value=value, updated_at=at)
             )
+
+    def take_lease(self, name: str, holder: str, *, now: datetime, until: datetime) -> bool:
+        """Take (or renew) the lease ``name`` for ``holder`` until ``until``; False while
+        another holder's lease has not expired. One short statement, no lock kept."""
+        if _insert_ignore(
+            self._session, leases, {"name": name, "holder": holder, "expires_at": until}
+        ):
+            return True
+        c = leases.c
+        taken = self._session.execute(
+            update(leases)
+            .where(c.name == name, or_(c.holder == holder, c.expires_at <= now))
+            .values(holder=holder, expires_at=until)
+        )
+        assert isinstance(taken, CursorResult)
+        return taken.rowcount == 1
+
+    def release_lease(self, name: str, holder: str) -> None:
+        self._session.execute(
+            delete(leases).where(leases.c.name == name, leases.c.holder == holder)
+        )
 
 
 class WebhookEventRepository:

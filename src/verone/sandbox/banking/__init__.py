@@ -1,0 +1,1 @@
+"""Banking half of the sandbox: organization, accounts, transactions, attachments."""

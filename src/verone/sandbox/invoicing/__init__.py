@@ -1,0 +1,1 @@
+"""Invoicing half of the sandbox: clients, invoices, quotes, credit notes, uploads."""

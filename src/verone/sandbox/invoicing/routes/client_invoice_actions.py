@@ -1,0 +1,144 @@
+"""Client-invoice status actions (finalize, paid, canceled, send) and invoice uploads."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from starlette.datastructures import UploadFile
+
+from verone.qonto.types.client_invoices import (
+    ClientInvoiceEnvelope,
+    ClientInvoiceUploadEnvelope,
+)
+from verone.sandbox.banking.attachments import sniff_content_type
+from verone.sandbox.deps import StateDep
+from verone.sandbox.errors import QontoHTTPError
+from verone.sandbox.invoicing.invoices import (
+    INVOICE_EVENT,
+    finalize_invoice,
+    mark_as_canceled,
+    mark_as_paid,
+    send_invoice,
+    unmark_as_paid,
+)
+from verone.sandbox.invoicing.params import MarkAsPaidIn, SendIn
+from verone.sandbox.invoicing.records import InvoiceRecord, UploadRecord
+from verone.sandbox.invoicing.routes.common import JSON, parse_body
+from verone.sandbox.invoicing.wire import invoice_wire, upload_wire
+from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import build, dump
+
+router = APIRouter()
+
+UPLOAD_FIELD = "client_invoices_upload"
+MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+
+
+def render_invoice(state: SandboxState, invoice: InvoiceRecord) -> JSON:
+    """``{"client_invoice": {...}}``."""
+    return dump(build(ClientInvoiceEnvelope, client_invoice=invoice_wire(state, invoice)))
+
+
+def publish(state: SandboxState, invoice: InvoiceRecord) -> JSON:
+    """The invoice's envelope; the invoice is also sent to ``v1/client-invoices`` subscribers."""
+    answer = render_invoice(state, invoice)
+    data = answer["client_invoice"]
+    assert isinstance(data, dict)
+    state.webhooks.emit(INVOICE_EVENT, data)
+    return answer
+
+
+def _render_upload(state: SandboxState, upload: UploadRecord) -> JSON:
+    wire = upload_wire(state, upload)
+    return dump(build(ClientInvoiceUploadEnvelope, client_invoice_upload=wire))
+
+
+@router.post("/v2/client_invoices/uploads", status_code=201)
+async def create_upload(request: Request, state: StateDep) -> JSON:
+    async with request.form() as form:
+        file = form.get(UPLOAD_FIELD)
+        if not isinstance(file, UploadFile):
+            raise QontoHTTPError(
+                422,
+                "blank",
+                f"{UPLOAD_FIELD} is required",
+                pointer=f"/data/attributes/{UPLOAD_FIELD}",
+            )
+        content = await file.read()
+        declared, filename = file.content_type, file.filename or "upload"
+    content_type = sniff_content_type(content, declared)
+    if not content or content_type is None:
+        raise QontoHTTPError(
+            422,
+            "invalid_file_type",
+            "the file must be a PDF, JPEG or PNG",
+            pointer=f"/data/attributes/{UPLOAD_FIELD}",
+        )
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise QontoHTTPError(
+            422,
+            "file_too_large",
+            "the file is too large",
+            pointer=f"/data/attributes/{UPLOAD_FIELD}",
+        )
+    with state.lock:
+        now = state.clock.now()
+        upload = UploadRecord(
+            id=state.new_id(),
+            filename=filename,
+            content_type=content_type,
+            file_size=len(content),
+            attachment_id=state.attachments.add(content, filename, content_type),
+            created_at=now,
+            updated_at=now,
+        )
+        state.invoicing.uploads[upload.id] = upload
+        return _render_upload(state, upload)
+
+
+@router.get("/v2/client_invoices/uploads/{upload_id}")
+def get_upload(upload_id: str, state: StateDep) -> JSON:
+    with state.lock:
+        upload = state.invoicing.upload(upload_id)
+        return _render_upload(state, upload)
+
+
+@router.post("/v2/client_invoices/{invoice_id}/finalize")
+def finalize(invoice_id: str, state: StateDep) -> JSON:
+    with state.lock:
+        invoice = state.invoicing.invoice(invoice_id)
+        finalize_invoice(state, invoice)
+        return publish(state, invoice)
+
+
+@router.post("/v2/client_invoices/{invoice_id}/mark_as_paid")
+async def paid(invoice_id: str, request: Request, state: StateDep) -> JSON:
+    raw = await request.body()
+    body = await parse_body(request, MarkAsPaidIn) if raw.strip() else MarkAsPaidIn()
+    with state.lock:
+        invoice = state.invoicing.invoice(invoice_id)
+        mark_as_paid(state, invoice, body.paid_at)
+        return publish(state, invoice)
+
+
+@router.post("/v2/client_invoices/{invoice_id}/unmark_as_paid")
+def unpaid(invoice_id: str, state: StateDep) -> JSON:
+    with state.lock:
+        invoice = state.invoicing.invoice(invoice_id)
+        unmark_as_paid(state, invoice)
+        return publish(state, invoice)
+
+
+@router.post("/v2/client_invoices/{invoice_id}/mark_as_canceled")
+def canceled(invoice_id: str, state: StateDep) -> JSON:
+    with state.lock:
+        invoice = state.invoicing.invoice(invoice_id)
+        mark_as_canceled(state, invoice)
+        return publish(state, invoice)
+
+
+@router.post("/v2/client_invoices/{invoice_id}/send", status_code=204)
+async def send(invoice_id: str, request: Request, state: StateDep) -> Response:
+    body = await parse_body(request, SendIn)
+    with state.lock:
+        send_invoice(state, state.invoicing.invoice(invoice_id), body)
+    return Response(status_code=204)

@@ -1,0 +1,346 @@
+"""Invoicing answers as the client's wire models (clients, invoices, quotes, credit notes,
+uploads): built with ``verone.sandbox.wire.build``, written with ``dump``.
+
+Amounts are ``{value, currency}`` decimal strings plus integer ``*_cents`` twins; timestamps
+are cut to the millisecond. See docs/sandbox/invoicing.md, "Conventions".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from verone.money import LineTotals, quantize, to_cents
+from verone.qonto.types._base import Amount
+from verone.qonto.types.client_invoices import (
+    ClientInvoice,
+    ClientInvoiceUpload,
+    PaymentMethod,
+)
+from verone.qonto.types.clients import Address, Client, Phone
+from verone.qonto.types.credit_notes import CreditNote
+from verone.qonto.types.documents import (
+    ClientSnapshot,
+    DiscountDetails,
+    InvoiceItem,
+    OrganizationSnapshot,
+)
+from verone.qonto.types.quotes import Quote
+from verone.sandbox.invoicing.records import (
+    AddressRecord,
+    ClientRecord,
+    CreditNoteRecord,
+    DiscountRecord,
+    InvoiceRecord,
+    ItemRecord,
+    QuoteRecord,
+    UploadRecord,
+)
+from verone.sandbox.invoicing.rules import totals
+from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import build, to_millisecond
+
+
+def amount(value: Decimal, currency: str) -> Amount:
+    return build(Amount, value=quantize(value), currency=currency)
+
+
+def address_wire(address: AddressRecord | None) -> Address | None:
+    if address is None:
+        return None
+    return build(
+        Address,
+        street_address=address.street_address,
+        city=address.city,
+        zip_code=address.zip_code,
+        province_code=address.province_code,
+        country_code=(address.country_code or "").upper() or None,
+    )
+
+
+def _flat_country(client: ClientRecord) -> str | None:
+    """The flat ``country_code`` beside the nested address is lower-case."""
+    billing = client.billing_address or AddressRecord()
+    return (billing.country_code or "").lower() or None
+
+
+def _name(client: ClientRecord) -> str | None:
+    return client.name if client.kind == "company" else client.display_name()
+
+
+def client_wire(client: ClientRecord) -> Client:
+    billing = client.billing_address or AddressRecord()
+    phone = client.phone
+    return build(
+        Client,
+        id=client.id,
+        kind=client.kind,
+        type=client.kind,
+        name=_name(client),
+        first_name=client.first_name,
+        last_name=client.last_name,
+        email=client.email,
+        extra_emails=list(client.extra_emails),
+        phone=build(Phone, country_code=phone.country_code, number=phone.number) if phone else None,
+        phone_number=f"{phone.country_code or ''}{phone.number or ''}" if phone else None,
+        vat_number=client.vat_number,
+        tax_identification_number=client.tax_identification_number,
+        e_invoicing_address=client.e_invoicing_address,
+        recipient_code=client.recipient_code,
+        address=billing.street_address,
+        city=billing.city,
+        zip_code=billing.zip_code,
+        province_code=billing.province_code,
+        country_code=_flat_country(client),
+        billing_address=address_wire(client.billing_address),
+        delivery_address=address_wire(client.delivery_address),
+        currency=client.currency,
+        locale=client.locale,
+        e_invoicing_reachable=False,
+        created_at=to_millisecond(client.created_at),
+        updated_at=to_millisecond(client.updated_at),
+    )
+
+
+def client_snapshot(client: ClientRecord) -> ClientSnapshot:
+    """The client as embedded in a document."""
+    billing = client.billing_address or AddressRecord()
+    return build(
+        ClientSnapshot,
+        id=client.id,
+        type=client.kind,
+        name=_name(client),
+        first_name=client.first_name,
+        last_name=client.last_name,
+        email=client.email,
+        vat_number=client.vat_number,
+        tax_identification_number=client.tax_identification_number,
+        address=billing.street_address,
+        city=billing.city,
+        zip_code=billing.zip_code,
+        province_code=billing.province_code,
+        country_code=_flat_country(client),
+        recipient_code=client.recipient_code,
+        locale=client.locale,
+        billing_address=address_wire(client.billing_address),
+        delivery_address=address_wire(client.delivery_address),
+    )
+
+
+def _discount_wire(
+    discount: DiscountRecord | None, value: Decimal, currency: str
+) -> DiscountDetails | None:
+    if discount is None:
+        return None
+    return build(
+        DiscountDetails,
+        type=discount.type,
+        value=discount.value,
+        amount=amount(value, currency),
+        amount_cents=to_cents(value),
+    )
+
+
+def item_wire(item: ItemRecord, line: LineTotals, currency: str, sign: int = 1) -> InvoiceItem:
+    return build(
+        InvoiceItem,
+        title=item.title,
+        description=item.description,
+        quantity=item.quantity * sign,
+        unit=item.unit,
+        unit_price=build(Amount, value=item.unit_price, currency=item.currency),
+        unit_price_cents=to_cents(item.unit_price),
+        vat_rate=item.vat_rate,
+        vat_exemption_reason=item.vat_exemption_reason,
+        discount=_discount_wire(item.discount, line.discount * sign, currency),
+        subtotal=amount(line.subtotal * sign, currency),
+        subtotal_cents=to_cents(line.subtotal * sign),
+        total_vat=amount(line.vat * sign, currency),
+        total_vat_cents=to_cents(line.vat * sign),
+        total_amount=amount(line.total * sign, currency),
+        total_amount_cents=to_cents(line.total * sign),
+    )
+
+
+class _Amounts:
+    """The computed part of a document: its lines and totals, negated for credit notes."""
+
+    def __init__(
+        self, items: list[ItemRecord], discount: DiscountRecord | None, currency: str, sign: int
+    ) -> None:
+        doc = totals(items, discount)
+        self.items = [
+            item_wire(i, t, currency, sign) for i, t in zip(items, doc.lines, strict=True)
+        ]
+        self.discount = _discount_wire(discount, doc.discount * sign, currency)
+        self.total, self.vat = doc.total * sign, doc.vat * sign
+        self.currency = currency
+
+
+def organization_snapshot(state: SandboxState) -> OrganizationSnapshot:
+    org = state.banking.organization
+    return build(
+        OrganizationSnapshot,
+        id=org.id,
+        legal_name=org.legal_name,
+        legal_number=org.legal_number,
+        legal_country=org.legal_country,
+        address_line_1=org.address.street_address,
+        address_line_2=None,
+        address_zipcode=org.address.zip_code,
+        address_city=org.address.city,
+        address_country=org.address.country,
+        company_leadership=None,
+        district_court=None,
+        commercial_register_number=org.legal_number,
+        vat_number=org.vat_number,
+        tax_number=None,
+        legal_capital_share=amount(Decimal(org.legal_share_capital), "EUR"),
+        transaction_type="goods",
+        vat_payment_condition="compensated_for_sales",
+    )
+
+
+def public_url(state: SandboxState, kind: str, token: str) -> str:
+    return f"{state.config.public_base_url.rstrip('/')}/public/{kind}/{token}"
+
+
+def _payment_methods(state: SandboxState, iban: str) -> list[PaymentMethod]:
+    org = state.banking.organization
+    account = next((a for a in org.bank_accounts if a.iban == iban), None)
+    return [
+        build(
+            PaymentMethod,
+            type="transfer",
+            iban=iban,
+            bic=account.bic if account else None,
+            beneficiary_name=org.legal_name,
+        )
+    ]
+
+
+def invoice_wire(state: SandboxState, invoice: InvoiceRecord) -> ClientInvoice:
+    doc = _Amounts(invoice.items, invoice.discount, invoice.currency, 1)
+    return build(
+        ClientInvoice,
+        id=invoice.id,
+        organization_id=state.banking.organization.id,
+        number=invoice.number,
+        invoice_number=invoice.number,
+        purchase_order=invoice.purchase_order,
+        status=invoice.status,
+        invoice_type="standard",
+        quote_id=invoice.quote_id,
+        invoice_url=public_url(state, "invoices", invoice.token),
+        attachment_id=invoice.attachment_id,
+        contact_email=invoice.contact_email,
+        terms_and_conditions=invoice.terms_and_conditions,
+        header=invoice.header,
+        footer=invoice.footer,
+        discount_conditions=None,
+        late_payment_penalties=None,
+        legal_fixed_compensation=None,
+        currency=invoice.currency,
+        total_amount=amount(doc.total, doc.currency),
+        total_amount_cents=to_cents(doc.total),
+        vat_amount=amount(doc.vat, doc.currency),
+        vat_amount_cents=to_cents(doc.vat),
+        amount_paid=amount(invoice.amount_paid, invoice.currency),
+        discount=doc.discount,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        performance_date=invoice.performance_date,
+        performance_start_date=invoice.performance_start_date,
+        performance_end_date=invoice.performance_end_date,
+        created_at=to_millisecond(invoice.created_at),
+        updated_at=to_millisecond(invoice.updated_at),
+        finalized_at=to_millisecond(invoice.finalized_at),
+        paid_at=to_millisecond(invoice.paid_at),
+        stamp_duty_amount=None,
+        items=doc.items,
+        client=client_snapshot(invoice.client),
+        payment_methods=_payment_methods(state, invoice.iban),
+        credit_notes_ids=list(invoice.credit_note_ids),
+        organization=organization_snapshot(state),
+        einvoicing_status=None,
+        einvoicing_lifecycle_events=None,
+    )
+
+
+def quote_wire(state: SandboxState, quote: QuoteRecord) -> Quote:
+    doc = _Amounts(quote.items, quote.discount, quote.currency, 1)
+    return build(
+        Quote,
+        id=quote.id,
+        organization_id=state.banking.organization.id,
+        number=quote.number,
+        status=quote.status,
+        quote_url=public_url(state, "quotes", quote.token),
+        attachment_id=quote.attachment_id,
+        contact_email=quote.contact_email,
+        terms_and_conditions=quote.terms_and_conditions,
+        header=quote.header,
+        footer=quote.footer,
+        currency=quote.currency,
+        discount=doc.discount,
+        total_amount=amount(doc.total, doc.currency),
+        total_amount_cents=to_cents(doc.total),
+        vat_amount=amount(doc.vat, doc.currency),
+        vat_amount_cents=to_cents(doc.vat),
+        issue_date=quote.issue_date,
+        expiry_date=quote.expiry_date,
+        created_at=to_millisecond(quote.created_at),
+        updated_at=to_millisecond(quote.updated_at),
+        approved_at=to_millisecond(quote.approved_at),
+        canceled_at=to_millisecond(quote.canceled_at),
+        stamp_duty_amount=None,
+        items=doc.items,
+        client=client_snapshot(quote.client),
+        invoice_ids=list(quote.invoice_ids),
+        organization=organization_snapshot(state),
+    )
+
+
+def credit_note_wire(state: SandboxState, note: CreditNoteRecord) -> CreditNote:
+    doc = _Amounts(note.items, note.discount, note.currency, -1)
+    return build(
+        CreditNote,
+        id=note.id,
+        invoice_id=note.invoice_id,
+        attachment_id=note.attachment_id,
+        number=note.number,
+        reason=note.reason,
+        issue_date=note.issue_date,
+        invoice_issue_date=note.invoice_issue_date,
+        terms_and_conditions=note.terms_and_conditions,
+        header=note.header,
+        footer=note.footer,
+        currency=note.currency,
+        discount=doc.discount,
+        vat_amount=amount(doc.vat, doc.currency),
+        vat_amount_cents=to_cents(doc.vat),
+        total_amount=amount(doc.total, doc.currency),
+        total_amount_cents=to_cents(doc.total),
+        created_at=to_millisecond(note.created_at),
+        finalized_at=to_millisecond(note.finalized_at),
+        contact_email=note.contact_email,
+        invoice_url=public_url(state, "invoices", note.invoice_token),
+        einvoicing_status=None,
+        stamp_duty_amount=None,
+        items=doc.items,
+        client=client_snapshot(note.client),
+    )
+
+
+def upload_wire(state: SandboxState, upload: UploadRecord) -> ClientInvoiceUpload:
+    base = state.config.public_base_url.rstrip("/")
+    return build(
+        ClientInvoiceUpload,
+        id=upload.id,
+        organization_id=state.banking.organization.id,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        file_size=upload.file_size,
+        url=f"{base}/v2/attachments/{upload.attachment_id}",
+        created_at=to_millisecond(upload.created_at),
+        updated_at=to_millisecond(upload.updated_at),
+    )
