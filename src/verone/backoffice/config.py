@@ -6,6 +6,8 @@ message names each faulty variable, in French and English, and never contains a 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import re
 import secrets
@@ -244,6 +246,15 @@ class Settings(BaseSettings):
     def session_secret(self) -> SecretStr:
         assert self._secret is not None, "validated at construction"
         return self._secret
+
+    @property
+    def webhook_signing_secret(self) -> SecretStr | None:
+        """``VERONE_WEBHOOK_SECRET``, or on the embedded default a secret derived from the
+        session key, which the back office gives its own sandbox subscription."""
+        if self.webhook_secret is not None or not self.is_embedded:
+            return self.webhook_secret
+        key = self.session_secret.get_secret_value().encode()
+        return SecretStr(hmac.new(key, b"verone.webhooks", hashlib.sha256).hexdigest())
 
     @property
     def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

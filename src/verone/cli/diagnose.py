@@ -162,7 +162,7 @@ def check_rate_budget(container: Container) -> Check:
 
 
 def check_webhooks(container: Container) -> Check:
-    if container.settings.webhook_secret is None:
+    if container.settings.webhook_signing_secret is None:
         return Check(
             "webhooks",
             False,

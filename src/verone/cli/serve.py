@@ -30,6 +30,7 @@ from verone.cli._runtime import (
     free_port,
     settings_or_exit,
 )
+from verone.cli.webhooks import ensure_subscription
 from verone.qonto._settings import SANDBOX_LOGIN, SANDBOX_SECRET_KEY
 
 
@@ -118,7 +119,11 @@ def serve(
         with domain_errors():
             admin, demo = prepare(container)
         shown_host = f"[{web_host}]" if ":" in web_host else web_host
-        console.print(_summary_table(settings, f"http://{shown_host}:{web_port}", admin, demo))
+        web_url = f"http://{shown_host}:{web_port}"
+        if settings.is_embedded:  # payments on the sandbox reach us within seconds
+            with domain_errors():
+                ensure_subscription(container, f"{web_url}/api/qonto/webhooks")
+        console.print(_summary_table(settings, web_url, admin, demo))
         config = uvicorn.Config(
             create_app(container),
             host=web_host,

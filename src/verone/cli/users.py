@@ -11,7 +11,7 @@ import typer
 
 from verone.backoffice.bootstrap import Container
 from verone.backoffice.domain.users import Role, User
-from verone.backoffice.services import auth, user_admin
+from verone.backoffice.services import user_admin
 from verone.backoffice.services.actors import Actor
 from verone.cli._console import console, fail
 from verone.cli._runtime import open_container, print_json
@@ -48,11 +48,7 @@ def _row(user: User) -> dict[str, object]:
 
 
 def _find(container: Container, email: str) -> uuid.UUID:
-    with container.unit_of_work() as uow:
-        user = uow.users.by_email(email)
-    if user is None:
-        raise auth.UserNotFound(f"Aucun utilisateur {email.strip().lower()}.")
-    return user.id
+    return user_admin.user_id_by_email(container.unit_of_work(), CLI, email)
 
 
 def _show(user: User, as_json: bool, message: str, **extra: object) -> None:

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from verone.backoffice.api.routes.webhooks import INVOICE_EVENTS
+from verone.backoffice.api.routes.webhooks import SUBSCRIBED_EVENTS
+from verone.backoffice.bootstrap import Container
 from verone.cli._console import console
 from verone.cli._runtime import open_container, print_json
 from verone.qonto.types.webhooks import WebhookSubscription, WebhookSubscriptionParams
@@ -25,30 +26,33 @@ def _row(subscription: WebhookSubscription) -> dict[str, object]:
     }
 
 
+def ensure_subscription(container: Container, url: str) -> WebhookSubscription:
+    """The subscription of ``url`` to the back office's events (created once)."""
+    secret = container.settings.webhook_signing_secret
+    if secret is None:
+        raise typer.BadParameter("renseignez d'abord VERONE_WEBHOOK_SECRET.")
+    resource = container.qonto_client.webhook_subscriptions
+    same = [s for s in resource.list().items if s.callback_url == url]
+    if same:
+        return same[0]
+    return resource.create(
+        WebhookSubscriptionParams(
+            callback_url=url,
+            types=sorted(SUBSCRIBED_EVENTS),
+            secret=secret.get_secret_value(),
+            description="Verone Billing",
+        )
+    )
+
+
 @app.command("subscribe")
 def subscribe(
     url: Annotated[str, typer.Option(help="Adresse publique de /api/qonto/webhooks.")],
     as_json: AsJson = False,
 ) -> None:
-    """Subscribe URL to the invoice events, signed with VERONE_WEBHOOK_SECRET."""
+    """Subscribe URL to the invoice and transaction events, signed with the webhook secret."""
     with open_container() as container:
-        secret = container.settings.webhook_secret
-        if secret is None:
-            raise typer.BadParameter("renseignez d'abord VERONE_WEBHOOK_SECRET.")
-        existing = container.qonto_client.webhook_subscriptions.list().items
-        same = [s for s in existing if s.callback_url == url]
-        created = (
-            same[0]
-            if same
-            else container.qonto_client.webhook_subscriptions.create(
-                WebhookSubscriptionParams(
-                    callback_url=url,
-                    types=sorted(INVOICE_EVENTS),
-                    secret=secret.get_secret_value(),
-                    description="Verone Billing",
-                )
-            )
-        )
+        created = ensure_subscription(container, url)
     if as_json:
         print_json(_row(created))
     else:

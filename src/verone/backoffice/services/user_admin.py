@@ -74,6 +74,16 @@ def _revoke_everything(uow: UnitOfWork, clock: Clock, user: User) -> tuple[int, 
     return sessions, tokens
 
 
+def user_id_by_email(uow: UnitOfWork, actor: Actor, email: str) -> uuid.UUID:
+    """The id of the user with this e-mail (for the CLI's commands), or ``UserNotFound``."""
+    require_user_admin(uow, actor)
+    with uow:
+        user = uow.users.by_email(email.strip().lower())
+    if user is None:
+        raise UserNotFound(f"Aucun utilisateur {email.strip().lower()}.")
+    return user.id
+
+
 def list_users(uow: UnitOfWork, actor: Actor) -> list[User]:
     require_user_admin(uow, actor)
     with uow:
