@@ -255,3 +255,24 @@ def pg_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def cli_environment(
+    monkeypatch: pytest.MonkeyPatch, workdir: Path, sandbox_port: int, **extra: str
+) -> str:
+    """A migrated SQLite database and the ``VERONE_*`` variables of a command run against the
+    sandbox on ``sandbox_port``; the database URL."""
+    url = f"sqlite:///{workdir / 'verone.sqlite3'}"
+    upgrade_database(url)
+    for name, value in {
+        "VERONE_ENVIRONMENT": "embedded",
+        "VERONE_DATABASE_URL": url,
+        "VERONE_VAR_DIR": str(workdir / "var"),
+        "VERONE_SECRET_KEY": "cli-" + "k" * 60,
+        "VERONE_SANDBOX_PORT": str(sandbox_port),
+        "VERONE_JOBS_ENABLED": "false",
+        "VERONE_DEMO_DATA": "false",
+        **extra,
+    }.items():
+        monkeypatch.setenv(name, value)
+    return url

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.e2e.conftest import LiveServer
-from verone.backoffice.db.migrate import downgrade_database, upgrade_database
+from tests.e2e.conftest import LiveServer, cli_environment
+from verone.backoffice.db.migrate import downgrade_database
 from verone.cli import app
 from verone.sandbox.app import create_app as create_sandbox_app
 from verone.sandbox.config import SandboxConfig
@@ -26,22 +26,11 @@ PASSWORD = "correct horse battery staple"
 def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     state = SandboxState(SandboxConfig(seed=5, transactions=5, pdf_delay_seconds=0.0))
     with LiveServer(create_sandbox_app(state)) as sandbox:
-        url = f"sqlite:///{tmp_path / 'verone.sqlite3'}"
-        upgrade_database(url)
         for name in [n for n in os.environ if n.startswith(("VERONE_", "QONTO_"))]:
             monkeypatch.delenv(name)
-        for name, value in {
-            "VERONE_ENVIRONMENT": "embedded",
-            "VERONE_DATABASE_URL": url,
-            "VERONE_VAR_DIR": str(tmp_path / "var"),
-            "VERONE_SECRET_KEY": "cli-" + "k" * 60,
-            "VERONE_SANDBOX_PORT": str(sandbox.port),
-            "VERONE_JOBS_ENABLED": "false",
-            "VERONE_DEMO_DATA": "false",
-            "VERONE_WEBHOOK_SECRET": "operator-webhook-secret",
-        }.items():
-            monkeypatch.setenv(name, value)
-        yield url
+        yield cli_environment(
+            monkeypatch, tmp_path, sandbox.port, VERONE_WEBHOOK_SECRET="operator-webhook-secret"
+        )
 
 
 def _run(*args: str, stdin: str | None = None) -> tuple[int, str]:
