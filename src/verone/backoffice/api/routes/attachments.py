@@ -11,11 +11,12 @@ from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from verone.backoffice.api import schemas_infra as si
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.domain.remote import RemoteAttachment
 from verone.backoffice.edge.context import AccountantContext, ViewerContext
 from verone.backoffice.edge.errors import EdgeError
+from verone.backoffice.services import qonto_live
 from verone.backoffice.services.auth import record_action
-from verone.qonto import QONTO_ID_PATTERN, FileUpload
-from verone.qonto.types.attachments import Attachment
+from verone.qonto import QONTO_ID_PATTERN
 
 router = APIRouter(
     prefix="/api/qonto/attachments",
@@ -38,22 +39,17 @@ TransactionId = Annotated[
 AttachmentId = Annotated[str, Path(min_length=1, max_length=100, pattern=QONTO_ID_PATTERN)]
 
 
-def _size(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 15:
-        return int(value)
-    return None
-
-
-def _out(attachment: Attachment, sent: FileUpload | None = None) -> si.AttachmentOut:
-    """The attachment as Qonto describes it; after an upload, what was sent fills the gaps."""
-    size = _size(attachment.file_size)
+def _out(
+    attachment: RemoteAttachment, sent: tuple[str, int, str] | None = None
+) -> si.AttachmentOut:
+    """The attachment as Qonto describes it; after an upload, the file sent (name, size,
+    type) fills what Qonto's answer leaves out."""
+    name, size, kind = sent or (None, None, None)
     return si.AttachmentOut(
-        id=attachment.id,
-        file_name=attachment.file_name or (sent.filename if sent else None),
-        file_size=size if size is not None or sent is None else len(sent.content),
-        content_type=attachment.file_content_type or (sent.content_type if sent else None),
+        id=attachment.qonto_id,
+        file_name=attachment.file_name or name,
+        file_size=attachment.file_size if attachment.file_size is not None else size,
+        content_type=attachment.content_type or kind,
         url=attachment.url,
         created_at=attachment.created_at,
     )
@@ -74,29 +70,30 @@ def upload(
     content = file.file.read(MAX_UPLOAD_BYTES + 1)
     if not content or len(content) > MAX_UPLOAD_BYTES:
         raise EdgeError(413, "payload_too_large", "Fichier vide ou de plus de 15 Mo.")
-    upload = FileUpload(file.filename or "piece-jointe", content, content_type)
-    client = ctx.runtime.qonto_client
-    if transaction_id:
-        attached = client.transactions.attachments.upload(transaction_id, upload)
-        attachment = attached or Attachment(id="", file_name=upload.filename)
-    else:
-        attachment = client.attachments.upload(upload)
+    filename = file.filename or "piece-jointe"
+    attachment = ctx.call(
+        qonto_live.upload_attachment,
+        filename=filename,
+        content=content,
+        content_type=content_type,
+        transaction_qonto_id=transaction_id or None,
+    )
     record_action(
         ctx.uow,
         ctx.clock,
         ctx.user,
         action="attachment.upload",
         entity_type="attachment",
-        entity_id=attachment.id or f"transaction:{transaction_id}",
+        entity_id=attachment.qonto_id or f"transaction:{transaction_id}",
         details={"transaction_id": transaction_id, "size": len(content)},
     )
-    return _out(attachment, upload)
+    return _out(attachment, (filename, len(content), content_type))
 
 
 @router.post("/cleanup", response_model=si.DetachedOut, responses=QONTO_ERRORS)
 def cleanup(ctx: AccountantContext, body: si.AttachmentCleanupIn) -> si.DetachedOut:
     """Detach every attachment of a transaction (the files stay in Qonto)."""
-    ctx.runtime.qonto_client.transactions.attachments.detach_all(body.transaction_id)
+    ctx.call(qonto_live.detach_attachments, body.transaction_id)
     record_action(
         ctx.uow,
         ctx.clock,
@@ -111,7 +108,7 @@ def cleanup(ctx: AccountantContext, body: si.AttachmentCleanupIn) -> si.Detached
 @router.get("/{attachment_id}", response_model=si.AttachmentOut, responses=QONTO_ERRORS)
 def get_attachment(ctx: ViewerContext, attachment_id: AttachmentId) -> si.AttachmentOut:
     """An attachment with a download URL valid 30 minutes."""
-    return _out(ctx.runtime.qonto_client.attachments.get(attachment_id))
+    return _out(qonto_live.get_attachment(ctx.gateway, attachment_id))
 
 
 @router.delete("/{attachment_id}", response_model=si.DetachedOut, responses=QONTO_ERRORS)
@@ -119,7 +116,7 @@ def detach(
     ctx: AccountantContext, attachment_id: AttachmentId, transaction_id: TransactionId
 ) -> si.DetachedOut:
     """Detach one attachment from a transaction (Qonto keeps no delete for files)."""
-    ctx.runtime.qonto_client.transactions.attachments.detach(transaction_id, attachment_id)
+    ctx.call(qonto_live.detach_attachments, transaction_id, attachment_id)
     record_action(
         ctx.uow,
         ctx.clock,
