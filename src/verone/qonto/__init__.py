@@ -57,7 +57,6 @@ from verone.qonto.resources._filters import (
 from verone.qonto.webhooks import WebhookSignatureError, verify_signature
 
 __all__ = [
-    "QONTO_ID_PATTERN",
     "ApiKeyAuth",
     "AsyncQontoClient",
     "AuthStrategy",
@@ -79,6 +78,7 @@ __all__ = [
     "OAuth2Auth",
     "Page",
     "PdfNotAvailable",
+    "QONTO_ID_PATTERN",
     "QontoAPIError",
     "QontoAmbiguousOutcome",
     "QontoAuthError",
