@@ -14,8 +14,9 @@ import pytest
 
 from tests.e2e.conftest import Stack, running_stack
 
-BUSY_TIMEOUT_MS = 300
-PAGE_LATENCY_MS = 300
+#: Short, but with room for a page commit on a loaded machine; the sync lasts several times it.
+BUSY_TIMEOUT_MS = 1_000
+PAGE_LATENCY_MS = 500
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def _customer(number: int) -> dict[str, str]:
 
 def test_writes_succeed_during_a_sync_longer_than_the_busy_timeout(slow_stack: Stack) -> None:
     with slow_stack.sandbox() as sandbox:
-        assert sandbox.post("/_sandbox/seed", json={"seed": 4, "transactions": 2_500}).is_success
+        assert sandbox.post("/_sandbox/seed", json={"seed": 4, "transactions": 4_000}).is_success
         rule = {"method": "GET", "path": "/v2/transactions", "latency_ms": PAGE_LATENCY_MS}
         assert sandbox.put("/_sandbox/faults", json={"rules": [rule]}).is_success
     outcome: dict[str, object] = {}
@@ -61,7 +62,7 @@ def test_writes_succeed_during_a_sync_longer_than_the_busy_timeout(slow_stack: S
     assert all(run["status"] == "succeeded" for run in answer.json()["accounts"])
     seconds = outcome["seconds"]
     assert isinstance(seconds, float)
-    assert seconds > 3 * BUSY_TIMEOUT_MS / 1000  # the sync outlasted the busy timeout
+    assert seconds > 2 * BUSY_TIMEOUT_MS / 1000  # the sync outlasted the busy timeout
     assert len(statuses) >= 3
     assert set(statuses) == {201}  # every write went through while the sync ran
     assert slowest < seconds  # and none waited for the whole sync
