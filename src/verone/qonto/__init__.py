@@ -56,7 +56,7 @@ from verone.qonto.resources._filters import (
 )
 from verone.qonto.webhooks import WebhookSignatureError, verify_signature
 
-__all__ = [
+__all__ = [  # noqa: RUF022  # plain sorted() order, checked by the tests
     "ApiKeyAuth",
     "AsyncQontoClient",
     "AuthStrategy",
