@@ -129,6 +129,9 @@ EXPECTED: dict[str, str] = {
     "GET /factures/export.csv": VIEWER,
     "GET /factures/{document_id}": VIEWER,
     "GET /factures/{document_id}/pdf-statut": VIEWER,
+    "GET /integration": VIEWER,
+    "GET /integration/diagnostic": VIEWER,
+    "POST /integration/outbox/regler": ADMIN,
 }
 
 #: Which callers each level lets through.

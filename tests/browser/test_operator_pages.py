@@ -1,0 +1,27 @@
+"""The operator's pages in Chromium against the real server and sandbox: each loads, one of
+its actions works, axe-core finds no serious or critical violation; screenshots saved."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Ui
+
+
+def test_integration_page_runs_the_diagnostic(ui: Ui) -> None:
+    ui.login(ui.stack.users.admin.email)
+    page = ui.goto("/integration")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Intégration Qonto")
+    expect(page.get_by_text("Joignable")).to_be_visible()
+    page.get_by_role("button", name="Lancer le diagnostic").click()
+    credentials = page.locator('tr[data-check="credentials"]')
+    expect(credentials).to_have_attribute("data-status", "ok")
+    expect(page.locator('tr[data-check="migrations"]')).to_have_attribute("data-status", "ok")
+    ui.check_page("integration")
+
+
+def test_a_viewer_sees_the_integration_page_without_the_settle_button(ui: Ui) -> None:
+    ui.login(ui.stack.users.viewer.email)
+    page = ui.goto("/integration")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Intégration Qonto")
+    expect(page.get_by_role("button", name="Régler les écritures en attente")).to_have_count(0)
