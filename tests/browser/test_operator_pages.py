@@ -3,6 +3,8 @@ its actions works, axe-core finds no serious or critical violation; screenshots 
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Ui
@@ -25,3 +27,15 @@ def test_a_viewer_sees_the_integration_page_without_the_settle_button(ui: Ui) ->
     page = ui.goto("/integration")
     expect(page.get_by_role("heading", level=1)).to_have_text("Intégration Qonto")
     expect(page.get_by_role("button", name="Régler les écritures en attente")).to_have_count(0)
+
+
+def test_audit_journal_filters_and_verifies_the_chain(ui: Ui) -> None:
+    ui.login(ui.stack.users.accountant.email)
+    page = ui.goto("/audit")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Journal d'audit")
+    page.get_by_label("Action").select_option(label="Connexion")
+    expect(page).to_have_url(re.compile(r"action=auth\.login"))
+    expect(page.locator("#entries tbody tr").first).to_contain_text("Connexion")
+    page.get_by_role("button", name="Vérifier la chaîne d'intégrité").click()
+    expect(page.locator("#verification")).to_contain_text("Chaîne intègre")
+    ui.check_page("audit")

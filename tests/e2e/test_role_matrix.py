@@ -132,6 +132,8 @@ EXPECTED: dict[str, str] = {
     "GET /integration": VIEWER,
     "GET /integration/diagnostic": VIEWER,
     "POST /integration/outbox/regler": ADMIN,
+    "GET /audit": VIEWER,
+    "GET /audit/verification": VIEWER,
 }
 
 #: Which callers each level lets through.

@@ -27,7 +27,13 @@ from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.operations import Email, OutboxEntry, SyncRun, WebhookEvent
 from verone.backoffice.domain.orders import SalesOrder
 from verone.backoffice.domain.parties import Customer, Product
-from verone.backoffice.domain.queries import DocumentFilter, DocumentTotals, Page, PageRequest
+from verone.backoffice.domain.queries import (
+    AuditFilter,
+    DocumentFilter,
+    DocumentTotals,
+    Page,
+    PageRequest,
+)
 from verone.backoffice.domain.statuses import DocumentType, InvoicingStatus, OrderStatus
 from verone.backoffice.domain.users import ApiToken, User
 
@@ -124,6 +130,8 @@ class AuditRepository(Protocol):
         details: Mapping[str, AuditValue] | None = None,
     ) -> AuditEntry: ...
     def entries(self, batch_size: int = 500) -> Iterator[AuditEntry]: ...
+    def search(self, criteria: AuditFilter, page: PageRequest) -> Page[AuditEntry]: ...
+    def actions(self) -> builtins.list[str]: ...
     def for_entity(self, entity_type: str, entity_id: str) -> list[AuditEntry]: ...
 
 

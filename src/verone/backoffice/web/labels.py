@@ -160,6 +160,9 @@ AUDIT_ACTIONS = {
     "credit_note.deleted": "Avoir supprimé",
     "reconciliation.allocated": "Paiement rapproché",
     "reconciliation.undone": "Rapprochement annulé",
+    "outbox.settle": "Outbox réglée",
+    "user.create": "Utilisateur créé",
+    "customer.qonto_client_linked": "Client relié à Qonto",
 }
 
 
@@ -200,3 +203,17 @@ AUTH_MODE = {"api_key": "Clé API", "oauth": "OAuth 2.0"}
 
 def state(value: str) -> Badge:
     return STATE.get(str(value), Badge(str(value), "grey"))
+ENTITY = {
+    "user": "Utilisateur",
+    "api_token": "Jeton d'API",
+    "customer": "Client",
+    "product": "Produit",
+    "outbox": "Outbox",
+    "sales_order": "Commande",
+    "bank_transaction": "Transaction",
+}
+CHAIN_BREAK = {
+    "missing or reordered entry": "entrée manquante ou déplacée",
+    "previous hash does not match": "l'empreinte de l'entrée précédente ne correspond pas",
+    "entry content was altered": "le contenu de l'entrée a été modifié",
+}

@@ -1,6 +1,6 @@
 """One module per area of the back office; each exposes an ``APIRouter`` named ``router``."""
 
-from verone.backoffice.web.routes import dashboard, docs, documents, integration, session
+from verone.backoffice.web.routes import audit, dashboard, docs, documents, integration, session
 
 ROUTERS = (
     docs.router,
@@ -8,4 +8,5 @@ ROUTERS = (
     dashboard.router,
     documents.router,
     integration.router,
+    audit.router,
 )
