@@ -203,6 +203,8 @@ AUTH_MODE = {"api_key": "Clé API", "oauth": "OAuth 2.0"}
 
 def state(value: str) -> Badge:
     return STATE.get(str(value), Badge(str(value), "grey"))
+
+
 ENTITY = {
     "user": "Utilisateur",
     "api_token": "Jeton d'API",
