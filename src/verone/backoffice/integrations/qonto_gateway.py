@@ -18,10 +18,8 @@ from verone.backoffice.domain.kinds import DocumentKind, IssueCall, kind_of
 from verone.backoffice.domain.parties import Customer
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.integrations.qonto_documents import document_apis
-from verone.backoffice.integrations.qonto_errors import (
-    HINT_CREDIT_NOTE,
-    qonto_errors,
-)
+from verone.backoffice.integrations.qonto_errors import qonto_errors
+from verone.backoffice.integrations.qonto_live import LiveViews
 from verone.backoffice.integrations.qonto_mapping import (
     client_params,
     credit_note_reason,
@@ -59,6 +57,7 @@ __all__ = [
 ]
 
 ATTACHMENT_URL_TTL = timedelta(minutes=30)
+HINT_CREDIT_NOTE = "si 404 : l'endpoint n'existe pas, créez l'avoir dans le tableau de bord Qonto"
 QUOTE_TERMS = "Devis valable jusqu'à la date d'expiration indiquée."
 
 
@@ -67,7 +66,7 @@ def _require_qonto_draft(kind: DocumentKind) -> None:
         raise errors.IllegalTransition("Seules les factures ont un brouillon chez Qonto.")
 
 
-class QontoApiGateway(QontoProbes):
+class QontoApiGateway(LiveViews, QontoProbes):
     """``ports.QontoGateway`` over a ``QontoClient`` (sync); thread-safe like the client."""
 
     def __init__(
