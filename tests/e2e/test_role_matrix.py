@@ -134,6 +134,10 @@ EXPECTED: dict[str, str] = {
     "POST /integration/outbox/regler": ADMIN,
     "GET /audit": VIEWER,
     "GET /audit/verification": VIEWER,
+    "GET /administration": ADMIN,
+    "POST /administration/utilisateurs": ADMIN,
+    "POST /administration/jetons": ADMIN,
+    "POST /administration/jetons/{token_id}/revoquer": ADMIN,
 }
 
 #: Which callers each level lets through.

@@ -1,6 +1,14 @@
 """One module per area of the back office; each exposes an ``APIRouter`` named ``router``."""
 
-from verone.backoffice.web.routes import audit, dashboard, docs, documents, integration, session
+from verone.backoffice.web.routes import (
+    admin,
+    audit,
+    dashboard,
+    docs,
+    documents,
+    integration,
+    session,
+)
 
 ROUTERS = (
     docs.router,
@@ -9,4 +17,5 @@ ROUTERS = (
     documents.router,
     integration.router,
     audit.router,
+    admin.router,
 )
