@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, NoReturn, Self, TypeVar
 
 from verone.backoffice import ports
 from verone.backoffice.domain.audit import AuditEntry, AuditValue, next_entry
@@ -291,52 +291,25 @@ class InMemoryUnitOfWork:
         return InMemoryAudit(self._state().audit)
 
     # ------------------------------------------------------------------ not faked
-    @staticmethod
-    def _not_faked(name: str) -> NotFaked:
-        return NotFaked(
-            f"uow.{name} has no in-memory fake (docs/adr/0005-repository-ports.md); "
-            "test this use case against the database (tests/integration/)"
-        )
+    # declared for the Protocol; reading one raises NotFaked (see ``__getattr__``)
+    orders: ports.OrderRepository
+    documents: ports.DocumentRepository
+    outbox: ports.OutboxRepository
+    emails: ports.EmailRepository
+    bank_accounts: ports.BankAccountRepository
+    bank_transactions: ports.BankTransactionRepository
+    allocations: ports.AllocationRepository
+    sync: ports.SyncRepository
+    webhook_events: ports.WebhookEventRepository
+    rate_budget: ports.RateBudgetRepository
 
-    @property
-    def orders(self) -> ports.OrderRepository:
-        raise self._not_faked("orders")
-
-    @property
-    def documents(self) -> ports.DocumentRepository:
-        raise self._not_faked("documents")
-
-    @property
-    def outbox(self) -> ports.OutboxRepository:
-        raise self._not_faked("outbox")
-
-    @property
-    def emails(self) -> ports.EmailRepository:
-        raise self._not_faked("emails")
-
-    @property
-    def bank_accounts(self) -> ports.BankAccountRepository:
-        raise self._not_faked("bank_accounts")
-
-    @property
-    def bank_transactions(self) -> ports.BankTransactionRepository:
-        raise self._not_faked("bank_transactions")
-
-    @property
-    def allocations(self) -> ports.AllocationRepository:
-        raise self._not_faked("allocations")
-
-    @property
-    def sync(self) -> ports.SyncRepository:
-        raise self._not_faked("sync")
-
-    @property
-    def webhook_events(self) -> ports.WebhookEventRepository:
-        raise self._not_faked("webhook_events")
-
-    @property
-    def rate_budget(self) -> ports.RateBudgetRepository:
-        raise self._not_faked("rate_budget")
+    def __getattr__(self, name: str) -> NoReturn:
+        if name in type(self).__annotations__:
+            raise NotFaked(
+                f"uow.{name} has no in-memory fake (docs/adr/0005-repository-ports.md); "
+                "test this use case against the database (tests/integration/)"
+            )
+        raise AttributeError(name)
 
 
 if TYPE_CHECKING:  # mypy --strict proves each fake satisfies its Protocol
