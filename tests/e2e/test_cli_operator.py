@@ -1,5 +1,5 @@
-"""The operator's commands against a served sandbox: ``verone diagnose`` (each failing check
-with its hint, exit code, ``--json``), ``verone webhooks subscribe|list|delete`` and user
+"""The operator's commands against a served sandbox: ``verone webhooks
+subscribe|list|delete`` and user
 management (``verone user list|set-role|deactivate|reactivate|reset-password|revoke``)."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.e2e.conftest import LiveServer, cli_environment
-from verone.backoffice.db.migrate import downgrade_database
 from verone.cli import app
 from verone.sandbox.app import create_app as create_sandbox_app
 from verone.sandbox.config import SandboxConfig
@@ -36,47 +35,6 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
 def _run(*args: str, stdin: str | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(app, list(args), input=stdin)
     return result.exit_code, result.stdout + result.stderr
-
-
-def _checks(output: str) -> dict[str, dict[str, object]]:
-    return {c["name"]: c for c in json.loads(output)["checks"]}
-
-
-def test_diagnose_names_each_failure_with_its_hint(environment: str) -> None:
-    code, out = _run("diagnose", "--json")
-    checks = _checks(out)
-    assert code == 1  # no webhook subscription yet
-    for name in ("database", "base_url", "credentials", "clock", "scopes", "rate_budget"):
-        assert checks[name]["ok"] is True, checks[name]
-    assert checks["webhooks"]["ok"] is False
-    assert "verone webhooks subscribe" in str(checks["webhooks"]["hint"])
-    code, out = _run("webhooks", "subscribe", "--url", "https://b.example/api/qonto/webhooks")
-    assert code == 0, out
-    code, out = _run("diagnose", "--json")
-    assert code == 0, out
-    assert all(c["ok"] for c in _checks(out).values())
-    code, text = _run("diagnose")
-    assert code == 0
-    assert "✓ credentials" in text
-
-    downgrade_database(environment, "-1")
-    code, out = _run("diagnose", "--json")
-    checks = _checks(out)
-    assert code == 1
-    assert checks["database"]["ok"] is False
-    assert "verone db upgrade" in str(checks["database"]["hint"])
-
-
-def test_diagnose_reports_an_unreachable_qonto(
-    environment: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("VERONE_SANDBOX_PORT", "1")  # nothing listens there
-    code, out = _run("diagnose", "--json")
-    checks = _checks(out)
-    assert code == 1
-    assert checks["base_url"]["ok"] is False
-    assert "réseau" in str(checks["base_url"]["hint"])
-    assert checks["database"]["ok"] is True
 
 
 def test_webhook_subscriptions_from_the_command_line(environment: str) -> None:

@@ -34,7 +34,7 @@ app.add_typer(numbering.app, name="numbering")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(sync.app, name="sync")
 app.command("reconcile")(reconcile.reconcile)
-app.command("diagnose")(diagnose.diagnose)
+app.command("diagnose")(diagnose.run_diagnose)
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(export.app, name="export")
 
