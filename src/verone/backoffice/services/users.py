@@ -45,6 +45,7 @@ def create_user(
             f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères."
         )
     with uow:
+        uow.lock(f"user:{address}")  # two processes creating one address: one gets the error
         if uow.users.by_email(address) is not None:
             raise UserAlreadyExists()
         user = User(
