@@ -58,3 +58,49 @@ def target_line(what: str, measured: str, target: str, ratio: float, *, met: boo
     """``what: measured (target …; ratio …x) MET|NOT MET`` — one line per target."""
     verdict = "MET" if met else "NOT MET"
     return f"{what}: {measured} (target {target}; ratio {ratio:.2f}x) {verdict}"
+
+
+class LiveServer:
+    """An ASGI app served by uvicorn on a free loopback port, in a background thread."""
+
+    def __init__(self, app: object) -> None:
+        import threading
+
+        import uvicorn
+
+        from bench._sandbox_process import free_port
+
+        self.port = free_port()
+        config = uvicorn.Config(
+            app,  # type: ignore[arg-type]  # an ASGI application
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]

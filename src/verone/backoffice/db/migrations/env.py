@@ -20,17 +20,6 @@ def _url() -> str:
     return url
 
 
-#: PostgreSQL-only trigram indexes of the list search: made by their migration, not in the
-#: metadata (SQLite has no such index), so autogenerate must not propose to drop them.
-DATABASE_ONLY_INDEXES = frozenset(
-    {"ix_financial_documents_number_trgm", "ix_financial_documents_customer_name_trgm"}
-)
-
-
-def _include(obj: object, name: str | None, kind: str, reflected: bool, _other: object) -> bool:
-    return not (kind == "index" and reflected and name in DATABASE_ONLY_INDEXES)
-
-
 def run_offline() -> None:
     context.configure(
         url=_url(),
@@ -38,7 +27,6 @@ def run_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
-        include_object=_include,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -53,7 +41,6 @@ def run_online() -> None:
                 target_metadata=metadata,
                 render_as_batch=True,
                 compare_type=True,
-                include_object=_include,
             )
             with context.begin_transaction():
                 context.run_migrations()
