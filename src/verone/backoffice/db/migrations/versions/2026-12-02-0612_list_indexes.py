@@ -15,6 +15,7 @@ down_revision: str | None = "c25dc3127130"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+
 def upgrade() -> None:
     with op.batch_alter_table("financial_documents", schema=None) as batch_op:
         batch_op.create_index(
