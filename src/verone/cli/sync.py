@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Annotated
 
@@ -16,9 +15,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from verone.backoffice.domain.errors import PermissionDenied
 from verone.backoffice.services.sync_documents import sync_documents
 from verone.backoffice.services.sync_transactions import summarize, sync_transactions
+from verone.backoffice.services.users import attributed_user_id
 from verone.cli._console import console
 from verone.cli._runtime import open_container, print_json
 
@@ -94,14 +93,7 @@ def documents(
     """Synchronise les factures, devis et avoirs créés ou modifiés dans Qonto."""
     with open_container() as container:
         email = user or container.settings.bootstrap_admin_email
-        uow = container.unit_of_work()
-        with uow:
-            found = uow.users.by_email(email) if email else None
-            user_id: uuid.UUID | None = found.id if found else None
-        if user_id is None:
-            raise PermissionDenied(
-                "Indiquez --user EMAIL : les documents importés sont attribués à un utilisateur."
-            )
+        user_id = attributed_user_id(container.unit_of_work(), email)
         with _bar(as_json) as bar:
             tasks: dict[str, TaskID] = {}
 

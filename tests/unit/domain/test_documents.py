@@ -12,12 +12,11 @@ from tests.unit.domain.factories import NOW, current_status, finalize, make_docu
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.confirmation import compute_content_hash
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.kinds import TRANSITIONS, check_transition
 from verone.backoffice.domain.statuses import (
-    TRANSITIONS,
     DocumentOrigin,
     DocumentStatus,
     DocumentType,
-    check_transition,
 )
 from verone.money import DiscountKind
 

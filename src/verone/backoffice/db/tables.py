@@ -22,9 +22,9 @@ from sqlalchemy import (
 )
 
 from verone.backoffice.db.types import Cents, ExactDecimal, UTCDateTime, str_enum
+from verone.backoffice.domain.kinds import ALLOWED_STATUSES
 from verone.backoffice.domain.parties import CustomerKind
 from verone.backoffice.domain.statuses import (
-    ALLOWED_STATUSES,
     EDITABLE_STATUSES,
     DocumentOrigin,
     DocumentStatus,

@@ -1,7 +1,8 @@
 """Financial documents (invoices, quotes, credit notes) and their lines.
 
 A document is born ``pending`` or ``draft``; ``finalize`` is the only way to a finalized
-document, and a finalized document's content never changes again.
+document, and a finalized document's content never changes again. What differs per kind is
+its ``kind`` (``domain/kinds.py``).
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ from decimal import Decimal
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.confirmation import compute_content_hash
+from verone.backoffice.domain.kinds import DocumentKind, RemoteMove, kind_of
 from verone.backoffice.domain.numbering import parse_number
 from verone.backoffice.domain.statuses import (
-    ALLOWED_STATUSES,
     EDITABLE_STATUSES,
-    INITIAL_STATUSES,
     DocumentOrigin,
     DocumentStatus,
     DocumentType,
-    check_transition,
 )
 from verone.money import ZERO, Discount, DiscountKind, LineInput, document_totals, to_decimal
 
@@ -113,7 +112,7 @@ class FinancialDocument:
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def __post_init__(self) -> None:
-        if self.status not in INITIAL_STATUSES[self.document_type]:
+        if self.status not in self.kind.initial_statuses:
             raise errors.IllegalTransition(
                 "Un document est toujours créé en brouillon ou en attente."
             )
@@ -127,6 +126,11 @@ class FinancialDocument:
         self.recompute_totals()
 
     # ------------------------------------------------------------------ reading
+
+    @property
+    def kind(self) -> DocumentKind:
+        """The policy of this document's kind (statuses, issue call, sending, …)."""
+        return kind_of(self.document_type)
 
     @property
     def discount(self) -> Discount | None:
@@ -148,18 +152,18 @@ class FinancialDocument:
         return self.total_amount - self.amount_paid
 
     def is_overdue(self, today: date) -> bool:
-        """Invoices only: finalized, unpaid and past the due date."""
+        """Payable kinds (invoices) only: finalized, unpaid and past the due date."""
         return (
-            self.document_type is DocumentType.INVOICE
+            self.kind.payable
             and self.status is DocumentStatus.FINALIZED
             and self.due_date is not None
             and today > self.due_date
         )
 
     def is_expired(self, today: date) -> bool:
-        """Quotes only: sent, not answered, past the expiry date."""
+        """Answerable kinds (quotes) only: sent, not answered, past the expiry date."""
         return (
-            self.document_type is DocumentType.QUOTE
+            self.kind.answerable
             and self.status is DocumentStatus.FINALIZED
             and self.expiry_date is not None
             and today > self.expiry_date
@@ -228,10 +232,9 @@ class FinancialDocument:
             raise errors.InvalidDocument("Le client est obligatoire.")
         if self.issue_date is None:
             raise errors.InvalidDocument("La date d'émission est obligatoire.")
-        if self.document_type is DocumentType.INVOICE and self.due_date is None:
-            raise errors.InvalidDocument("La date d'échéance est obligatoire.")
-        if self.document_type is DocumentType.QUOTE and self.expiry_date is None:
-            raise errors.InvalidDocument("La date d'expiration du devis est obligatoire.")
+        required = self.kind.end_date_field
+        if required is not None and getattr(self, required) is None:
+            raise errors.InvalidDocument(self.kind.end_date_label)
         end = self.due_date or self.expiry_date
         if end is not None and end < self.issue_date:
             raise errors.InvalidDocument("L'échéance précède la date d'émission.")
@@ -241,7 +244,7 @@ class FinancialDocument:
     # ------------------------------------------------------------------ lifecycle
 
     def _move(self, target: DocumentStatus) -> None:
-        check_transition(self.document_type, self.status, target)
+        self.kind.check_transition(self.status, target)
         self.status = target
 
     def link_qonto_draft(self, qonto_id: str) -> None:
@@ -261,9 +264,7 @@ class FinancialDocument:
         which must still match the document's content.
         """
         if self.status is not DocumentStatus.DRAFT:
-            if self.document_type is DocumentType.INVOICE:
-                raise errors.InvoiceNotDraft()
-            raise errors.DocumentNotDraft()
+            raise self.kind.not_draft()
         if not self.items:
             raise errors.EmptyDocument()
         if at.tzinfo is None:
@@ -304,6 +305,8 @@ class FinancialDocument:
         """
         if not qonto_id:
             raise errors.InvalidDocument("Un document importé a un identifiant Qonto.")
+        kind = kind_of(document_type)
+        expires = kind.end_date_field == "expiry_date"  # Qonto's one end date is the expiry
         document = cls(
             document_type=document_type,
             origin=DocumentOrigin.QONTO_IMPORT,
@@ -314,14 +317,14 @@ class FinancialDocument:
             created_at=imported_at,
             items=items,
             issue_date=issue_date,
-            due_date=due_date if document_type is not DocumentType.QUOTE else None,
-            expiry_date=due_date if document_type is DocumentType.QUOTE else None,
+            due_date=None if expires else due_date,
+            expiry_date=due_date if expires else None,
             parent_document_id=parent_document_id,
             qonto_id=qonto_id,
         )
         if status is DocumentStatus.DRAFT:
             return document
-        if status not in ALLOWED_STATUSES[document_type] or status is DocumentStatus.PENDING:
+        if status not in kind.statuses or status is DocumentStatus.PENDING:
             raise errors.IllegalTransition("Statut Qonto inattendu pour ce document.")
         document._adopt_number(number)
         document.status = status
@@ -338,7 +341,7 @@ class FinancialDocument:
     ) -> None:
         """A local draft credit note that Qonto refused (404) was made in the dashboard:
         adopt that one's id and number (the sync found it for the same invoice)."""
-        if self.document_type is not DocumentType.CREDIT_NOTE:
+        if not self.kind.credits_parent:
             raise errors.IllegalTransition("Action réservée aux avoirs.")
         if self.status is not DocumentStatus.DRAFT or self.qonto_id is not None:
             raise errors.DocumentNotDraft()
@@ -384,6 +387,25 @@ class FinancialDocument:
         self._require_quote()
         self._move(DocumentStatus.CONVERTED)
 
+    def adopt_remote_status(
+        self, target: DocumentStatus, *, paid_at: datetime, now: datetime
+    ) -> RemoteMove | None:
+        """Follow Qonto where it is authoritative (payment, cancellation, the customer's
+        answer): the kind's ``remote_moves``; ``None`` when this change is not one of them."""
+        move = self.kind.remote_moves.get((self.status, target))
+        match move:
+            case RemoteMove.MARK_PAID:
+                self.mark_paid(paid_at)
+            case RemoteMove.CANCEL:
+                self.cancel(now)
+            case RemoteMove.UNMARK_PAID:
+                self.unmark_paid()
+            case RemoteMove.ACCEPT:
+                self.accept()
+            case RemoteMove.DECLINE:
+                self.decline()
+        return move
+
     def record_pdf(
         self,
         *,
@@ -401,9 +423,9 @@ class FinancialDocument:
             self.pdf_sha256 = sha256
 
     def _require_invoice(self) -> None:
-        if self.document_type is not DocumentType.INVOICE:
+        if not self.kind.payable:
             raise errors.IllegalTransition("Action réservée aux factures.")
 
     def _require_quote(self) -> None:
-        if self.document_type is not DocumentType.QUOTE:
+        if not self.kind.answerable:
             raise errors.IllegalTransition("Action réservée aux devis.")

@@ -11,15 +11,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from verone.backoffice.domain.kinds import KINDS
 from verone.backoffice.domain.statuses import DocumentType
 
-PREFIXES: dict[DocumentType, str] = {
-    DocumentType.INVOICE: "F",
-    DocumentType.QUOTE: "D",
-    DocumentType.CREDIT_NOTE: "AV",
-}
+#: Each kind's prefix (``DocumentKind.number_prefix``)
+PREFIXES: dict[DocumentType, str] = {kind.type: kind.number_prefix for kind in KINDS}
 _BY_PREFIX = {prefix: kind for kind, prefix in PREFIXES.items()}
-_PATTERN = re.compile(r"^(F|D|AV)-(\d{4})-(\d{3,})$")
+_PATTERN = re.compile(
+    rf"^({'|'.join(sorted(_BY_PREFIX, key=len, reverse=True))})-(\d{{4}})-(\d{{3,}})$"
+)
 
 
 @dataclass(frozen=True, slots=True)

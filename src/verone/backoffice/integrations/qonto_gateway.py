@@ -15,26 +15,23 @@ from datetime import UTC, date, datetime, timedelta
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.kinds import DocumentKind, IssueCall, kind_of
 from verone.backoffice.domain.parties import Customer
 from verone.backoffice.domain.statuses import DocumentType
+from verone.backoffice.integrations.qonto_documents import document_apis
 from verone.backoffice.integrations.qonto_mapping import (
     client_params,
     credit_note_reason,
     discount_params,
-    document_fingerprint,
     invoice_items,
-    invoice_text,
     remote_credit_note,
     remote_invoice,
     remote_quote,
     required_date,
-    wire_fingerprint,
 )
 from verone.backoffice.ports import AttachmentLink, RemoteDocument
 from verone.qonto import (
     ClientFilters,
-    ClientInvoiceFilters,
-    CreditNoteFilters,
     FileUpload,
     NotFound,
     QontoAmbiguousOutcome,
@@ -42,7 +39,6 @@ from verone.qonto import (
     QontoClient,
     QontoConnectionError,
     QontoError,
-    QuoteFilters,
     RateLimited,
     RequestOptions,
     ServerError,
@@ -74,6 +70,11 @@ HINT_FORBIDDEN = "vérifiez les permissions de la clé API (401/403)"
 HINT_UNREACHABLE = "si timeout : vérifiez le réseau, puis GET /api/qonto/health"
 HINT_CREDIT_NOTE = "si 404 : l'endpoint n'existe pas, créez l'avoir dans le tableau de bord Qonto"
 QUOTE_TERMS = "Devis valable jusqu'à la date d'expiration indiquée."
+
+
+def _require_qonto_draft(kind: DocumentKind) -> None:
+    if not kind.drafts_in_qonto:
+        raise errors.IllegalTransition("Seules les factures ont un brouillon chez Qonto.")
 
 
 def _hint_for(exc: QontoAPIError) -> str | None:
@@ -119,6 +120,7 @@ class QontoApiGateway:
         self, client: QontoClient, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> None:
         self._client = client
+        self._apis = document_apis(client)
         self._now = now
         self._iban: str | None = None
         self._lock = threading.Lock()
@@ -189,8 +191,7 @@ class QontoApiGateway:
         quote_qonto_id: str | None = None,
     ) -> RemoteDocument:
         """An invoice draft (``quote_id`` set when it comes from a Qonto quote)."""
-        if document.document_type is not DocumentType.INVOICE:
-            raise errors.IllegalTransition("Seules les factures ont un brouillon chez Qonto.")
+        _require_qonto_draft(document.kind)
         params = self._invoice_create(document, client_id)
         if quote_qonto_id is not None:
             params.quote_id = quote_qonto_id
@@ -203,8 +204,9 @@ class QontoApiGateway:
     def update_draft(
         self, document: FinancialDocument, client_id: str, idempotency_key: str
     ) -> RemoteDocument:
-        if document.document_type is not DocumentType.INVOICE or document.qonto_id is None:
-            raise errors.IllegalTransition("Seules les factures ont un brouillon chez Qonto.")
+        _require_qonto_draft(document.kind)
+        if document.qonto_id is None:
+            raise errors.IllegalTransition("Ce brouillon n'existe pas chez Qonto.")
         created = self._invoice_create(document, client_id)
         fields = created.model_dump(exclude_unset=True)
         for name in ("status", "number", "quote_id", "upload_id"):
@@ -218,27 +220,18 @@ class QontoApiGateway:
 
     def delete_draft(self, document_type: DocumentType, qonto_id: str) -> None:
         with qonto_errors(write=True):
-            if document_type is DocumentType.INVOICE:
-                self._client.client_invoices.delete(qonto_id)
-            elif document_type is DocumentType.QUOTE:
-                self._client.quotes.delete(qonto_id)
-            else:
-                raise errors.DocumentNotDeletable()
+            self._apis[document_type].delete(qonto_id)
 
     def get_document(self, document_type: DocumentType, qonto_id: str) -> RemoteDocument:
         with qonto_errors():
-            if document_type is DocumentType.INVOICE:
-                return remote_invoice(self._client.client_invoices.get(qonto_id))
-            if document_type is DocumentType.QUOTE:
-                return remote_quote(self._client.quotes.get(qonto_id))
-            return remote_credit_note(self._client.credit_notes.get(qonto_id))
+            return self._apis[document_type].get(qonto_id)
 
     # ------------------------------------------------------------------ issuing
 
     def finalize(
         self, document_type: DocumentType, qonto_id: str, idempotency_key: str
     ) -> RemoteDocument:
-        if document_type is not DocumentType.INVOICE:
+        if kind_of(document_type).issue_call is not IssueCall.FINALIZE_DRAFT:
             raise errors.IllegalTransition("Qonto ne finalise que les factures brouillons.")
         with qonto_errors(write=True):
             invoice = self._client.client_invoices.finalize(
@@ -326,17 +319,10 @@ class QontoApiGateway:
         recipients: Sequence[str],
         idempotency_key: str,
     ) -> None:
-        label = "Votre facture" if document_type is DocumentType.INVOICE else "Votre devis"
+        label = f"Votre {kind_of(document_type).title.lower()}"
         params = SendParams(send_to=list(recipients), email_title=label, copy_to_self=True)
         with qonto_errors(write=True):
-            if document_type is DocumentType.INVOICE:
-                self._client.client_invoices.send(
-                    qonto_id, params, options=self._key(idempotency_key)
-                )
-            elif document_type is DocumentType.QUOTE:
-                self._client.quotes.send(qonto_id, params, options=self._key(idempotency_key))
-            else:
-                raise errors.IllegalTransition("Qonto n'envoie pas les avoirs.")
+            self._apis[document_type].send(qonto_id, params, self._key(idempotency_key))
 
     def attachment_link(self, attachment_id: str) -> AttachmentLink:
         with qonto_errors():
@@ -379,46 +365,8 @@ class QontoApiGateway:
     ) -> list[RemoteDocument]:
         """The Qonto documents created since ``created_after`` whose content is what a create
         for ``document`` sends (oldest first); the caller skips those already linked."""
-        document_type, since = document.document_type, created_after - timedelta(minutes=5)
-        found: list[RemoteDocument] = []
+        since = created_after - timedelta(minutes=5)
         with qonto_errors():
-            if document_type is DocumentType.INVOICE:
-                wanted = document_fingerprint(
-                    document, invoice_text(document.purchase_order, document.notes)
-                )
-                for invoice in self._client.client_invoices.iter(
-                    ClientInvoiceFilters(status=("draft",), created_at_from=since, per_page=100)
-                ):
-                    text = invoice_text(invoice.purchase_order, invoice.header)
-                    if (
-                        wire_fingerprint(
-                            invoice.currency, invoice.issue_date, text, invoice.items or []
-                        )
-                        == wanted
-                    ):
-                        found.append(remote_invoice(invoice))
-            elif document_type is DocumentType.QUOTE:
-                wanted = document_fingerprint(document, document.notes)
-                for quote in self._client.quotes.iter(
-                    QuoteFilters(created_at_from=since, per_page=100)
-                ):
-                    if (
-                        wire_fingerprint(
-                            quote.currency, quote.issue_date, quote.header, quote.items or []
-                        )
-                        == wanted
-                    ):
-                        found.append(remote_quote(quote))
-            else:
-                wanted = document_fingerprint(document, credit_note_reason(document))
-                for note in self._client.credit_notes.iter(
-                    CreditNoteFilters(invoice_id=invoice_qonto_id, created_at_from=since)
-                ):
-                    if (
-                        wire_fingerprint(
-                            note.currency, note.issue_date, note.reason, note.items or []
-                        )
-                        == wanted
-                    ):
-                        found.append(remote_credit_note(note))
-        return found
+            return self._apis[document.document_type].find_created(
+                document, since, invoice_qonto_id
+            )

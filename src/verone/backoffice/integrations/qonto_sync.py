@@ -248,44 +248,56 @@ class QontoSyncClient:
     def _documents(
         self, document_type: DocumentType, updated_from: datetime | None
     ) -> Iterator[RemoteDocumentDetails]:
-        if document_type is DocumentType.INVOICE:
-            filters = ClientInvoiceFilters(
-                updated_at_from=updated_from, per_page=MAX_PER_PAGE_INVOICING
+        readers = {
+            DocumentType.INVOICE: self._invoices,
+            DocumentType.QUOTE: self._quotes,
+            DocumentType.CREDIT_NOTE: self._credit_notes,
+        }
+        return readers[document_type](updated_from)
+
+    def _invoices(self, updated_from: datetime | None) -> Iterator[RemoteDocumentDetails]:
+        """Invoices, incremental on ``updated_at`` (``DocumentKind.lists_by_update``)."""
+        filters = ClientInvoiceFilters(
+            updated_at_from=updated_from, per_page=MAX_PER_PAGE_INVOICING
+        )
+        for invoice in self._client.client_invoices.iter(filters):
+            yield RemoteDocumentDetails(
+                remote=remote_invoice(invoice),
+                client_qonto_id=invoice.client.id if invoice.client else None,
+                customer_name=_customer_name(invoice.client),
+                issue_date=invoice.issue_date,
+                due_date=invoice.due_date,
+                paid_at=invoice.paid_at,
+                lines=_lines(invoice.items),
+                quote_qonto_id=invoice.quote_id,
             )
-            for invoice in self._client.client_invoices.iter(filters):
-                yield RemoteDocumentDetails(
-                    remote=remote_invoice(invoice),
-                    client_qonto_id=invoice.client.id if invoice.client else None,
-                    customer_name=_customer_name(invoice.client),
-                    issue_date=invoice.issue_date,
-                    due_date=invoice.due_date,
-                    paid_at=invoice.paid_at,
-                    lines=_lines(invoice.items),
-                    quote_qonto_id=invoice.quote_id,
-                )
-        elif document_type is DocumentType.QUOTE:
-            for quote in self._client.quotes.iter(QuoteFilters(per_page=MAX_PER_PAGE_INVOICING)):
-                yield RemoteDocumentDetails(
-                    remote=remote_quote(quote),
-                    client_qonto_id=quote.client.id if quote.client else None,
-                    customer_name=_customer_name(quote.client),
-                    issue_date=quote.issue_date,
-                    due_date=quote.expiry_date,
-                    paid_at=None,
-                    lines=_lines(quote.items),
-                )
-        else:
-            for note in self._client.credit_notes.iter(CreditNoteFilters(per_page=MAX_PER_PAGE)):
-                yield RemoteDocumentDetails(
-                    remote=remote_credit_note(note),
-                    client_qonto_id=note.client.id if note.client else None,
-                    customer_name=_customer_name(note.client),
-                    issue_date=note.issue_date,
-                    due_date=None,
-                    paid_at=None,
-                    lines=_lines(note.items, credit=True),
-                    invoice_qonto_id=note.invoice_id,
-                )
+
+    def _quotes(self, _updated_from: datetime | None) -> Iterator[RemoteDocumentDetails]:
+        """Quotes, whole: Qonto offers no ``updated_at`` filter for them."""
+        for quote in self._client.quotes.iter(QuoteFilters(per_page=MAX_PER_PAGE_INVOICING)):
+            yield RemoteDocumentDetails(
+                remote=remote_quote(quote),
+                client_qonto_id=quote.client.id if quote.client else None,
+                customer_name=_customer_name(quote.client),
+                issue_date=quote.issue_date,
+                due_date=quote.expiry_date,
+                paid_at=None,
+                lines=_lines(quote.items),
+            )
+
+    def _credit_notes(self, _updated_from: datetime | None) -> Iterator[RemoteDocumentDetails]:
+        """Credit notes, whole: Qonto offers no ``updated_at`` filter for them."""
+        for note in self._client.credit_notes.iter(CreditNoteFilters(per_page=MAX_PER_PAGE)):
+            yield RemoteDocumentDetails(
+                remote=remote_credit_note(note),
+                client_qonto_id=note.client.id if note.client else None,
+                customer_name=_customer_name(note.client),
+                issue_date=note.issue_date,
+                due_date=None,
+                paid_at=None,
+                lines=_lines(note.items, credit=True),
+                invoice_qonto_id=note.invoice_id,
+            )
 
     def attach_to_transaction(
         self, transaction_qonto_id: str, filename: str, content: bytes, idempotency_key: str

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.credit_notes import check_credit_cap, draft_credit_note
 from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
-from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import acting_user, audit, get_document, lock_document
@@ -26,7 +25,7 @@ from verone.backoffice.services.outbox.write import ISSUING, unsettled_for
 
 def _note(uow: UnitOfWork, credit_note_id: uuid.UUID) -> FinancialDocument:
     note = lock_document(uow, credit_note_id)
-    if note.document_type is not DocumentType.CREDIT_NOTE:
+    if not note.kind.credits_parent:
         raise errors.IllegalTransition("Ce document n'est pas un avoir.")
     if unsettled_for(uow, note.id, ISSUING):
         raise errors.DocumentNotEditable("Une finalisation de cet avoir est en cours.")

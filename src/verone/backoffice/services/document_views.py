@@ -1,5 +1,5 @@
 """Read models of the documents pages: the sums of a filtered list, and which actions a
-document allows for a user (its state's legal moves, ``domain/statuses.py``, and the role)."""
+document allows for a user (its kind's legal moves, ``domain/kinds.py``, and the role)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.queries import DocumentFilter, DocumentTotals
-from verone.backoffice.domain.statuses import TRANSITIONS, DocumentStatus, DocumentType
+from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.ports import UnitOfWork
 from verone.money import ZERO
@@ -46,14 +46,14 @@ def available_actions(document: FinancialDocument, user: User) -> frozenset[Docu
         found.add(A.DOWNLOAD_PDF)
     if not user.has_role(Role.ACCOUNTANT):
         return frozenset(found)
-    moves = TRANSITIONS[document.document_type].get(document.status, frozenset())
-    kind, status = document.document_type, document.status
+    kind, status = document.kind, document.status
+    moves = kind.transitions.get(status, frozenset())
     if document.is_editable:
         found |= {A.EDIT, A.DELETE}
     if status is S.PENDING:
         found.add(A.PUSH_TO_QONTO)
     if S.FINALIZED in moves and status is S.DRAFT and user.can_finalize:
-        if kind is not DocumentType.INVOICE or document.qonto_id is not None:
+        if not kind.drafts_in_qonto or document.qonto_id is not None:
             found.add(A.FINALIZE)
     if document.is_issued and status is not S.CANCELLED:
         found.add(A.SEND)
@@ -63,7 +63,7 @@ def available_actions(document: FinancialDocument, user: User) -> frozenset[Docu
         found.add(A.UNMARK_PAID)
     if S.CANCELLED in moves:
         found.add(A.CANCEL)
-    if kind is DocumentType.INVOICE and status in {S.FINALIZED, S.PAID}:
+    if kind.creditable and status in {S.FINALIZED, S.PAID}:
         found.add(A.CREDIT)
     if S.CONVERTED in moves:
         found.add(A.CONVERT)

@@ -23,7 +23,8 @@ from verone.backoffice.domain.confirmation import (
 )
 from verone.backoffice.domain.credit_notes import apply_credit, check_credit_cap
 from verone.backoffice.domain.documents import FinancialDocument
-from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.domain.kinds import IssueCall
+from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.domain.users import User
 from verone.backoffice.ports import Clock, QontoGateway, RemoteDocument, UnitOfWork
 from verone.backoffice.services.actors import Actor
@@ -44,12 +45,6 @@ from verone.backoffice.services.outbox.write import (
     write,
 )
 from verone.backoffice.services.pdfs import PdfWait, wait_for_final_pdf
-
-OPERATION_FOR: dict[DocumentType, Operation] = {
-    DocumentType.INVOICE: Operation.FINALIZE,
-    DocumentType.QUOTE: Operation.ISSUE_QUOTE,
-    DocumentType.CREDIT_NOTE: Operation.CREATE_CREDIT_NOTE,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +75,8 @@ def _finalizer(uow: UnitOfWork, actor: Actor) -> User:
 
 def _require_draft(document: FinancialDocument) -> None:
     if document.status is not DocumentStatus.DRAFT:
-        if document.document_type is DocumentType.INVOICE:
-            raise errors.InvoiceNotDraft()
-        raise errors.DocumentNotDraft()
-    if document.document_type is DocumentType.INVOICE and document.qonto_id is None:
+        raise document.kind.not_draft()
+    if document.kind.drafts_in_qonto and document.qonto_id is None:
         raise errors.InvalidDocument("Le brouillon n'existe pas encore chez Qonto.")
 
 
@@ -113,7 +106,7 @@ def preview_finalization(
 
 def _check_qonto_copy(gateway: QontoGateway, document: FinancialDocument) -> None:
     """Re-validate the local draft against Qonto's: same totals, not edited in Qonto since."""
-    if document.qonto_id is None or document.document_type is not DocumentType.INVOICE:
+    if document.qonto_id is None or not document.kind.drafts_in_qonto:
         return
     remote = gateway.get_document(document.document_type, document.qonto_id)
     if remote.qonto_status != "draft":
@@ -167,7 +160,7 @@ def _claim(
     _require_draft(document)
     content_hash = _check_token(key, token, document, user, clock)
     _refuse_in_flight(uow, document)
-    if document.document_type is DocumentType.CREDIT_NOTE:
+    if document.kind.credits_parent:
         _check_credit(uow, document)
     context = {"by": str(user.id), "content_hash": content_hash}
     return Intent(_Claim(document, user.id, content_hash), document.id, context)
@@ -202,18 +195,18 @@ def finalize_document(
         draft = get_document(uow, document_id)
         _require_draft(draft)
         invoice_qonto_id = None
-        if draft.document_type is DocumentType.CREDIT_NOTE:
+        if draft.kind.credits_parent:
             invoice_qonto_id = _check_credit(uow, draft).qonto_id
         _check_token(confirmation_key, confirmation_token, draft, user, clock)
         _refuse_in_flight(uow, draft)
     _check_qonto_copy(gateway, draft)
     client_id = None
-    if draft.document_type is DocumentType.QUOTE and draft.customer_id is not None:
+    if draft.kind.issue_call is IssueCall.CREATE_QUOTE and draft.customer_id is not None:
         client_id = ensure_qonto_client(uow, gateway, clock, draft.customer_id)
     issued = write(
         uow,
         clock,
-        OPERATION_FOR[draft.document_type],
+        Operation(draft.kind.issue_call),
         lambda: _claim(uow, clock, actor, document_id, confirmation_token, confirmation_key),
         lambda claim, key: _issue(gateway, claim.document, key, client_id, invoice_qonto_id),
         lambda claim, remote: complete_issue(
@@ -234,16 +227,19 @@ def _issue(
     client_id: str | None,
     invoice_qonto_id: str | None,
 ) -> RemoteDocument:
-    if document.document_type is DocumentType.INVOICE:
-        assert document.qonto_id is not None
-        return gateway.finalize(DocumentType.INVOICE, document.qonto_id, key)
-    if document.document_type is DocumentType.QUOTE:
-        if client_id is None:
-            raise errors.InvalidDocument("Le client du devis est obligatoire.")
-        return gateway.issue_quote(document, client_id, key)
-    if invoice_qonto_id is None:
-        raise errors.CreditNoteRequiresFinalizedInvoice()
-    return gateway.create_credit_note(document, invoice_qonto_id, key)
+    """The kind's issuing call (``DocumentKind.issue_call``)."""
+    match document.kind.issue_call:
+        case IssueCall.FINALIZE_DRAFT:
+            assert document.qonto_id is not None
+            return gateway.finalize(document.document_type, document.qonto_id, key)
+        case IssueCall.CREATE_QUOTE:
+            if client_id is None:
+                raise errors.InvalidDocument("Le client du devis est obligatoire.")
+            return gateway.issue_quote(document, client_id, key)
+        case IssueCall.CREATE_CREDIT_NOTE:
+            if invoice_qonto_id is None:
+                raise errors.CreditNoteRequiresFinalizedInvoice()
+            return gateway.create_credit_note(document, invoice_qonto_id, key)
 
 
 def complete_issue(
@@ -269,7 +265,7 @@ def complete_issue(
     document.qonto_updated_at = remote.updated_at
     document.qonto_attachment_id = None
     uow.documents.record_number(document, at)
-    if document.document_type is DocumentType.CREDIT_NOTE and document.parent_document_id:
+    if document.kind.credits_parent and document.parent_document_id:
         invoice = lock_document(uow, document.parent_document_id)
         apply_credit(invoice, uow.documents.credited_total(invoice.id), clock.now())
     audit(

@@ -78,9 +78,7 @@ def order_lines(
     if not requested:
         raise errors.OverInvoicing("La commande est déjà entièrement facturée.")
     check_invoicable(order, done, requested)
-    first = not any(
-        d.document_type is DocumentType.INVOICE and d.status in BILLING_STATUSES for d in invoices
-    )
+    first = not any(d.kind.payable and d.status in BILLING_STATUSES for d in invoices)
     lines = [
         DocumentItem(
             title=item.title,
@@ -263,7 +261,7 @@ def update_draft(
             document.purchase_order = purchase_order or None
         if items is not None:
             document.replace_items(list(items))
-        if document.qonto_id is None or document.document_type is not DocumentType.INVOICE:
+        if document.qonto_id is None or not document.kind.drafts_in_qonto:
             return Done(document)
         client_id = get_customer(uow, document.customer_id).qonto_client_id or ""
         return Intent((document, client_id), document.id, {"client_id": client_id})
@@ -292,7 +290,7 @@ def delete_document(
         document.ensure_deletable()
         _refuse_if_issuing(uow, document)
         qonto_id, kind = document.qonto_id, document.document_type
-        if qonto_id is not None and kind is not DocumentType.CREDIT_NOTE:
+        if qonto_id is not None and document.kind.deletable_in_qonto:
             return Intent((kind, qonto_id), document.id)
         _delete_local(uow, document)
         return Done(None)
@@ -349,9 +347,9 @@ def sync_to_order(
     with uow:
         acting_user(uow, actor)
         document = get_document(uow, document_id)
-    if document.qonto_id is None or document.document_type is not DocumentType.INVOICE:
+    if document.qonto_id is None or not document.kind.payable:
         raise errors.IllegalTransition("Seule une facture Qonto peut être synchronisée.")
-    remote = gateway.get_document(DocumentType.INVOICE, document.qonto_id)
+    remote = gateway.get_document(document.document_type, document.qonto_id)
     with uow:
         document = apply_payment_state(uow, clock, document_id, remote, audited=False)
         uow.commit()

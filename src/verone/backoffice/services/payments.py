@@ -15,7 +15,7 @@ from datetime import date
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
-from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.ports import Clock, QontoGateway, RemoteDocument, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import (
@@ -132,7 +132,7 @@ def _change_state(
     def prepare() -> Intent[PaymentTarget]:
         user = acting_user(uow, actor)
         document = lock_document(uow, document_id)
-        if document.document_type is not DocumentType.INVOICE or document.qonto_id is None:
+        if not document.kind.payable or document.qonto_id is None:
             raise errors.IllegalTransition("Action réservée aux factures émises.")
         if document.status not in allowed:
             raise errors.IllegalTransition()

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
-from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.domain.users import Role
 from verone.backoffice.ports import AttachmentLink, Clock, QontoGateway, RemoteDocument, UnitOfWork
 from verone.backoffice.services.actors import Actor
@@ -57,7 +56,7 @@ def _is_final(document: FinancialDocument, remote: RemoteDocument, link: Attachm
     finalized_at = remote.finalized_at or document.finalized_at
     if finalized_at is None:
         return False
-    if document.document_type is DocumentType.INVOICE:
+    if document.kind.pdf_regenerated:  # the PDF made at the issue is replaced: wait for it
         return link.created_at > finalized_at
     return link.created_at >= finalized_at
 
@@ -143,7 +142,7 @@ def fetch_pdf(
             return content, "attachment", attachment_id, link.url, link.expires_at
         except (errors.QontoFailure, errors.PdfNotAvailable) as exc:
             failures.append(f"attachment: {exc.code}")
-    if document.document_type is DocumentType.CREDIT_NOTE and document.qonto_id:
+    if document.kind.pdf_file_endpoint and document.qonto_id:
         try:
             content = _checked(gateway.credit_note_file(document.qonto_id))
             return content, "credit_note_file", attachment_id, None, None

@@ -166,19 +166,25 @@ def get_document(
     """One document with its items; ``document_type`` guards the route's kind."""
     with uow:
         document = uow.documents.get(document_id)
-    if document is None or (
-        document_type is not None and document.document_type is not document_type
-    ):
+    if document is None or not _of_kind(document, document_type):
         raise DocumentNotFound()
     return document
 
 
-def documents_of_order(uow: UnitOfWork, order_id: uuid.UUID) -> list[FinancialDocument]:
-    """Every document of an order (the order must exist)."""
+def _of_kind(document: FinancialDocument, document_type: DocumentType | None) -> bool:
+    """Whether ``document`` is of the kind a route serves (any kind for ``None``)."""
+    return document_type is None or document.document_type is document_type
+
+
+def documents_of_order(
+    uow: UnitOfWork, order_id: uuid.UUID, document_type: DocumentType | None = None
+) -> list[FinancialDocument]:
+    """The documents of an order (of one kind if given; the order must exist)."""
     with uow:
         if uow.orders.get(order_id) is None:
             raise OrderNotFound()
-        return uow.documents.by_order(order_id)
+        found = uow.documents.by_order(order_id)
+    return [document for document in found if _of_kind(document, document_type)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +203,7 @@ def document_details(
 ) -> DocumentDetails:
     with uow:
         document = uow.documents.get(document_id)
-        if document is None or document.document_type is not document_type:
+        if document is None or not _of_kind(document, document_type):
             raise DocumentNotFound()
         parent = (
             uow.documents.get(document.parent_document_id)
@@ -301,6 +307,6 @@ def resolve_document_id(uow: UnitOfWork, reference: str, document_type: Document
             document = None
         if document is None:  # Qonto's ids may be UUIDs too
             document = uow.documents.by_qonto_id(document_type, reference)
-    if document is None or document.document_type is not document_type:
+    if document is None or not _of_kind(document, document_type):
         raise DocumentNotFound()
     return document.id

@@ -127,7 +127,7 @@ def quote_from_invoice(
     with uow:
         user = acting_user(uow, actor)
         invoice = get_document(uow, invoice_id)
-        if invoice.document_type is not DocumentType.INVOICE or invoice.customer_id is None:
+        if not invoice.kind.payable or invoice.customer_id is None:
             raise errors.IllegalTransition("Seule une facture peut devenir un devis.")
         quote = _new_quote(
             clock,
@@ -217,7 +217,7 @@ def convert_quote_to_invoice(
     with uow:
         user = acting_user(uow, actor)
         quote = get_document(uow, quote_id)
-        if quote.document_type is not DocumentType.QUOTE or quote.status not in (
+        if not quote.kind.answerable or quote.status not in (
             DocumentStatus.FINALIZED,
             DocumentStatus.ACCEPTED,
         ):

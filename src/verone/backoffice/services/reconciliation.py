@@ -186,9 +186,7 @@ class _Allocated:
 def _check_match(
     document: FinancialDocument, transaction: BankTransaction, taken: Decimal, amount: Decimal
 ) -> None:
-    if document.document_type is not DocumentType.INVOICE or (
-        document.status is not DocumentStatus.FINALIZED
-    ):
+    if not document.kind.payable or (document.status is not DocumentStatus.FINALIZED):
         raise errors.IllegalTransition("Seule une facture émise non payée peut être rapprochée.")
     if taken + amount > transaction.amount:
         raise errors.PaymentExceedsInvoice("Le montant dépasse ce qui reste de la transaction.")

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.kinds import SendChannel
 from verone.backoffice.domain.operations import Email
-from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.ports import Clock, QontoGateway, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import acting_user, audit, get_customer, get_document
@@ -58,7 +59,7 @@ def send_document(
         to = tuple(recipients or ([customer.email] if customer.email else []))
         if not to:
             raise errors.InvalidDocument("Aucune adresse e-mail pour ce client.")
-        if document.document_type is DocumentType.CREDIT_NOTE:
+        if document.kind.send_channel is SendChannel.MAIL_OUTBOX:
             return Done(_queue_emails(uow, clock, user.id, document, to))
         sending = _Sending(user.id, document, document.qonto_id, to)
         return Intent(sending, document.id, {"to": "\n".join(to)})
@@ -70,7 +71,8 @@ def send_document(
     def apply(sending: _Sending, _answer: None) -> tuple[SendResult, Outcome]:
         to = ", ".join(sending.recipients)
         audit(uow, clock, sending.user_id, "document.sent", sending.document, {"to": to})
-        return SendResult(sending.document.id, sending.recipients, "qonto"), {"to": to}
+        channel = str(sending.document.kind.send_channel)
+        return SendResult(sending.document.id, sending.recipients, channel), {"to": to}
 
     return write(uow, clock, Operation.SEND, prepare, call, apply)
 
@@ -90,14 +92,15 @@ def _queue_emails(
     document: FinancialDocument,
     to: tuple[str, ...],
 ) -> SendResult:
-    """Credit notes: Qonto does not send them; the back office's mail outbox does."""
+    """Kinds Qonto does not send (credit notes): the back office's mail outbox does."""
+    kind = document.kind
     for address in to:
         uow.emails.add(
             Email(
                 to_address=address,
-                subject=f"Avoir {document.number}",
+                subject=f"{kind.title} {document.number}",
                 body_text=(
-                    f"Bonjour,\n\nVeuillez trouver ci-joint l'avoir {document.number} "
+                    f"Bonjour,\n\nVeuillez trouver ci-joint {kind.noun} {document.number} "
                     f"d'un montant de {document.total_amount} {document.currency}.\n\n"
                     "Cordialement,\nVerone"
                 ),
@@ -106,7 +109,7 @@ def _queue_emails(
             )
         )
     audit(uow, clock, user_id, "document.email_queued", document, {"to": ", ".join(to)})
-    return SendResult(document.id, to, "email_outbox")
+    return SendResult(document.id, to, str(kind.send_channel))
 
 
 def deliver_queued_emails(

@@ -18,6 +18,7 @@ from itertools import islice
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
+from verone.backoffice.domain.kinds import KINDS, DocumentKind, kind_of
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
 from verone.backoffice.ports import Clock, QontoSyncReader, RemoteDocumentDetails, UnitOfWork
 from verone.backoffice.services.sync_runs import (
@@ -33,22 +34,6 @@ CURSOR = "documents:invoices"
 OVERLAP = timedelta(minutes=10)
 #: ``progress(kind, documents_seen)`` after each committed batch.
 Progress = Callable[[str, int], None]
-
-#: Qonto's word → the local status, per document type.
-_STATUS: dict[DocumentType, dict[str, DocumentStatus]] = {
-    DocumentType.INVOICE: {
-        "draft": DocumentStatus.DRAFT,
-        "unpaid": DocumentStatus.FINALIZED,
-        "paid": DocumentStatus.PAID,
-        "canceled": DocumentStatus.CANCELLED,
-    },
-    DocumentType.QUOTE: {
-        "pending_approval": DocumentStatus.FINALIZED,
-        "approved": DocumentStatus.ACCEPTED,
-        "canceled": DocumentStatus.DECLINED,
-    },
-    DocumentType.CREDIT_NOTE: {"finalized": DocumentStatus.FINALIZED},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,24 +131,11 @@ def _apply_status(
 ) -> tuple[bool, str]:
     """Qonto is authoritative on payment, cancellation and the customer's answer to a quote."""
     current = document.status
-    at = details.paid_at or clock.now()
-    if document.document_type is DocumentType.INVOICE:
-        if current is DocumentStatus.FINALIZED and target is DocumentStatus.PAID:
-            document.mark_paid(at)
-            return True, "payée dans Qonto"
-        if current is DocumentStatus.FINALIZED and target is DocumentStatus.CANCELLED:
-            document.cancel(clock.now())
-            return True, "annulée dans Qonto"
-        if current is DocumentStatus.PAID and target is DocumentStatus.FINALIZED:
-            document.unmark_paid()
-            return True, "paiement retiré dans Qonto"
-    if document.document_type is DocumentType.QUOTE and current is DocumentStatus.FINALIZED:
-        if target is DocumentStatus.ACCEPTED:
-            document.accept()
-            return True, "accepté par le client"
-        if target is DocumentStatus.DECLINED:
-            document.decline()
-            return True, "refusé ou annulé dans Qonto"
+    move = document.adopt_remote_status(
+        target, paid_at=details.paid_at or clock.now(), now=clock.now()
+    )
+    if move is not None:
+        return True, move.note
     if current in (DocumentStatus.DRAFT, DocumentStatus.PENDING):
         return False, "finalisé hors du back-office : à vérifier (aucune finalisation automatique)"
     return False, "écart à examiner"
@@ -177,12 +149,13 @@ def _converge(
     result: DocumentSyncResult,
 ) -> None:
     remote = details.remote
-    target = _STATUS[remote.document_type].get(remote.qonto_status)
+    kind = kind_of(remote.document_type)
+    target = kind.qonto_statuses.get(remote.qonto_status)
     if target is None:
         result.skipped.append(f"{remote.qonto_id}: statut Qonto inconnu {remote.qonto_status!r}")
         return
     local = uow.documents.by_qonto_id(remote.document_type, remote.qonto_id)
-    if local is None and remote.document_type is DocumentType.CREDIT_NOTE:
+    if local is None and kind.credits_parent:
         _link_or_import_credit_note(uow, clock, details, imported_by, result)
         return
     if local is None:
@@ -229,7 +202,7 @@ def _link_or_import_credit_note(
             (
                 child
                 for child in uow.documents.children(invoice.id)
-                if child.document_type is DocumentType.CREDIT_NOTE
+                if child.kind.credits_parent
                 and child.status is DocumentStatus.DRAFT
                 and child.qonto_id is None
             ),
@@ -305,7 +278,7 @@ class _InvoiceCursor:
 def _converge_batch(
     uow: UnitOfWork,
     clock: Clock,
-    kind: DocumentType,
+    kind: DocumentKind,
     batch: list[RemoteDocumentDetails],
     imported_by: uuid.UUID,
     result: DocumentSyncResult,
@@ -318,10 +291,10 @@ def _converge_batch(
             _converge(uow, clock, details, imported_by, result)
         except errors.DomainError as exc:
             result.skipped.append(f"{details.remote.qonto_id}: {exc.message}")
-            if kind is DocumentType.INVOICE:
+            if kind.lists_by_update:  # the cursor follows the kinds Qonto lists by update
                 cursor.failed(updated)
             continue
-        if kind is DocumentType.INVOICE:
+        if kind.lists_by_update:
             cursor.ok(updated)
 
 
@@ -336,9 +309,9 @@ def _converge_all(
     progress: Progress | None,
 ) -> None:
     """Every document, item by item, committed ``BATCH`` at a time (lease renewed there)."""
-    for kind in (DocumentType.INVOICE, DocumentType.QUOTE, DocumentType.CREDIT_NOTE):
+    for kind in KINDS:
         documents = reader.documents(
-            kind, updated_from=cursor.since if kind is DocumentType.INVOICE else None
+            kind.type, updated_from=cursor.since if kind.lists_by_update else None
         )
         while batch := list(islice(documents, BATCH)):  # Qonto is read here, outside
             with uow:
@@ -347,7 +320,7 @@ def _converge_all(
                 record_progress(uow, result.run_id, result.seen, len(result.skipped))
                 uow.commit()
             if progress is not None:
-                progress(str(kind), result.seen)
+                progress(str(kind.type), result.seen)
 
 
 def sync_documents(

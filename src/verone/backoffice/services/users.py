@@ -1,11 +1,14 @@
 """Users: create one (argon2 hash through ``ports.PasswordHasher``), authenticate by password.
 
 ``create_user(uow, hasher, clock, *, email, password, role, display_name=None)`` → ``User``;
-``authenticate(uow, hasher, clock, email, password)`` → ``User | None``. Used by the CLI and the
-API (login throttling lives in ``services.auth``).
+``authenticate(uow, hasher, clock, email, password)`` → ``User | None``;
+``attributed_user_id(uow, email)``: who a command's work is attributed to. Used by the CLI and
+the API (login throttling lives in ``services.auth``).
 """
 
 from __future__ import annotations
+
+import uuid
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.users import Role, User
@@ -69,3 +72,17 @@ def authenticate(
         user.last_login_at = clock.now()
         uow.commit()
     return user
+
+
+def attributed_user_id(uow: UnitOfWork, email: str | None) -> uuid.UUID:
+    """The user a command's work is attributed to (e.g. the documents a sync imports), by
+    e-mail; refused when nobody is named or nobody has that address."""
+    user = None
+    if email:
+        with uow:
+            user = uow.users.by_email(email.strip().lower())
+    if user is None:
+        raise errors.PermissionDenied(
+            "Indiquez --user EMAIL : les documents importés sont attribués à un utilisateur."
+        )
+    return user.id

@@ -65,7 +65,7 @@ def badge(document: FinancialDocument, today: date) -> Badge:
         return Badge("En retard", "orange")
     if document.is_expired(today):
         return Badge("Expiré", "red")
-    if document.document_type is T.INVOICE and document.amount_paid > 0:
+    if document.kind.payable and document.amount_paid > 0:
         return Badge("Partiellement payée", "orange")
     return Badge(_ISSUED[document.document_type], "blue")
 

@@ -84,8 +84,7 @@ def create_service_invoice(ctx: AccountantContext, body: s.ServiceInvoiceIn) -> 
 @router.get("/by-order/{order_id}", response_model=list[s.DocumentSummary])
 def by_order(ctx: ViewerContext, order_id: uuid.UUID) -> list[s.DocumentSummary]:
     """The invoices of a sales order, oldest first."""
-    found = queries.documents_of_order(ctx.uow, order_id)
-    return render.documents([d for d in found if d.document_type is KIND], ctx.today())
+    return render.documents(queries.documents_of_order(ctx.uow, order_id, KIND), ctx.today())
 
 
 add_read_routes(router, KIND, "invoices")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from verone.backoffice.db.locks import is_postgresql
 from verone.backoffice.db.tables import document_numbers, financial_documents
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.kinds import KINDS
 from verone.backoffice.domain.queries import (
     DocumentFilter,
     DocumentSort,
@@ -23,6 +24,10 @@ from verone.backoffice.domain.queries import (
 )
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
 from verone.money import ZERO, from_cents
+
+#: The kinds that can be overdue (invoices) and that credit their parent (credit notes)
+PAYABLE = tuple(kind.type for kind in KINDS if kind.payable)
+CREDITING = tuple(kind.type for kind in KINDS if kind.credits_parent)
 
 D = financial_documents.c
 
@@ -63,7 +68,7 @@ def _conditions(criteria: DocumentFilter) -> list[ColumnElement[bool]]:
     if criteria.overdue_on is not None:
         where.append(
             and_(
-                D.document_type == DocumentType.INVOICE,
+                D.document_type.in_(PAYABLE),
                 D.status == DocumentStatus.FINALIZED,
                 D.due_date < criteria.overdue_on,
             )
@@ -197,7 +202,7 @@ class DocumentRepository:
                 D.due_date,
                 func.sum(D.total_amount_cents - D.amount_paid_cents, type_=BigInteger),
             )
-            .where(D.document_type == DocumentType.INVOICE, D.status == DocumentStatus.FINALIZED)
+            .where(D.document_type.in_(PAYABLE), D.status == DocumentStatus.FINALIZED)
             .group_by(D.due_date)
         )
         return [(due, from_cents(int(cents or 0))) for due, cents in rows]
@@ -206,7 +211,7 @@ class DocumentRepository:
         """TTC of the invoices marked paid in ``[start, end)``."""
         cents = self._session.scalar(
             select(func.coalesce(func.sum(D.total_amount_cents), 0, type_=BigInteger)).where(
-                D.document_type == DocumentType.INVOICE,
+                D.document_type.in_(PAYABLE),
                 D.status == DocumentStatus.PAID,
                 D.paid_at >= start,
                 D.paid_at < end,
@@ -218,7 +223,7 @@ class DocumentRepository:
         """TTC of the issued credit notes of an invoice."""
         cents = self._session.scalar(
             select(func.coalesce(func.sum(D.total_amount_cents), 0, type_=BigInteger)).where(
-                D.document_type == DocumentType.CREDIT_NOTE,
+                D.document_type.in_(CREDITING),
                 D.parent_document_id == invoice_id,
                 D.number.is_not(None),
             )

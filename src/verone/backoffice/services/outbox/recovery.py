@@ -147,13 +147,13 @@ class _Settler:
     def remote_issued(
         self, document: FinancialDocument, entry: OutboxEntry
     ) -> RemoteDocument | None:
-        if document.document_type is DocumentType.INVOICE:
+        if document.kind.drafts_in_qonto:  # the issue finalized the draft Qonto held
             if document.qonto_id is None:
                 return None
-            remote = self.gateway.get_document(DocumentType.INVOICE, document.qonto_id)
+            remote = self.gateway.get_document(document.document_type, document.qonto_id)
             return None if remote.number is None or remote.qonto_status == "draft" else remote
         invoice_qonto_id = None
-        if document.document_type is DocumentType.CREDIT_NOTE and document.parent_document_id:
+        if document.kind.credits_parent and document.parent_document_id:
             with self.uow:
                 invoice_qonto_id = get_document(self.uow, document.parent_document_id).qonto_id
         return self.unlinked(
