@@ -25,8 +25,8 @@ from verone.backoffice.db.session import make_engine
 from verone.backoffice.domain.errors import InvoiceNotDraft
 from verone.backoffice.domain.queries import PageRequest
 from verone.backoffice.domain.users import Role
+from verone.backoffice.integrations.smtp_mailer import SmtpMailer
 from verone.backoffice.jobs import Job, JobContext, JobRunner, default_jobs, run_job
-from verone.backoffice.services.mail import SmtpMailer
 from verone.backoffice.services.outbox.recovery import SettleReport
 from verone.cli import app
 from verone.cli._runtime import EmbeddedSandbox, free_port

@@ -25,8 +25,8 @@ from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain.users import Role
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
-from verone.backoffice.ports import Clock, PasswordHasher, QontoGateway, QontoSyncReader
-from verone.backoffice.services.mail import Mailer, SmtpMailer
+from verone.backoffice.integrations.smtp_mailer import SmtpMailer
+from verone.backoffice.ports import Clock, Mailer, PasswordHasher, QontoGateway, QontoSyncReader
 from verone.backoffice.services.pdfs import PdfWait
 from verone.backoffice.services.users import UserAlreadyExists, create_user
 from verone.qonto import QontoClient, get_qonto_client

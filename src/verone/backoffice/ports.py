@@ -28,6 +28,48 @@ from verone.backoffice.domain.operations import Email, OutboxEntry, SyncRun, Web
 from verone.backoffice.domain.orders import SalesOrder
 from verone.backoffice.domain.parties import Customer, Product
 from verone.backoffice.domain.queries import DocumentFilter, DocumentTotals, Page, PageRequest
+from verone.backoffice.domain.remote import (  # re-exported: the ports speak these types
+    AttachmentLink as AttachmentLink,
+)
+from verone.backoffice.domain.remote import (
+    RemoteAccount as RemoteAccount,
+)
+from verone.backoffice.domain.remote import (
+    RemoteAttachment as RemoteAttachment,
+)
+from verone.backoffice.domain.remote import (
+    RemoteBankAccount as RemoteBankAccount,
+)
+from verone.backoffice.domain.remote import (
+    RemoteClient as RemoteClient,
+)
+from verone.backoffice.domain.remote import (
+    RemoteDocument as RemoteDocument,
+)
+from verone.backoffice.domain.remote import (
+    RemoteDocumentDetails as RemoteDocumentDetails,
+)
+from verone.backoffice.domain.remote import (
+    RemoteLine as RemoteLine,
+)
+from verone.backoffice.domain.remote import (
+    RemoteOrganization as RemoteOrganization,
+)
+from verone.backoffice.domain.remote import (
+    RemotePage as RemotePage,
+)
+from verone.backoffice.domain.remote import (
+    RemoteTransaction as RemoteTransaction,
+)
+from verone.backoffice.domain.remote import (
+    RemoteTransactionView as RemoteTransactionView,
+)
+from verone.backoffice.domain.remote import (
+    TransactionPage as TransactionPage,
+)
+from verone.backoffice.domain.remote import (
+    UnreadableTransaction as UnreadableTransaction,
+)
 from verone.backoffice.domain.statuses import DocumentType, InvoicingStatus, OrderStatus
 from verone.backoffice.domain.users import ApiToken, User
 
@@ -260,6 +302,28 @@ class UnitOfWork(Protocol):
         ...
 
 
+# ---------------------------------------------------------------------- e-mail
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str = "application/pdf"
+
+
+class Mailer(Protocol):
+    """The back office's own mail (credit notes); ``integrations.smtp_mailer.SmtpMailer``."""
+
+    def send(
+        self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
+    ) -> None: ...
+
+
+class MailError(Exception):
+    """The SMTP server refused or could not be reached (the e-mail stays queued)."""
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
     def verify(self, password_hash: str, password: str) -> bool: ...
@@ -269,35 +333,11 @@ class PasswordHasher(Protocol):
 # ---------------------------------------------------------------------- Qonto, in domain terms
 
 
-@dataclass(frozen=True, slots=True)
-class RemoteDocument:
-    """Qonto's copy of an invoice, quote or credit note, as the services need it."""
-
-    document_type: DocumentType
-    qonto_id: str
-    qonto_status: str  # Qonto's own word: draft, unpaid, paid, canceled, pending_approval, …
-    number: str | None
-    total_amount: Decimal
-    total_vat: Decimal
-    currency: str
-    updated_at: datetime
-    attachment_id: str | None = None
-    pdf_url: str | None = None
-    finalized_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AttachmentLink:
-    url: str
-    expires_at: datetime
-    created_at: datetime
-
-
 class QontoGateway(Protocol):
     """What the services need from Qonto. Every write takes an idempotency key (the outbox's).
 
     Creates always make drafts; the only finalize calls are ``finalize_*``, which a service
-    calls only after a confirmed user action (SPEC §3).
+    calls only after a confirmed user action (docs/rules.md, rule 3).
     """
 
     # clients
@@ -357,6 +397,31 @@ class QontoGateway(Protocol):
         self, document: FinancialDocument, client_id: str, idempotency_key: str
     ) -> RemoteDocument: ...
 
+    # live views (answered by Qonto now, not the mirror)
+    def accounts(self) -> list[RemoteAccount]: ...
+    def organization(self) -> RemoteOrganization: ...
+    def transactions(
+        self, bank_account_id: str | None, *, side: str | None, page: int, per_page: int
+    ) -> RemotePage[RemoteTransactionView]: ...
+    def clients(
+        self, name: str | None, *, page: int, per_page: int
+    ) -> RemotePage[RemoteClient]: ...
+    def quote_public_url(self, qonto_id: str) -> str | None: ...
+
+    # attachments
+    def upload_attachment(
+        self,
+        filename: str,
+        content: bytes,
+        content_type: str | None,
+        transaction_qonto_id: str | None,
+        idempotency_key: str,
+    ) -> RemoteAttachment: ...
+    def get_attachment(self, attachment_id: str) -> RemoteAttachment: ...
+    def detach_attachments(
+        self, transaction_qonto_id: str, attachment_id: str | None, idempotency_key: str
+    ) -> None: ...
+
     # outbox recovery: what a create of unknown outcome may have made, found by its content
     def find_created(
         self,
@@ -367,95 +432,6 @@ class QontoGateway(Protocol):
 
 
 # ---------------------------------------------------------------------- Qonto, read for sync
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteBankAccount:
-    qonto_id: str
-    name: str
-    iban: str
-    currency: str
-    balance: Decimal
-    updated_at: datetime | None
-
-
-class RemoteTransaction(Protocol):
-    """A Qonto transaction as read (the reader's wire model); optional fields are checked by
-    the sync, item by item."""
-
-    @property
-    def qonto_id(self) -> str: ...
-    @property
-    def amount(self) -> Decimal | None: ...
-    @property
-    def amount_cents(self) -> int | None: ...
-    @property
-    def currency(self) -> str | None: ...
-    @property
-    def side(self) -> str | None: ...
-    @property
-    def label(self) -> str | None: ...
-    @property
-    def status(self) -> str | None: ...
-    @property
-    def emitted_at(self) -> datetime | None: ...
-    @property
-    def updated_at(self) -> datetime | None: ...
-    @property
-    def settled_at(self) -> datetime | None: ...
-    @property
-    def reference(self) -> str | None: ...
-    @property
-    def counterparty_name(self) -> str | None: ...
-    @property
-    def counterparty_iban(self) -> str | None: ...
-    @property
-    def settled_balance(self) -> Decimal | None: ...
-    @property
-    def settled_balance_cents(self) -> int | None: ...
-    @property
-    def attachment_ids(self) -> Sequence[str] | None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class UnreadableTransaction:
-    """An item of a page that does not even have a transaction's shape (reported, skipped)."""
-
-    qonto_id: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class TransactionPage:
-    number: int
-    total_pages: int
-    items: Sequence[RemoteTransaction]
-    unreadable: Sequence[UnreadableTransaction] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteLine:
-    title: str
-    quantity: Decimal
-    unit_price: Decimal
-    vat_rate: Decimal  # a fraction (0.2)
-    description: str | None = None
-    unit: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteDocumentDetails:
-    """Qonto's full copy of a document, for the document sync (import and drift)."""
-
-    remote: RemoteDocument
-    client_qonto_id: str | None
-    customer_name: str
-    issue_date: date | None
-    due_date: date | None
-    paid_at: datetime | None
-    lines: Sequence[RemoteLine]
-    invoice_qonto_id: str | None = None  # credit note → its invoice
-    quote_qonto_id: str | None = None  # invoice → its quote
 
 
 class QontoSyncReader(Protocol):

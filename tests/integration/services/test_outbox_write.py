@@ -35,7 +35,7 @@ from verone.backoffice.domain.operations import OutboxStatus
 from verone.backoffice.domain.parties import Customer
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
-from verone.backoffice.services import credit_notes, invoicing, quotes
+from verone.backoffice.services import credit_notes, invoicing, qonto_live, quotes
 from verone.backoffice.services.outbox.recovery import settle_outbox
 from verone.backoffice.services.outbox.write import Done, Intent, Operation, write
 from verone.qonto import QontoClient, RetryPolicy
@@ -364,3 +364,47 @@ def test_a_quote_issued_but_unanswered_is_found_by_its_content(
         assert stored.status is DocumentStatus.FINALIZED
         assert stored.number is not None
         assert stored.qonto_id is not None
+
+
+def test_attachment_writes_go_through_the_outbox_and_the_recovery_finishes_a_detach(
+    uow: SqlAlchemyUnitOfWork, live: tuple[SandboxState, httpx.Client, QontoApiGateway]
+) -> None:
+    state, http, gateway = live
+    clock = SandboxClock(state)
+    world = seed_world(uow, clock.now())
+    (transaction,) = qonto_live.qonto_transactions(gateway, per_page=1).items
+    pdf = b"%PDF-1.4\n% justificatif\n%%EOF\n"
+    attached = qonto_live.upload_attachment(
+        uow,
+        gateway,
+        clock,
+        world.as_accountant,
+        filename="recu.pdf",
+        content=pdf,
+        content_type="application/pdf",
+        transaction_qonto_id=transaction.qonto_id,
+    )
+    assert attached.qonto_id  # Qonto answers the new attachment's id
+    path = f"/v2/transactions/{transaction.qonto_id}/attachments"
+    dropped = {"rules": [{"method": "DELETE", "path": path, "timeout_after_commit_rate": 1.0}]}
+    http.put("/_sandbox/faults", json=dropped).raise_for_status()
+    with pytest.raises(errors.QontoOutcomeUnknown):
+        qonto_live.detach_attachments(
+            uow, gateway, clock, world.as_accountant, transaction.qonto_id
+        )
+    http.put("/_sandbox/faults", json={"rules": []}).raise_for_status()
+    with uow:
+        (open_entry,) = uow.outbox.list_unsettled()
+        assert open_entry.operation == "detach_attachment"
+        assert open_entry.status is OutboxStatus.AMBIGUOUS
+
+    report = settle_outbox(uow, gateway, clock, min_age=timedelta(0))
+
+    assert report.succeeded == [open_entry.id]
+    with uow:
+        assert uow.outbox.list_unsettled() == []
+        settled = uow.outbox.get(open_entry.id)
+        assert settled is not None
+        assert settled.status is OutboxStatus.SUCCEEDED
+    deletes = [r for r in recorded(http) if r["method"] == "DELETE" and r["path"] == path]
+    assert {str(r["idempotency_key"]) for r in deletes} == {open_entry.idempotency_key}

@@ -9,8 +9,8 @@ from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.statuses import DocumentStatus, InvoicingStatus
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
+from verone.backoffice.ports import Attachment
 from verone.backoffice.services import credit_notes, invoicing, payments, sending
-from verone.backoffice.services.mail import Attachment
 
 AUTH = {"Authorization": "verone-4819:sandbox-secret-key"}
 

@@ -10,7 +10,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.integration.services.support import free_port
-from verone.backoffice.services.mail import Attachment, MailError, SmtpMailer
+from verone.backoffice.integrations.smtp_mailer import SmtpMailer
+from verone.backoffice.ports import Attachment, MailError
 
 
 class Inbox:

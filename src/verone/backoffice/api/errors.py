@@ -1,6 +1,7 @@
 """The JSON API's one error edge: every failure becomes ``{"error": {code, message, …}}``.
 
-Edge errors (``edge/errors.py``), domain errors, Qonto errors, request validation and HTTP
+Edge errors (``edge/errors.py``), domain errors (Qonto's arrive as the domain's
+``QontoFailure`` tree from the gateway, with trace id and hint), request validation and HTTP
 errors are mapped here, once, to deliberate status codes; nothing else in ``api/`` builds an
 error body.
 """
@@ -21,19 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from verone.backoffice.db.session import is_database_busy
 from verone.backoffice.domain.errors import DomainError
 from verone.backoffice.edge.errors import EdgeError, ErrorDetails
-from verone.qonto import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
-    QontoAmbiguousOutcome,
-    QontoAPIError,
-    QontoConnectionError,
-    QontoError,
-    RateLimited,
-    Unauthorized,
-    Unprocessable,
-)
+from verone.backoffice.integrations.qonto_errors import domain_error
+from verone.qonto import QontoError
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +32,6 @@ QONTO_HINT = (
     "puis GET /api/qonto/health ; en cas de 401, la clé API a pu être révoquée : "
     "régénérez-la dans le tableau de bord Qonto."
 )
-NETWORK_HINT = "Qonto ne répond pas : vérifiez le réseau puis réessayez."
 
 
 class ErrorBody(BaseModel):
@@ -85,7 +74,12 @@ DOMAIN_STATUS: dict[str, int] = {
     "pdf_not_available": 409,
     "qonto_unavailable": 503,
     "qonto_outcome_unknown": 503,
+    "qonto_rate_limited": 503,
     "qonto_rejected": 502,
+    "qonto_not_found": 404,
+    "qonto_conflict": 409,
+    "qonto_invalid_request": 422,
+    "qonto_auth_failed": 502,
     "credit_note_unsupported": 502,
 }
 DEFAULT_DOMAIN_STATUS = 409  # a business rule refused the action in the current state
@@ -141,45 +135,6 @@ def _json_safe(value: object) -> object:
     return str(value)
 
 
-def _qonto_status(exc: QontoError) -> tuple[int, str]:
-    if isinstance(exc, RateLimited):
-        return 503, "qonto_rate_limited"
-    if isinstance(exc, QontoAmbiguousOutcome):
-        return 503, "qonto_outcome_unknown"
-    if isinstance(exc, QontoConnectionError):
-        return 503, "qonto_unavailable"
-    if isinstance(exc, NotFound):
-        return 404, "qonto_not_found"
-    if isinstance(exc, Conflict):
-        return 409, "qonto_conflict"
-    if isinstance(exc, BadRequest | Unprocessable):
-        return 422, "qonto_rejected"
-    if isinstance(exc, Unauthorized | Forbidden):
-        return 502, "qonto_auth_failed"
-    return 502, "qonto_error"
-
-
-def qonto_error_response(exc: QontoError) -> JSONResponse:
-    status, code = _qonto_status(exc)
-    details: ErrorDetails = {}
-    headers: dict[str, str] = {}
-    hint = NETWORK_HINT if status == 503 else QONTO_HINT
-    message = "Qonto a refusé ou n'a pas pu traiter la demande."
-    if isinstance(exc, QontoAPIError):
-        details = {"qontoStatus": exc.status, "qontoCode": exc.code, "traceId": exc.trace_id}
-        if exc.pointer:
-            details["pointer"] = exc.pointer
-        if exc.detail:
-            message = f"Qonto : {exc.detail}"
-        hint = exc.hint or hint
-        retry_after = getattr(exc, "retry_after", None)
-        if isinstance(retry_after, int | float) and retry_after > 0:
-            headers["Retry-After"] = str(int(retry_after))
-    elif status == 503:
-        message = "Qonto est injoignable pour le moment."
-    return error_response(status, code, message, hint=hint, details=details, headers=headers)
-
-
 def _validation_details(exc: RequestValidationError) -> ErrorDetails:
     fields = []
     for error in exc.errors():
@@ -222,9 +177,10 @@ async def _on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_qonto_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_qonto_error(request: Request, exc: Exception) -> JSONResponse:
+    """A client error that escaped the gateway: the gateway's mapping, then the one tree."""
     assert isinstance(exc, QontoError)
-    return qonto_error_response(exc)
+    return await _on_domain_error(request, domain_error(exc))
 
 
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -17,6 +17,31 @@ class DomainError(Exception):
         super().__init__(self.message)
 
 
+class NotFound(DomainError):
+    code = "not_found"
+    default_message = "Ressource introuvable."
+
+
+class DocumentNotFound(NotFound):
+    code = "document_not_found"
+    default_message = "Document introuvable."
+
+
+class OrderNotFound(NotFound):
+    code = "order_not_found"
+    default_message = "Commande introuvable."
+
+
+class CustomerNotFound(NotFound):
+    code = "customer_not_found"
+    default_message = "Client introuvable."
+
+
+class ProductNotFound(NotFound):
+    code = "product_not_found"
+    default_message = "Produit introuvable."
+
+
 class IllegalTransition(DomainError):
     code = "illegal_transition"
     default_message = "Ce changement de statut n'est pas autorisé."
@@ -137,9 +162,11 @@ class QontoFailure(DomainError):
         trace_id: str | None = None,
         hint: str | None = None,
         status: int | None = None,
+        qonto_code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.trace_id, self.hint, self.status = trace_id, hint, status
+        self.qonto_code = qonto_code
 
 
 class QontoUnavailable(QontoFailure):
@@ -147,9 +174,39 @@ class QontoUnavailable(QontoFailure):
     default_message = "Qonto est injoignable pour le moment ; réessayez plus tard."
 
 
+class QontoRateLimited(QontoUnavailable):
+    """Qonto's rate limit: retry after ``retry_after`` seconds (when Qonto said)."""
+
+    code = "qonto_rate_limited"
+    default_message = "Qonto limite le nombre de requêtes ; réessayez dans un instant."
+    retry_after: int | None = None
+
+
 class QontoRejected(QontoFailure):
+    """Qonto answered and refused; ``status`` is Qonto's HTTP status, ``qonto_code`` its code."""
+
     code = "qonto_rejected"
     default_message = "Qonto a refusé la demande."
+
+
+class QontoNotFound(QontoRejected):
+    code = "qonto_not_found"
+    default_message = "Qonto ne connaît pas cette ressource."
+
+
+class QontoConflict(QontoRejected):
+    code = "qonto_conflict"
+    default_message = "Qonto refuse la demande dans l'état actuel de la ressource."
+
+
+class QontoInvalidRequest(QontoRejected):
+    code = "qonto_invalid_request"
+    default_message = "Qonto a refusé les données envoyées."
+
+
+class QontoAuthFailed(QontoRejected):
+    code = "qonto_auth_failed"
+    default_message = "Qonto refuse les identifiants du back-office."
 
 
 class QontoOutcomeUnknown(QontoUnavailable):

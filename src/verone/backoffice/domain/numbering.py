@@ -1,7 +1,8 @@
 """Document numbers (``F-2026-001``, ``D-…``, ``AV-…``) and the numbering-integrity check.
 
 Numbers come only from Qonto at finalization; this module reads them and finds gaps and
-duplicates among every number ever assigned, per document type and year.
+duplicates among every number ever assigned, per document type and year (docs/rules.md,
+"Numbering").
 """
 
 from __future__ import annotations

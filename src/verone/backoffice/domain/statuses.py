@@ -1,7 +1,8 @@
 """Document kinds, statuses and the legal moves between them.
 
 One ``DocumentStatus`` enum is shared by invoices, quotes and credit notes; which statuses and
-moves each kind allows is spelled out by the kind's policy in ``domain/kinds.py``.
+moves each kind allows is spelled out by the kind's policy in ``domain/kinds.py``
+(docs/rules.md, "Statuses").
 """
 
 from __future__ import annotations
@@ -64,3 +65,14 @@ class InvoicingStatus(StrEnum):
     PARTIALLY_INVOICED = "partially_invoiced"
     INVOICED = "invoiced"
     PAID = "paid"
+
+
+class QontoStatus(StrEnum):
+    """Qonto's own status words for the documents the back office mirrors."""
+
+    DRAFT = "draft"
+    UNPAID = "unpaid"
+    PAID = "paid"
+    CANCELED = "canceled"
+    PENDING_APPROVAL = "pending_approval"
+    FINALIZED = "finalized"  # a credit note: issued at creation

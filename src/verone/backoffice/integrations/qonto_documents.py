@@ -14,7 +14,7 @@ from typing import Protocol
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
-from verone.backoffice.domain.statuses import DocumentType
+from verone.backoffice.domain.statuses import DocumentType, QontoStatus
 from verone.backoffice.integrations.qonto_mapping import (
     Fingerprint,
     credit_note_reason,
@@ -79,7 +79,9 @@ class InvoiceApi:
         return [
             remote_invoice(invoice)
             for invoice in self._client.client_invoices.iter(
-                ClientInvoiceFilters(status=("draft",), created_at_from=since, per_page=100)
+                ClientInvoiceFilters(
+                    status=(QontoStatus.DRAFT,), created_at_from=since, per_page=100
+                )
             )
             if _same(
                 wanted,

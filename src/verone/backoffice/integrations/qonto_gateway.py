@@ -9,8 +9,7 @@ library's one factory, ``verone.qonto.get_qonto_client``, called in the composit
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from verone.backoffice.domain import errors
@@ -19,6 +18,8 @@ from verone.backoffice.domain.kinds import DocumentKind, IssueCall, kind_of
 from verone.backoffice.domain.parties import Customer
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.integrations.qonto_documents import document_apis
+from verone.backoffice.integrations.qonto_errors import qonto_errors
+from verone.backoffice.integrations.qonto_live import LiveViews
 from verone.backoffice.integrations.qonto_mapping import (
     client_params,
     credit_note_reason,
@@ -34,15 +35,8 @@ from verone.qonto import (
     ClientFilters,
     FileUpload,
     NotFound,
-    QontoAmbiguousOutcome,
-    QontoAPIError,
     QontoClient,
-    QontoConnectionError,
-    QontoError,
-    RateLimited,
     RequestOptions,
-    ServerError,
-    Unauthorized,
 )
 from verone.qonto.types.client_invoices import (
     ClientInvoiceCreateParams,
@@ -62,12 +56,6 @@ __all__ = [
 ]
 
 ATTACHMENT_URL_TTL = timedelta(minutes=30)
-HINT_UNAUTHORIZED = (
-    "clé API révoquée ? régénérez-la dans le tableau de bord Qonto et vérifiez "
-    "QONTO_AUTH_MODE, QONTO_ORGANIZATION_ID et QONTO_API_KEY"
-)
-HINT_FORBIDDEN = "vérifiez les permissions de la clé API (401/403)"
-HINT_UNREACHABLE = "si timeout : vérifiez le réseau, puis GET /api/qonto/health"
 HINT_CREDIT_NOTE = "si 404 : l'endpoint n'existe pas, créez l'avoir dans le tableau de bord Qonto"
 QUOTE_TERMS = "Devis valable jusqu'à la date d'expiration indiquée."
 
@@ -77,43 +65,7 @@ def _require_qonto_draft(kind: DocumentKind) -> None:
         raise errors.IllegalTransition("Seules les factures ont un brouillon chez Qonto.")
 
 
-def _hint_for(exc: QontoAPIError) -> str | None:
-    if isinstance(exc, Unauthorized):
-        return HINT_UNAUTHORIZED
-    if exc.status == 403:
-        return HINT_FORBIDDEN
-    return exc.hint
-
-
-@contextmanager
-def qonto_errors(*, write: bool = False) -> Iterator[None]:
-    """Map the client's error tree onto the domain's (``write`` makes 5xx ambiguous)."""
-    try:
-        yield
-    except QontoAmbiguousOutcome as exc:
-        raise errors.QontoOutcomeUnknown(hint=HINT_UNREACHABLE) from exc
-    except (ServerError, RateLimited) as exc:
-        if write and isinstance(exc, ServerError):
-            raise errors.QontoOutcomeUnknown(
-                trace_id=exc.trace_id, hint=HINT_UNREACHABLE, status=exc.status
-            ) from exc
-        raise errors.QontoUnavailable(
-            trace_id=exc.trace_id, hint=HINT_UNREACHABLE, status=exc.status
-        ) from exc
-    except QontoAPIError as exc:
-        raise errors.QontoRejected(
-            f"Qonto a refusé la demande ({exc.status}) : {exc.detail or exc.code or ''}".strip(),
-            trace_id=exc.trace_id,
-            hint=_hint_for(exc),
-            status=exc.status,
-        ) from exc
-    except QontoConnectionError as exc:
-        raise errors.QontoUnavailable(hint=HINT_UNREACHABLE) from exc
-    except QontoError as exc:
-        raise errors.QontoUnavailable(str(exc), hint=HINT_UNREACHABLE) from exc
-
-
-class QontoApiGateway:
+class QontoApiGateway(LiveViews):
     """``ports.QontoGateway`` over a ``QontoClient`` (sync); thread-safe like the client."""
 
     def __init__(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.parties import Customer, CustomerKind
-from verone.backoffice.domain.statuses import DocumentType
+from verone.backoffice.domain.statuses import DocumentType, QontoStatus
 from verone.backoffice.ports import RemoteDocument
 from verone.money import from_cents, quantize
 from verone.qonto.types._base import Amount, AmountParam
@@ -55,7 +55,7 @@ def remote_quote(quote: Quote) -> RemoteDocument:
     return RemoteDocument(
         document_type=DocumentType.QUOTE,
         qonto_id=quote.id,
-        qonto_status=str(quote.status or "pending_approval"),
+        qonto_status=str(quote.status or QontoStatus.PENDING_APPROVAL),
         number=quote.number,
         total_amount=_money(quote.total_amount, quote.total_amount_cents),
         total_vat=_money(quote.vat_amount, quote.vat_amount_cents),
@@ -70,7 +70,7 @@ def remote_credit_note(note: CreditNote) -> RemoteDocument:
     return RemoteDocument(
         document_type=DocumentType.CREDIT_NOTE,
         qonto_id=note.id,
-        qonto_status="finalized",
+        qonto_status=QontoStatus.FINALIZED,
         number=note.number,
         total_amount=_money(note.total_amount, note.total_amount_cents),
         total_vat=_money(note.vat_amount, note.vat_amount_cents),

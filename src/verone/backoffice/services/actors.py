@@ -1,7 +1,8 @@
 """Who asks for a use case: an interactive user session, an API token, the CLI or a job.
 
-Only an interactive session of an accountant or admin can finalize (SPEC §3.3); the edge that
-authenticated the caller builds the ``Actor`` (``Actor.interactive(user.id)`` for a session).
+Only an interactive session of an accountant or admin can finalize (docs/rules.md, rule 3);
+the edge that authenticated the caller builds the ``Actor`` (``Actor.interactive(user.id)``
+for a session).
 """
 
 from __future__ import annotations

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.audit import AuditValue
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.errors import CustomerNotFound, DocumentNotFound, OrderNotFound
+from verone.backoffice.domain.errors import NotFound as NotFound  # one not-found tree
 from verone.backoffice.domain.orders import SalesOrder, derive_invoicing_status
 from verone.backoffice.domain.parties import Customer
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services.actors import Actor
-from verone.backoffice.services.queries import CustomerNotFound, DocumentNotFound, OrderNotFound
-from verone.backoffice.services.queries import NotFound as NotFound  # one not-found tree
 
 DOCUMENT_ENTITY = "financial_document"
 

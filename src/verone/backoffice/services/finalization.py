@@ -1,4 +1,5 @@
-"""Finalization (SPEC §3): the only way a document is issued, and only by a user who confirmed.
+"""Finalization: the only way a document is issued, and only by a user who confirmed
+(docs/rules.md, rules 1 and 3).
 
 ``preview_finalization(uow, gateway, clock, actor, document_id, *, confirmation_key)`` returns
 the document as it will be issued and a 10-minute token bound to its content hash and the
@@ -24,7 +25,7 @@ from verone.backoffice.domain.confirmation import (
 from verone.backoffice.domain.credit_notes import apply_credit, check_credit_cap
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.kinds import IssueCall
-from verone.backoffice.domain.statuses import DocumentStatus
+from verone.backoffice.domain.statuses import DocumentStatus, QontoStatus
 from verone.backoffice.domain.users import User
 from verone.backoffice.ports import Clock, QontoGateway, RemoteDocument, UnitOfWork
 from verone.backoffice.services.actors import Actor
@@ -109,7 +110,7 @@ def _check_qonto_copy(gateway: QontoGateway, document: FinancialDocument) -> Non
     if document.qonto_id is None or not document.kind.drafts_in_qonto:
         return
     remote = gateway.get_document(document.document_type, document.qonto_id)
-    if remote.qonto_status != "draft":
+    if remote.qonto_status != QontoStatus.DRAFT:
         raise errors.ContentChanged("Ce document n'est plus un brouillon chez Qonto.")
     changed_in_qonto = (
         document.qonto_updated_at is not None and remote.updated_at != document.qonto_updated_at

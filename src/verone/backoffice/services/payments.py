@@ -15,7 +15,7 @@ from datetime import date
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
-from verone.backoffice.domain.statuses import DocumentStatus
+from verone.backoffice.domain.statuses import DocumentStatus, QontoStatus
 from verone.backoffice.ports import Clock, QontoGateway, RemoteDocument, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import (
@@ -51,11 +51,11 @@ def apply_payment_state(
     (paid / unpaid / canceled), audited when it changes, and refresh its order."""
     document = lock_document(uow, document_id)
     status = document.status
-    if remote.qonto_status == "paid" and status is DocumentStatus.FINALIZED:
+    if remote.qonto_status == QontoStatus.PAID and status is DocumentStatus.FINALIZED:
         document.mark_paid(clock.now())
-    elif remote.qonto_status == "unpaid" and status is DocumentStatus.PAID:
+    elif remote.qonto_status == QontoStatus.UNPAID and status is DocumentStatus.PAID:
         document.unmark_paid()
-    elif remote.qonto_status == "canceled" and status is DocumentStatus.FINALIZED:
+    elif remote.qonto_status == QontoStatus.CANCELED and status is DocumentStatus.FINALIZED:
         document.cancel(clock.now())
     document.qonto_updated_at = remote.updated_at
     if audited and document.status is not status:

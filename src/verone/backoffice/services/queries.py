@@ -15,7 +15,13 @@ from decimal import Decimal
 
 from verone.backoffice.domain.banking import BankAccount, BankTransaction, PaymentAllocation
 from verone.backoffice.domain.documents import FinancialDocument
-from verone.backoffice.domain.errors import DomainError
+from verone.backoffice.domain.errors import (  # re-exported: the not-found tree is the domain's
+    CustomerNotFound as CustomerNotFound,
+)
+from verone.backoffice.domain.errors import DocumentNotFound as DocumentNotFound
+from verone.backoffice.domain.errors import NotFound as NotFound
+from verone.backoffice.domain.errors import OrderNotFound as OrderNotFound
+from verone.backoffice.domain.errors import ProductNotFound as ProductNotFound
 from verone.backoffice.domain.operations import OutboxEntry, SyncRun
 from verone.backoffice.domain.orders import SalesOrder
 from verone.backoffice.domain.parties import Customer, Product
@@ -24,32 +30,6 @@ from verone.backoffice.domain.statuses import DocumentType, InvoicingStatus, Ord
 from verone.backoffice.domain.users import User
 from verone.backoffice.ports import UnitOfWork
 from verone.money import ZERO, Discount, DocumentTotals, LineInput, document_totals
-
-
-class NotFound(DomainError):
-    code = "not_found"
-    default_message = "Ressource introuvable."
-
-
-class DocumentNotFound(NotFound):
-    code = "document_not_found"
-    default_message = "Document introuvable."
-
-
-class OrderNotFound(NotFound):
-    code = "order_not_found"
-    default_message = "Commande introuvable."
-
-
-class CustomerNotFound(NotFound):
-    code = "customer_not_found"
-    default_message = "Client introuvable."
-
-
-class ProductNotFound(NotFound):
-    code = "product_not_found"
-    default_message = "Produit introuvable."
-
 
 # ---------------------------------------------------------------------- orders
 

@@ -16,10 +16,9 @@ from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.kinds import SendChannel
 from verone.backoffice.domain.operations import Email
 from verone.backoffice.domain.statuses import DocumentStatus
-from verone.backoffice.ports import Clock, QontoGateway, UnitOfWork
+from verone.backoffice.ports import Attachment, Clock, Mailer, MailError, QontoGateway, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import acting_user, audit, get_customer, get_document
-from verone.backoffice.services.mail import Attachment, Mailer, MailError
 from verone.backoffice.services.outbox.write import Done, Intent, Operation, Outcome, write
 from verone.backoffice.services.pdfs import fetch_pdf
 

@@ -11,11 +11,11 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from verone.backoffice.api import schemas_infra as si
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
+from verone.backoffice.domain.remote import RemoteAttachment
 from verone.backoffice.edge.context import AccountantContext, ViewerContext
 from verone.backoffice.edge.errors import EdgeError
+from verone.backoffice.services import qonto_live
 from verone.backoffice.services.auth import record_action
-from verone.qonto import FileUpload
-from verone.qonto.types.attachments import Attachment
 
 router = APIRouter(
     prefix="/api/qonto/attachments",
@@ -35,15 +35,12 @@ QONTO_ERRORS: dict[int | str, dict[str, object]] = {
 TransactionId = Annotated[str, Query(alias="transactionId", min_length=1, max_length=100)]
 
 
-def _out(attachment: Attachment) -> si.AttachmentOut:
-    size = attachment.file_size
-    if isinstance(size, str):
-        size = int(size) if size.isdigit() else None
+def _out(attachment: RemoteAttachment) -> si.AttachmentOut:
     return si.AttachmentOut(
-        id=attachment.id,
+        id=attachment.qonto_id,
         file_name=attachment.file_name,
-        file_size=size,
-        content_type=attachment.file_content_type,
+        file_size=attachment.file_size,
+        content_type=attachment.content_type,
         url=attachment.url,
         created_at=attachment.created_at,
     )
@@ -62,20 +59,20 @@ def upload(
     content = file.file.read(MAX_UPLOAD_BYTES + 1)
     if not content or len(content) > MAX_UPLOAD_BYTES:
         raise EdgeError(413, "payload_too_large", "Fichier vide ou de plus de 15 Mo.")
-    upload = FileUpload(file.filename or "piece-jointe", content, content_type)
-    client = ctx.runtime.qonto_client
-    if transaction_id:
-        attached = client.transactions.attachments.upload(transaction_id, upload)
-        attachment = attached or Attachment(id="", file_name=upload.filename)
-    else:
-        attachment = client.attachments.upload(upload)
+    attachment = ctx.call(
+        qonto_live.upload_attachment,
+        filename=file.filename or "piece-jointe",
+        content=content,
+        content_type=content_type,
+        transaction_qonto_id=transaction_id or None,
+    )
     record_action(
         ctx.uow,
         ctx.clock,
         ctx.user,
         action="attachment.upload",
         entity_type="attachment",
-        entity_id=attachment.id or f"transaction:{transaction_id}",
+        entity_id=attachment.qonto_id or f"transaction:{transaction_id}",
         details={"transaction_id": transaction_id, "size": len(content)},
     )
     return _out(attachment)
@@ -84,7 +81,7 @@ def upload(
 @router.post("/cleanup", response_model=si.DetachedOut, responses=QONTO_ERRORS)
 def cleanup(ctx: AccountantContext, body: si.AttachmentCleanupIn) -> si.DetachedOut:
     """Detach every attachment of a transaction (the files stay in Qonto)."""
-    ctx.runtime.qonto_client.transactions.attachments.detach_all(body.transaction_id)
+    ctx.call(qonto_live.detach_attachments, body.transaction_id)
     record_action(
         ctx.uow,
         ctx.clock,
@@ -99,7 +96,7 @@ def cleanup(ctx: AccountantContext, body: si.AttachmentCleanupIn) -> si.Detached
 @router.get("/{attachment_id}", response_model=si.AttachmentOut, responses=QONTO_ERRORS)
 def get_attachment(ctx: ViewerContext, attachment_id: str) -> si.AttachmentOut:
     """An attachment with a download URL valid 30 minutes."""
-    return _out(ctx.runtime.qonto_client.attachments.get(attachment_id))
+    return _out(qonto_live.get_attachment(ctx.gateway, attachment_id))
 
 
 @router.delete("/{attachment_id}", response_model=si.DetachedOut, responses=QONTO_ERRORS)
@@ -107,7 +104,7 @@ def detach(
     ctx: AccountantContext, attachment_id: str, transaction_id: TransactionId
 ) -> si.DetachedOut:
     """Detach one attachment from a transaction (Qonto keeps no delete for files)."""
-    ctx.runtime.qonto_client.transactions.attachments.detach(transaction_id, attachment_id)
+    ctx.call(qonto_live.detach_attachments, transaction_id, attachment_id)
     record_action(
         ctx.uow,
         ctx.clock,

@@ -1,9 +1,9 @@
 """``/api/qonto`` infrastructure: health, integration status, balances, Qonto transactions and
-clients, read live from Qonto through the one client (or from the local operations tables)."""
+clients, read live from Qonto through ``services.qonto_live`` and the gateway (or from the
+local operations tables)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,29 +11,14 @@ from fastapi.responses import JSONResponse
 
 from verone.backoffice.api import schemas as s
 from verone.backoffice.api import schemas_infra as si
-from verone.backoffice.api.errors import (
-    NETWORK_HINT,
-    QONTO_HINT,
-    STANDARD_ERRORS,
-    ErrorResponse,
-)
+from verone.backoffice.api.errors import QONTO_HINT, STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.operations import SyncRun
+from verone.backoffice.domain.remote import RemoteAccount, RemoteClient, RemoteTransactionView
 from verone.backoffice.edge.context import AccountantContext, ViewerContext
-from verone.backoffice.services import queries, sync_documents, sync_transactions
+from verone.backoffice.services import qonto_live, queries, sync_documents, sync_transactions
 from verone.backoffice.services.auth import record_action
 from verone.backoffice.services.outbox import clients as qonto_clients
-from verone.money import ZERO, from_cents
-from verone.qonto import (
-    ClientFilters,
-    QontoAPIError,
-    QontoConnectionError,
-    QontoError,
-    TransactionFilters,
-)
-from verone.qonto.types.clients import Client
-from verone.qonto.types.organization import BankAccount
-from verone.qonto.types.transactions import Transaction
 
 router = APIRouter(
     prefix="/api/qonto",
@@ -46,18 +31,6 @@ QontoPage = Annotated[int, Query(ge=1, le=10_000)]
 QontoPerPage = Annotated[int, Query(alias="perPage", ge=1, le=100)]
 
 
-def _error_text(exc: QontoError) -> str:
-    if isinstance(exc, QontoAPIError):
-        return f"Qonto a répondu {exc.status} ({exc.code or 'erreur'})"
-    if isinstance(exc, QontoConnectionError):
-        return "Qonto injoignable (réseau ou délai dépassé)"
-    return "Erreur du client Qonto"
-
-
-def _hint(exc: QontoError) -> str:
-    return NETWORK_HINT if isinstance(exc, QontoConnectionError) else QONTO_HINT
-
-
 @router.get(
     "/health",
     response_model=si.HealthOut,
@@ -65,15 +38,16 @@ def _hint(exc: QontoError) -> str:
 )
 def health(ctx: ViewerContext) -> si.HealthOut | JSONResponse:
     """``{"status":"healthy","authMode","bankAccountsCount"}``, or 503 with a hint."""
-    try:
-        accounts = ctx.runtime.qonto_client.bank_accounts.list()
-    except QontoError as exc:
-        body = si.UnhealthyOut(status="unhealthy", error=_error_text(exc), hint=_hint(exc))
+    report = qonto_live.qonto_health(ctx.gateway)
+    if not report.healthy:
+        body = si.UnhealthyOut(
+            status="unhealthy", error=report.error or "", hint=report.hint or QONTO_HINT
+        )
         return JSONResponse(body.model_dump(by_alias=True), status_code=503)
     return si.HealthOut(
         status="healthy",
         auth_mode=ctx.settings.qonto_settings.auth_mode,
-        bank_accounts_count=len(accounts.items),
+        bank_accounts_count=report.bank_accounts_count,
     )
 
 
@@ -94,23 +68,16 @@ def _run(run: SyncRun | None) -> si.SyncRunOut | None:
 def status(ctx: ViewerContext) -> si.StatusOut:
     """The integration at a glance: Qonto reachable?, last syncs, outbox, webhooks."""
     qonto = ctx.settings.qonto_settings
-    slug: str | None = None
-    count: int | None = None
-    error: str | None = None
-    try:
-        organization = ctx.runtime.qonto_client.organization.get()
-        slug, count = organization.slug, len(organization.bank_accounts or [])
-    except QontoError as exc:
-        error = _error_text(exc)
-    ops = queries.operations_status(ctx.uow)
+    found = qonto_live.integration_status(ctx.uow, ctx.gateway)
+    ops = found.operations
     return si.StatusOut(
-        qonto_reachable=error is None,
+        qonto_reachable=found.qonto_reachable,
         auth_mode=qonto.auth_mode,
         base_url=qonto.base_url,
         simulated=ctx.settings.qonto_simulated,
-        organization_slug=slug,
-        bank_accounts_count=count,
-        error=error,
+        organization_slug=found.organization_slug,
+        bank_accounts_count=found.bank_accounts_count,
+        error=found.error,
         last_transactions_sync=_run(ops.last_transactions_sync),
         last_documents_sync=_run(ops.last_documents_sync),
         unsettled_outbox=len(ops.unsettled_outbox),
@@ -118,52 +85,48 @@ def status(ctx: ViewerContext) -> si.StatusOut:
     )
 
 
-def _cents(cents: int | None) -> Decimal:
-    return ZERO if cents is None else from_cents(cents)
-
-
-def _account(account: BankAccount) -> si.BankAccountOut:
+def _account(account: RemoteAccount) -> si.BankAccountOut:
     return si.BankAccountOut(
-        id=account.id,
+        id=account.qonto_id,
         name=account.name,
         iban=account.iban,
         currency=account.currency,
-        balance=_cents(account.balance_cents),
-        authorized_balance=_cents(account.authorized_balance_cents),
-        main=bool(account.main),
+        balance=account.balance,
+        authorized_balance=account.authorized_balance,
+        main=account.main,
     )
 
 
 @router.get("/balance", response_model=si.BalanceOut, responses={502: {"model": ErrorResponse}})
 def balance(ctx: ViewerContext) -> si.BalanceOut:
     """Balances of every account, live from Qonto, with totals per currency."""
-    accounts = [_account(a) for a in ctx.runtime.qonto_client.bank_accounts.list().items]
-    totals: dict[str, si.BalanceTotal] = {}
-    for account in accounts:
-        currency = account.currency or "EUR"
-        total = totals.setdefault(
-            currency, si.BalanceTotal(currency=currency, balance=ZERO, authorized_balance=ZERO)
-        )
-        total.balance += account.balance
-        total.authorized_balance += account.authorized_balance
-    return si.BalanceOut(accounts=accounts, totals=list(totals.values()))
+    found = qonto_live.balances(ctx.gateway)
+    return si.BalanceOut(
+        accounts=[_account(a) for a in found.accounts],
+        totals=[
+            si.BalanceTotal(
+                currency=t.currency, balance=t.balance, authorized_balance=t.authorized_balance
+            )
+            for t in found.totals
+        ],
+    )
 
 
-def _transaction(t: Transaction) -> si.QontoTransactionOut:
+def _transaction(t: RemoteTransactionView) -> si.QontoTransactionOut:
     return si.QontoTransactionOut(
-        id=t.id,
+        id=t.qonto_id,
         bank_account_id=t.bank_account_id,
-        amount=_cents(t.amount_cents),
+        amount=t.amount,
         currency=t.currency,
-        side=None if t.side is None else str(t.side),
-        status=None if t.status is None else str(t.status),
+        side=t.side,
+        status=t.status,
         label=t.label,
-        counterparty_name=t.clean_counterparty_name,
+        counterparty_name=t.counterparty_name,
         reference=t.reference,
         operation_type=t.operation_type,
         settled_at=t.settled_at,
         emitted_at=t.emitted_at,
-        attachment_ids=list(t.attachment_ids or []),
+        attachment_ids=list(t.attachment_ids),
     )
 
 
@@ -182,30 +145,21 @@ def transactions(
     per_page: QontoPerPage = 25,
 ) -> s.ListEnvelope[si.QontoTransactionOut]:
     """Bank transactions of one account (the main one by default), live from Qonto."""
-    client = ctx.runtime.qonto_client
-    if bank_account_id is None:
-        accounts = client.bank_accounts.list().items
-        main = next((a for a in accounts if a.main), accounts[0] if accounts else None)
-        if main is None:
-            return s.ListEnvelope(items=[], total=0, page=page, per_page=per_page)
-        bank_account_id = main.id
-    found = client.transactions.list(
-        TransactionFilters(bank_account_id=bank_account_id, side=side, per_page=per_page),
-        page=page,
+    found = qonto_live.qonto_transactions(
+        ctx.gateway, bank_account_id=bank_account_id, side=side, page=page, per_page=per_page
     )
     return s.ListEnvelope(
         items=[_transaction(t) for t in found.items],
-        total=found.total_count,
+        total=found.total,
         page=page,
         per_page=per_page,
     )
 
 
-def _client(c: Client) -> si.QontoClientOut:
-    kind = c.kind or c.type
+def _client(c: RemoteClient) -> si.QontoClientOut:
     return si.QontoClientOut(
-        id=c.id,
-        kind=None if kind is None else str(kind),
+        id=c.qonto_id,
+        kind=c.kind,
         name=c.name,
         first_name=c.first_name,
         last_name=c.last_name,
@@ -228,12 +182,10 @@ def clients(
     per_page: QontoPerPage = 25,
 ) -> s.ListEnvelope[si.QontoClientOut]:
     """Qonto's clients, live (name matches partially)."""
-    found = ctx.runtime.qonto_client.clients.list(
-        ClientFilters(name=name, per_page=per_page), page=page
-    )
+    found = qonto_live.qonto_clients(ctx.gateway, name=name, page=page, per_page=per_page)
     return s.ListEnvelope(
         items=[_client(c) for c in found.items],
-        total=found.total_count,
+        total=found.total,
         page=page,
         per_page=per_page,
     )

@@ -25,7 +25,7 @@ from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.queries import DocumentFilter
 from verone.backoffice.domain.statuses import DocumentOrigin, DocumentType
 from verone.backoffice.edge.context import AccountantContext, ViewerContext
-from verone.backoffice.services import invoicing, queries, quotes
+from verone.backoffice.services import invoicing, qonto_live, queries, quotes
 
 KIND = DocumentType.QUOTE
 #: ``{document_id}``: the local id or the Qonto id, resolved (404 otherwise) after the role check
@@ -104,11 +104,10 @@ def delete_quote(ctx: AccountantContext, document_id: LocalId) -> s.DeletedOut:
 @router.get("/{document_id}/view", response_model=s.QuoteView)
 def view_quote(ctx: ViewerContext, document_id: LocalId) -> s.QuoteView:
     """The quote and, once issued, Qonto's public page where the customer answers."""
-    document = queries.get_document(ctx.uow, document_id, KIND)
-    public_url = None
-    if document.is_issued and document.qonto_id is not None:
-        public_url = ctx.runtime.qonto_client.quotes.get(document.qonto_id).quote_url
-    return s.QuoteView(document=render.document(document, ctx.today()), public_url=public_url)
+    page = qonto_live.quote_public_page(ctx.uow, ctx.gateway, document_id)
+    return s.QuoteView(
+        document=render.document(page.document, ctx.today()), public_url=page.public_url
+    )
 
 
 @router.post("/{document_id}/convert", response_model=s.CreatedDocument, status_code=201)

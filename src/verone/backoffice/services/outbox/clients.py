@@ -24,7 +24,6 @@ from verone.backoffice.services.outbox.write import (
     intent_context,
     write,
 )
-from verone.backoffice.services.queries import CustomerNotFound
 
 #: How long a request waits for another request's find-or-create of the same customer.
 CLAIM_WAIT_SECONDS = 15.0
@@ -44,7 +43,7 @@ def lock_customer(uow: UnitOfWork, customer_id: uuid.UUID) -> Customer:
     """Take the customer's lock and load it fresh (waits for a concurrent holder)."""
     customer = uow.customers.get_for_update(customer_id)
     if customer is None:
-        raise CustomerNotFound()
+        raise errors.CustomerNotFound()
     return customer
 
 

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.operations import OutboxEntry
-from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.domain.statuses import DocumentStatus, DocumentType, QontoStatus
 from verone.backoffice.ports import (
     Clock,
     QontoGateway,
@@ -151,7 +151,9 @@ class _Settler:
             if document.qonto_id is None:
                 return None
             remote = self.gateway.get_document(document.document_type, document.qonto_id)
-            return None if remote.number is None or remote.qonto_status == "draft" else remote
+            if remote.number is None or remote.qonto_status == QontoStatus.DRAFT:
+                return None
+            return remote
         invoice_qonto_id = None
         if document.kind.credits_parent and document.parent_document_id:
             with self.uow:
@@ -246,6 +248,16 @@ class _Settler:
         )
         return settle(self.uow, self.clock, entry.id, _done({"resent": "true"}))
 
+    def detach(self, entry: OutboxEntry) -> bool:
+        """Detaching is repeatable: re-sent with the same key inside the window."""
+        context = intent_context(entry)
+        transaction_qonto_id = context.get("transaction_qonto_id")
+        if transaction_qonto_id is None or not _in_window(entry, self.clock):
+            return False
+        attachment_id = context.get("attachment_id")
+        self.gateway.detach_attachments(transaction_qonto_id, attachment_id, entry.idempotency_key)
+        return settle(self.uow, self.clock, entry.id, _done({"resent": "true"}))
+
 
 def _settle_issue(settler: _Settler, entry: OutboxEntry) -> bool:
     """Complete a confirmed issue whose answer was lost; never re-send it."""
@@ -291,9 +303,9 @@ def pdf_content(gateway: QontoGateway, document: FinancialDocument) -> bytes | N
 
 
 PAYMENT_STATE = {
-    Operation.MARK_PAID: "paid",
-    Operation.UNMARK_PAID: "unpaid",
-    Operation.CANCEL: "canceled",
+    Operation.MARK_PAID: QontoStatus.PAID,
+    Operation.UNMARK_PAID: QontoStatus.UNPAID,
+    Operation.CANCEL: QontoStatus.CANCELED,
 }
 REPEATABLE = frozenset({Operation.SEND, Operation.UPDATE_DRAFT, Operation.DELETE_DRAFT})
 
@@ -312,7 +324,9 @@ def _settle_one(settler: _Settler, entry: OutboxEntry) -> bool:
         return settler.repeatable(entry)
     if operation == Operation.ATTACH_PDF:
         return settler.attachment(entry)
-    return False
+    if operation == Operation.DETACH_ATTACHMENT:
+        return settler.detach(entry)
+    return False  # an upload's file is not kept: the user uploads again
 
 
 def settle_outbox(

@@ -56,6 +56,8 @@ class Operation(StrEnum):
     CANCEL = "cancel"
     SEND = "send"
     ATTACH_PDF = "attach_pdf"
+    UPLOAD_ATTACHMENT = "upload_attachment"
+    DETACH_ATTACHMENT = "detach_attachment"
 
 
 #: Writes that issue a document (a number is burned in Qonto): never re-sent by the recovery.

@@ -1,8 +1,8 @@
 """The back office's own mailer (credit notes; Qonto sends invoices and quotes): plain SMTP
 with ``smtplib`` to a configured host and port, optional STARTTLS and login.
 
-``SmtpMailer(host, port, sender, *, starttls=False, username=None, password=None)``; anything
-with the ``Mailer`` shape can stand in.
+``SmtpMailer(host, port, sender, *, starttls=False, username=None, password=None)`` is the
+``ports.Mailer`` the composition root builds; anything with that shape can stand in.
 """
 
 from __future__ import annotations
@@ -11,24 +11,8 @@ import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Protocol
 
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    filename: str
-    content: bytes
-    mime_type: str = "application/pdf"
-
-
-class Mailer(Protocol):
-    def send(
-        self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
-    ) -> None: ...
-
-
-class MailError(Exception):
-    """The SMTP server refused or could not be reached (the e-mail stays queued)."""
+from verone.backoffice.ports import Attachment, MailError
 
 
 @dataclass(frozen=True, slots=True)
