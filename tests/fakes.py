@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NoReturn, Self, TypeVar
 from verone.backoffice import ports
 from verone.backoffice.domain.audit import AuditEntry, AuditValue, next_entry
 from verone.backoffice.domain.parties import Customer, Product
-from verone.backoffice.domain.queries import Page, PageRequest
+from verone.backoffice.domain.queries import AuditFilter, Page, PageRequest
 from verone.backoffice.domain.users import ApiToken, User
 
 T = TypeVar("T")
@@ -224,6 +224,27 @@ class InMemoryAudit:
 
     def for_entity(self, entity_type: str, entity_id: str) -> builtins.list[AuditEntry]:
         return [e for e in self._rows if (e.entity_type, e.entity_id) == (entity_type, entity_id)]
+
+    def search(self, criteria: AuditFilter, page: PageRequest) -> Page[AuditEntry]:
+        def kept(e: AuditEntry) -> bool:
+            action = criteria.action
+            return (
+                (criteria.actor_id is None or e.actor_id == criteria.actor_id)
+                and (
+                    not action
+                    or (e.action.startswith(action) if action.endswith(".") else e.action == action)
+                )
+                and (not criteria.entity_id or e.entity_id == criteria.entity_id)
+                and (criteria.at_from is None or e.at >= criteria.at_from)
+                and (criteria.at_to is None or e.at < criteria.at_to)
+            )
+
+        found = sorted((e for e in self._rows if kept(e)), key=lambda e: -e.seq)
+        items = found[page.offset : page.offset + page.per_page]
+        return Page(items, len(found), page.page, page.per_page)
+
+    def actions(self) -> builtins.list[str]:
+        return sorted({e.action for e in self._rows})
 
 
 class InMemoryUnitOfWork:

@@ -129,6 +129,15 @@ EXPECTED: dict[str, str] = {
     "GET /factures/export.csv": VIEWER,
     "GET /factures/{document_id}": VIEWER,
     "GET /factures/{document_id}/pdf-statut": VIEWER,
+    "GET /integration": VIEWER,
+    "GET /integration/diagnostic": VIEWER,
+    "POST /integration/outbox/regler": ADMIN,
+    "GET /audit": VIEWER,
+    "GET /audit/verification": VIEWER,
+    "GET /administration": ADMIN,
+    "POST /administration/utilisateurs": ADMIN,
+    "POST /administration/jetons": ADMIN,
+    "POST /administration/jetons/{token_id}/revoquer": ADMIN,
 }
 
 #: Which callers each level lets through.

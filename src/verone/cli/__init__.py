@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from verone.cli import audit, db, numbering, outbox, reconcile, sandbox, serve, sync, users
+from verone.cli import (
+    audit,
+    db,
+    diagnose,
+    numbering,
+    outbox,
+    reconcile,
+    sandbox,
+    serve,
+    sync,
+    users,
+)
 
 app = typer.Typer(
     name="verone",
@@ -21,6 +32,7 @@ app.add_typer(numbering.app, name="numbering")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(sync.app, name="sync")
 app.command("reconcile")(reconcile.reconcile)
+app.command("diagnose")(diagnose.run_diagnose)
 
 
 @app.callback()
