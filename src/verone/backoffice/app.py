@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from verone.backoffice.api.errors import install_error_handlers
 from verone.backoffice.api.middleware import install_middleware
 from verone.backoffice.bootstrap import Container, build_container
-from verone.backoffice.config import Settings
+from verone.backoffice.config import Settings, load_settings
 from verone.backoffice.jobs import JobRunner, default_jobs
 from verone.backoffice.web.setup import install_web
 
@@ -117,3 +117,9 @@ def create_app(source: Settings | Container, *, run_jobs: bool | None = None) ->
     install_health(app)
     include_routers(app)
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The factory ``verone serve --workers N`` hands to uvicorn: each worker process reads
+    the same ``VERONE_*`` variables and builds its own container in the lifespan."""
+    return create_app(load_settings())

@@ -73,6 +73,9 @@ from verone.backoffice.domain.remote import (
 from verone.backoffice.domain.remote import (
     TransactionPage as TransactionPage,
 )
+from verone.backoffice.domain.remote import (
+    UnreadableTransaction as UnreadableTransaction,
+)
 from verone.backoffice.domain.statuses import DocumentType, InvoicingStatus, OrderStatus
 from verone.backoffice.domain.users import ApiToken, User, UserSession
 

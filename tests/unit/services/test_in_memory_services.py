@@ -69,7 +69,12 @@ def test_authentication_refuses_a_wrong_password_and_upgrades_an_old_hash(
     uow: InMemoryUnitOfWork, clock: FixedClock
 ) -> None:
     old = users.create_user(
-        uow, PrefixHasher("v1"), clock, email="c@example.fr", password="tuile rouge du jardin", role=Role.VIEWER
+        uow,
+        PrefixHasher("v1"),
+        clock,
+        email="c@example.fr",
+        password="tuile rouge du jardin",
+        role=Role.VIEWER,
     )
     hasher = PrefixHasher("v2")
     assert users.authenticate(uow, hasher, clock, "c@example.fr", "autre phrase fausse ici") is None

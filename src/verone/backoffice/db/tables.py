@@ -243,6 +243,15 @@ financial_documents = Table(
     Index(None, "parent_document_id"),
     Index(None, "document_type", "status"),
     Index(None, "created_at"),
+    # the lists' default order (docs/performance.md), with and without a status filter
+    Index("ix_financial_documents_type_created", "document_type", "created_at", "id"),
+    Index(
+        "ix_financial_documents_type_status_created",
+        "document_type",
+        "status",
+        "created_at",
+        "id",
+    ),
 )
 
 financial_document_items = Table(

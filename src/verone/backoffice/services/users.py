@@ -69,6 +69,7 @@ def create_user(
     address = normalize_email(email)
     check_password(password, email=address)
     with uow:
+        uow.lock(f"user:{address}")  # two processes creating one address: one gets the error
         if uow.users.by_email(address) is not None:
             raise UserAlreadyExists()
         user = User(
