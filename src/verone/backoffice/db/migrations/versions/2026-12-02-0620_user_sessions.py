@@ -1,7 +1,7 @@
 """Revocable interactive sessions: one row per login, with idle and absolute timeouts.
 
 Revision ID: c3f1a8e2d7b4
-Revises: c25dc3127130
+Revises: 7d3c1f0a2b64
 Create Date: 2026-12-02 05:50:00+00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import verone.backoffice.db.types
 
 revision: str = "c3f1a8e2d7b4"
-down_revision: str | None = "c25dc3127130"
+down_revision: str | None = "7d3c1f0a2b64"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
