@@ -32,6 +32,8 @@ from verone.backoffice.edge.auth import (
     require_accountant,
     require_admin,
     require_finalizer,
+    require_interactive,
+    require_interactive_admin,
     require_viewer,
     unauthenticated,
 )
@@ -137,3 +139,8 @@ AdminContext = Annotated[RequestContext, Depends(context_of(require_admin))]
 #: An interactive accountant or admin session (rule 3: API tokens never finalize)
 FinalizerContext = Annotated[RequestContext, Depends(context_of(require_finalizer))]
 PublicContext = Annotated[RequestContext, Depends(public_context)]
+#: Any user's interactive session (never an API token): one's own password
+InteractiveContext = Annotated[RequestContext, Depends(context_of(require_interactive))]
+#: An admin's interactive session: users, roles and API tokens (an API token could otherwise
+#: mint a user who finalizes)
+InteractiveAdminContext = Annotated[RequestContext, Depends(context_of(require_interactive_admin))]

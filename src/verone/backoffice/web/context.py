@@ -21,6 +21,7 @@ from verone.backoffice.edge.context import (
     RequestContext,
     ViewerContext,
 )
+from verone.backoffice.services import auth
 
 __all__ = [
     "SESSION_COOKIE",
@@ -47,6 +48,7 @@ class Viewer:
 
     user: User
     csrf_token: str
+    session: auth.Session | None = None  # what logging out revokes
 
     def may(self, role: Role | str) -> bool:
         return self.user.has_role(Role(role))
@@ -56,4 +58,4 @@ def viewer_of(principal: Principal | None) -> Viewer | None:
     if principal is None:
         return None
     token = principal.session.csrf_token if principal.session is not None else ""
-    return Viewer(user=principal.user, csrf_token=token)
+    return Viewer(user=principal.user, csrf_token=token, session=principal.session)

@@ -74,6 +74,9 @@ def french_errors(exc: ValidationError) -> list[dict[str, object]]:
     found: list[dict[str, object]] = []
     for error in exc.errors():
         message = FRENCH.get(str(error["type"]), "Valeur invalide.")
+        minimum = (error.get("ctx") or {}).get("min_length")
+        if error["type"] == "string_too_short" and isinstance(minimum, int) and minimum > 1:
+            message = f"{minimum} caractères au moins."
         found.append({"loc": ("body", *error["loc"]), "msg": message, "type": error["type"]})
     return found
 

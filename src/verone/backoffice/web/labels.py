@@ -194,6 +194,9 @@ AUDIT_ACTIONS = {
     "credit_note.deleted": "Avoir supprimé",
     "reconciliation.allocated": "Paiement rapproché",
     "reconciliation.undone": "Rapprochement annulé",
+    "outbox.settle": "Outbox réglée",
+    "user.create": "Utilisateur créé",
+    "customer.qonto_client_linked": "Client relié à Qonto",
 }
 
 
@@ -231,3 +234,53 @@ def with_page(request: Request, page: int) -> str:
 
 SYNC_STATUS = {"running": "En cours", "succeeded": "Réussie", "failed": "Échouée"}
 SYNC_TONE = {"running": "blue", "succeeded": "green", "failed": "red"}
+
+# ---------------------------------------------------------------- the operator's pages
+
+OUTBOX_OPERATION = {
+    "create_client": "Création du client Qonto",
+    "create_draft": "Création du brouillon",
+    "update_draft": "Modification du brouillon",
+    "delete_draft": "Suppression du brouillon",
+    "finalize": "Finalisation",
+    "issue_quote": "Émission du devis",
+    "create_credit_note": "Création de l'avoir",
+    "mark_paid": "Marquage payée",
+    "unmark_paid": "Annulation du marquage payée",
+    "cancel": "Annulation de la facture",
+    "send": "Envoi par Qonto",
+    "attach_pdf": "Pièce jointe à la transaction",
+}
+#: a status word and its badge tone, for the outbox, sync runs and diagnostic checks
+STATE = {
+    "pending": Badge("En attente", "grey"),
+    "ambiguous": Badge("Issue incertaine", "orange"),
+    "failed": Badge("Échec", "red"),
+    "succeeded": Badge("Réussie", "green"),
+    "running": Badge("En cours", "blue"),
+    "ok": Badge("OK", "green"),
+    "warning": Badge("Attention", "orange"),
+    "skipped": Badge("Non vérifié", "grey"),
+}
+SYNC_KIND = {"transactions": "Transactions bancaires", "documents": "Factures, devis et avoirs"}
+AUTH_MODE = {"api_key": "Clé API", "oauth": "OAuth 2.0"}
+
+
+def state(value: str) -> Badge:
+    return STATE.get(str(value), Badge(str(value), "grey"))
+
+
+ENTITY = {
+    "user": "Utilisateur",
+    "api_token": "Jeton d'API",
+    "customer": "Client",
+    "product": "Produit",
+    "outbox": "Outbox",
+    "sales_order": "Commande",
+    "bank_transaction": "Transaction",
+}
+CHAIN_BREAK = {
+    "missing or reordered entry": "entrée manquante ou déplacée",
+    "previous hash does not match": "l'empreinte de l'entrée précédente ne correspond pas",
+    "entry content was altered": "le contenu de l'entrée a été modifié",
+}

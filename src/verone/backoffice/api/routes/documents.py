@@ -27,6 +27,7 @@ from verone.backoffice.edge.context import (
 from verone.backoffice.edge.runtime import RequestUnitOfWork
 from verone.backoffice.ports import UnitOfWork
 from verone.backoffice.services import finalization, pdfs, queries, sending
+from verone.qonto import QONTO_ID_PATTERN
 
 ERRORS: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorResponse, "description": "Unknown document"},
@@ -47,7 +48,9 @@ class DocumentDetailsOut(s.ApiModel):
 
 
 REFERENCE_DOC = "The document's local id (UUID) or its Qonto id"
-Reference = Annotated[str, Path(min_length=1, max_length=100, description=REFERENCE_DOC)]
+Reference = Annotated[
+    str, Path(min_length=1, max_length=100, pattern=QONTO_ID_PATTERN, description=REFERENCE_DOC)
+]
 
 
 def document_ref(kind: DocumentType) -> Callable[[UnitOfWork, str], uuid.UUID]:

@@ -1,13 +1,15 @@
 """One module per area of the back office; each exposes an ``APIRouter`` named ``router``."""
 
 from verone.backoffice.web.routes import (
+    admin,
+    audit,
     banking,
     creation,
     dashboard,
     docs,
     document_actions,
     documents,
-    operations,
+    integration,
     parties,
     session,
 )
@@ -21,5 +23,7 @@ ROUTERS = (
     document_actions.router,
     parties.router,
     banking.router,
-    operations.router,
+    integration.router,
+    audit.router,
+    admin.router,
 )

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from verone.backoffice.edge.client_address import client_address
 from verone.backoffice.services import auth
 from verone.backoffice.web.context import SESSION_COOKIE, PublicPage, ViewerPage
 from verone.backoffice.web.errors import Problem
@@ -46,7 +47,7 @@ def login(
             ctx.runtime.secret_key,
             email=email,
             password=password,
-            client_address=request.client.host if request.client else "unknown",
+            client_address=client_address(request, ctx.settings.trusted_proxy_networks),
         )
     except auth.TooManyLoginAttempts as exc:
         minutes = max(1, exc.retry_after // 60)
@@ -85,7 +86,8 @@ def _login_again(
 
 @router.post("/deconnexion")
 def logout(request: Request, ctx: ViewerPage) -> Response:
-    auth.record_logout(ctx.uow, ctx.clock, ctx.user)
+    session = ctx.principal.session if ctx.principal is not None else None
+    auth.record_logout(ctx.uow, ctx.clock, ctx.user, session)
     response = hx_redirect(request, "/connexion")
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=ctx.runtime.cookie_secure
