@@ -20,7 +20,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tests.e2e.conftest import Stack
-from verone.backoffice.api.middleware import BodyLimitMiddleware, BodyLimits
+from verone.backoffice.api.middleware import (
+    PAGE_CSP,
+    SAME_ORIGIN_FRAMING,
+    BodyLimitMiddleware,
+    BodyLimits,
+)
 from verone.backoffice.app import create_app
 from verone.backoffice.db.session import make_engine
 
@@ -185,3 +190,12 @@ def test_an_upload_answers_name_size_and_type(accountant: httpx.Client) -> None:
     assert attached.json()["fileName"] == "facture-rotin.pdf"
     assert attached.json()["fileSize"] == len(pdf)
     assert attached.json()["contentType"] == "application/pdf"
+
+
+def test_only_a_pdf_may_be_framed_and_only_by_the_product() -> None:
+    """The document page shows the PDF in an ``<iframe>``; every other answer refuses framing."""
+    assert "frame-ancestors 'none'" in PAGE_CSP.header_value
+    framing = SAME_ORIGIN_FRAMING["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in framing
+    assert "unsafe-inline" not in framing
+    assert SAME_ORIGIN_FRAMING["X-Frame-Options"] == "SAMEORIGIN"

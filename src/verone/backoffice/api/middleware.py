@@ -233,22 +233,34 @@ class UnexpectedErrorMiddleware:
 
 # ---------------------------------------------------------------------- security headers
 
+
 #: Every page (the UI and /api/docs): scripts, styles and images from the origin only (the
 #: vendored assets under /static/), no inline script or style, no framing, forms post to
 #: itself. ``tests/browser/test_csp.py`` loads the pages in Chromium and finds no violation.
-PAGE_CSP = (
-    secure.ContentSecurityPolicy()
-    .default_src("'self'")
-    .script_src("'self'")
-    .style_src("'self'")
-    .img_src("'self'", "data:")
-    .font_src("'self'")
-    .connect_src("'self'")
-    .object_src("'none'")
-    .base_uri("'self'")
-    .form_action("'self'")
-    .frame_ancestors("'none'")
-)
+def _page_csp(frame_ancestors: str) -> secure.ContentSecurityPolicy:
+    return (
+        secure.ContentSecurityPolicy()
+        .default_src("'self'")
+        .script_src("'self'")
+        .style_src("'self'")
+        .img_src("'self'", "data:")
+        .font_src("'self'")
+        .connect_src("'self'")
+        .object_src("'none'")
+        .base_uri("'self'")
+        .form_action("'self'")
+        .frame_ancestors(frame_ancestors)
+    )
+
+
+PAGE_CSP = _page_csp("'none'")
+
+#: What a document's PDF answers with its own headers (they win over the defaults): the
+#: document page shows it inline in an ``<iframe>`` of the same origin, and no other site may.
+SAME_ORIGIN_FRAMING = {
+    "Content-Security-Policy": _page_csp("'self'").header_value,
+    "X-Frame-Options": "SAMEORIGIN",
+}
 
 
 def _headers(csp: secure.ContentSecurityPolicy, *, no_store: bool) -> list[tuple[bytes, bytes]]:

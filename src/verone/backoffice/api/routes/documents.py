@@ -26,6 +26,7 @@ from verone.backoffice.edge.context import (
 )
 from verone.backoffice.edge.runtime import RequestUnitOfWork
 from verone.backoffice.ports import UnitOfWork
+from verone.backoffice.api.middleware import SAME_ORIGIN_FRAMING
 from verone.backoffice.services import finalization, pdfs, queries, sending
 from verone.qonto import QONTO_ID_PATTERN
 
@@ -204,6 +205,7 @@ def _add_pdf(router: APIRouter, kind: DocumentType, noun: str) -> None:
             headers={
                 "Content-Disposition": f'inline; filename="{filename}"',
                 "X-Content-SHA256": pdf.sha256,
+                **SAME_ORIGIN_FRAMING,
             },
         )
 

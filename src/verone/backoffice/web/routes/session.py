@@ -86,8 +86,9 @@ def _login_again(
 
 @router.post("/deconnexion")
 def logout(request: Request, ctx: ViewerPage) -> Response:
-    session = ctx.principal.session if ctx.principal is not None else None
-    auth.record_logout(ctx.uow, ctx.clock, ctx.user, session)
+    session = ctx.caller.session
+    if session is not None:  # as /auth/logout: an API token is revoked through /api/tokens
+        auth.record_logout(ctx.uow, ctx.clock, ctx.user, session)
     response = hx_redirect(request, "/connexion")
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=ctx.runtime.cookie_secure
