@@ -285,7 +285,9 @@ def test_route_refuses_exactly_the_callers_it_must(
         )
         refused = answer.status_code in {401, 403} or (page and to_login)
         if name in ALLOWED[level]:
-            assert not refused, f"{name} refused on {route}: {answer.status_code} {answer.headers} {answer.text}"
+            assert not refused, (
+                f"{name} refused on {route}: {answer.status_code} {answer.headers} {answer.text}"
+            )
         else:
             assert refused, f"{name} allowed on {route} ({answer.status_code}): {answer.text}"
             anonymous = name == "anonymous"
