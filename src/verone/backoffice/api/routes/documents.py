@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Query, Response
 from verone.backoffice.api import render
 from verone.backoffice.api import schemas as s
 from verone.backoffice.api.errors import ErrorResponse
+from verone.backoffice.api.middleware import SAME_ORIGIN_FRAMING
 from verone.backoffice.api.params import Pagination, Search
 from verone.backoffice.domain.queries import DocumentFilter, DocumentSort
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
@@ -26,7 +27,6 @@ from verone.backoffice.edge.context import (
 )
 from verone.backoffice.edge.runtime import RequestUnitOfWork
 from verone.backoffice.ports import UnitOfWork
-from verone.backoffice.api.middleware import SAME_ORIGIN_FRAMING
 from verone.backoffice.services import finalization, pdfs, queries, sending
 from verone.qonto import QONTO_ID_PATTERN
 
