@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,14 +19,18 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
+from sqlalchemy import text
 
+from tests.integration.databases import postgres_url
 from verone.backoffice.app import create_app
 from verone.backoffice.bootstrap import Container, build_container
 from verone.backoffice.config import Settings
 from verone.backoffice.db.migrate import upgrade_database
+from verone.backoffice.db.session import make_engine
 from verone.backoffice.demo import seed_demo_data
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.services import auth
+from verone.backoffice.services.actors import Actor
 from verone.sandbox.app import create_app as create_sandbox_app
 from verone.sandbox.config import SandboxConfig
 from verone.sandbox.state import SandboxState
@@ -158,6 +163,7 @@ def running_stack(
             jobs_enabled=False,
             demo_data=False,
             webhook_secret=SecretStr(WEBHOOK_SECRET),
+            trusted_proxies="127.0.0.1",  # tests speak for other addresses via X-Forwarded-For
             db_busy_timeout_ms=busy_timeout_ms,
         )
         clock = ManualClock()
@@ -172,12 +178,12 @@ def running_stack(
             accountant_token = auth.create_api_token(
                 container.unit_of_work(),
                 clock,
-                users.admin,
+                Actor.interactive(users.admin.id),
                 name="e2e accountant",
                 user_id=users.accountant.id,
             ).secret
             admin_token = auth.create_api_token(
-                container.unit_of_work(), clock, users.admin, name="e2e admin"
+                container.unit_of_work(), clock, Actor.interactive(users.admin.id), name="e2e admin"
             ).secret
             app = create_app(container, run_jobs=False)
             with LiveServer(app) as server:
@@ -229,3 +235,44 @@ def token_client(stack: Stack) -> Iterator[httpx.Client]:
 def anonymous(stack: Stack) -> Iterator[httpx.Client]:
     with stack.client() as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def pg_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A back office on a fresh PostgreSQL schema (one per test module), dropped after."""
+    base = postgres_url()
+    schema = f"verone_api_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    workdir: Path = tmp_path_factory.mktemp("backoffice-pg")
+    try:
+        with running_stack(workdir, url) as stack:
+            yield stack
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def cli_environment(
+    monkeypatch: pytest.MonkeyPatch, workdir: Path, sandbox_port: int, **extra: str
+) -> str:
+    """A migrated SQLite database and the ``VERONE_*`` variables of a command run against the
+    sandbox on ``sandbox_port``; the database URL."""
+    url = f"sqlite:///{workdir / 'verone.sqlite3'}"
+    upgrade_database(url)
+    for name, value in {
+        "VERONE_ENVIRONMENT": "embedded",
+        "VERONE_DATABASE_URL": url,
+        "VERONE_VAR_DIR": str(workdir / "var"),
+        "VERONE_SECRET_KEY": "cli-" + "k" * 60,
+        "VERONE_SANDBOX_PORT": str(sandbox_port),
+        "VERONE_JOBS_ENABLED": "false",
+        "VERONE_DEMO_DATA": "false",
+        **extra,
+    }.items():
+        monkeypatch.setenv(name, value)
+    return url

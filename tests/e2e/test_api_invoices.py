@@ -183,7 +183,8 @@ def test_finalize_refuses_a_draft_changed_since_the_preview(
 def test_forged_confirmation_token_is_refused(stack: Stack, accountant: httpx.Client) -> None:
     document = _service_invoice(stack, accountant)["document"]
     url = f"/api/qonto/invoices/{document['id']}"
-    answer = accountant.post(url + "/finalize", json={"confirmationToken": "1.abc.def"})
+    forged = f"{int(time.time()) + 300}.{'0' * 64}.{'A' * 43}"
+    answer = accountant.post(url + "/finalize", json={"confirmationToken": forged})
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "confirmation_invalid"
 

@@ -3,40 +3,16 @@ the same requests as on SQLite (filters, search, the reconciliation queue, the r
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 
-from tests.e2e.conftest import PASSWORD, Stack, running_stack
-from tests.integration.databases import postgres_url
-from verone.backoffice.db.session import make_engine
+from tests.e2e.conftest import PASSWORD, Stack
 
 pytestmark = pytest.mark.postgres
 
 ITEM = {"title": "Fauteuil Rotin", "quantity": "2", "unitPrice": "245.00", "vatRate": "0.2"}
-
-
-@pytest.fixture(scope="module")
-def pg_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    base = postgres_url()
-    schema = f"verone_api_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    url = f"{base}{separator}options=-csearch_path%3D{schema}"
-    workdir: Path = tmp_path_factory.mktemp("backoffice-pg")
-    try:
-        with running_stack(workdir, url) as stack:
-            yield stack
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")

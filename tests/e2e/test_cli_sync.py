@@ -10,8 +10,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from tests.e2e.conftest import LiveServer
-from verone.backoffice.db.migrate import upgrade_database
+from tests.e2e.conftest import LiveServer, cli_environment
 from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain.users import Role, User
@@ -26,18 +25,7 @@ def test_sync_then_reconcile_from_the_command_line(
 ) -> None:
     state = SandboxState(SandboxConfig(seed=3, transactions=0, pdf_delay_seconds=10.0))
     with LiveServer(create_sandbox_app(state)) as sandbox:
-        url = f"sqlite:///{tmp_path / 'verone.sqlite3'}"
-        upgrade_database(url)
-        for name, value in {
-            "VERONE_ENVIRONMENT": "embedded",
-            "VERONE_DATABASE_URL": url,
-            "VERONE_VAR_DIR": str(tmp_path / "var"),
-            "VERONE_SECRET_KEY": "cli-" + "k" * 60,
-            "VERONE_SANDBOX_PORT": str(sandbox.port),
-            "VERONE_JOBS_ENABLED": "false",
-            "VERONE_DEMO_DATA": "false",
-        }.items():
-            monkeypatch.setenv(name, value)
+        url = cli_environment(monkeypatch, tmp_path, sandbox.port)
         seeded = httpx.post(
             f"{sandbox.url}/_sandbox/seed",
             json={"seed": 3, "transactions": 250, "clients": 5, "invoices": 20},

@@ -40,6 +40,7 @@ from verone.backoffice.domain.users import Role
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.services import audit as audit_service
 from verone.backoffice.services import (
+    auth,
     credit_notes,
     finalization,
     invoicing,
@@ -48,6 +49,7 @@ from verone.backoffice.services import (
     pdfs,
     quotes,
     sending,
+    user_admin,
     users,
 )
 from verone.backoffice.services.actors import Actor
@@ -427,3 +429,47 @@ def test_the_client_create_calls_always_send_draft() -> None:
     source = textwrap.dedent(inspect.getsource(QontoApiGateway.create_draft))
     assert "ClientInvoiceCreateParams" in inspect.getsource(QontoApiGateway._invoice_create)
     assert "status" not in source
+
+
+@pytest.mark.parametrize("kind", ["api_token", "job", "accountant_session"])
+def test_users_tokens_and_roles_need_an_admin_session(
+    uow: SqlAlchemyUnitOfWork, clock: SandboxClock, world: World, kind: str
+) -> None:
+    """Rule 3's back door: an admin's API token must not mint a user or a token (who could then
+    finalize) nor raise a role; only an admin's interactive session (or the operator's CLI)."""
+    actor = {
+        "api_token": Actor.api_token(world.admin.id),
+        "job": Actor.job(),
+        "accountant_session": Actor.interactive(world.accountant.id),
+    }[kind]
+    attempts: list[Callable[[], object]] = [
+        lambda: user_admin.add_user(
+            uow,
+            _Hasher(),
+            clock,
+            actor,
+            email="minted@verone.test",
+            password="correct horse battery",
+            role=Role.ACCOUNTANT,
+        ),
+        lambda: auth.create_api_token(uow, clock, actor, name="minted", user_id=world.admin.id),
+        lambda: user_admin.set_role(uow, clock, actor, world.viewer.id, Role.ADMIN),
+        lambda: user_admin.reset_password(
+            uow, _Hasher(), clock, actor, world.accountant.id, "correct horse battery"
+        ),
+        lambda: user_admin.list_users(uow, actor),
+    ]
+    for attempt in attempts:
+        with pytest.raises(errors.PermissionDenied):
+            attempt()
+    with uow:
+        assert uow.users.by_email("minted@verone.test") is None
+        assert all(t.name != "minted" for t in uow.api_tokens.for_user(world.admin.id))
+        viewer = uow.users.get(world.viewer.id)
+        assert viewer is not None
+        assert viewer.role is Role.VIEWER
+    admin = Actor.interactive(world.admin.id)
+    assert auth.create_api_token(uow, clock, admin, name="by a session").secret
+    assert auth.create_api_token(
+        uow, clock, Actor.cli(), name="by the operator", user_id=world.admin.id
+    ).secret

@@ -29,7 +29,7 @@ from verone.backoffice.services.actors import Actor
 
 
 def _probe_router() -> APIRouter:
-    router = APIRouter(prefix="/probe")
+    router = APIRouter(prefix="/api/probe")  # JSON paths: the pages answer HTML
 
     @router.get("/user")
     def user(ctx: UserContext, uow: RequestUnitOfWork) -> dict[str, object]:
@@ -75,52 +75,52 @@ def _login(client: TestClient, email: str) -> None:
 
 def test_a_session_is_an_interactive_actor(stack: Stack, probe: TestClient) -> None:
     _login(probe, stack.users.accountant.email)
-    body = probe.get("/probe/user").json()
+    body = probe.get("/api/probe/user").json()
     assert body["kind"] == "interactive"
     assert body["userId"] == str(stack.users.accountant.id)
-    assert probe.post("/probe/accountant").json() == {"kind": "interactive"}
-    assert probe.post("/probe/finalizer").json() == {"kind": "interactive"}
+    assert probe.post("/api/probe/accountant").json() == {"kind": "interactive"}
+    assert probe.post("/api/probe/finalizer").json() == {"kind": "interactive"}
 
 
 def test_an_api_token_is_an_api_token_actor_that_cannot_finalize(
     stack: Stack, probe: TestClient
 ) -> None:
     probe.headers["Authorization"] = f"Bearer {stack.accountant_token}"
-    body = probe.get("/probe/user").json()
+    body = probe.get("/api/probe/user").json()
     assert body["kind"] == "api_token"
     assert body["userId"] == str(stack.users.accountant.id)
-    assert probe.post("/probe/accountant").json() == {"kind": "api_token"}
-    refused = probe.post("/probe/finalizer")
+    assert probe.post("/api/probe/accountant").json() == {"kind": "api_token"}
+    refused = probe.post("/api/probe/finalizer")
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "permission_denied"
 
 
 def test_roles_and_csrf_are_checked_before_the_route_runs(stack: Stack, probe: TestClient) -> None:
     _login(probe, stack.users.viewer.email)
-    assert probe.get("/probe/user").json()["kind"] == "interactive"
-    refused = probe.post("/probe/accountant")
+    assert probe.get("/api/probe/user").json()["kind"] == "interactive"
+    refused = probe.post("/api/probe/accountant")
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "permission_denied"
     del probe.headers[CSRF_HEADER]
-    assert probe.post("/probe/accountant").json()["error"]["code"] == "csrf_failed"
+    assert probe.post("/api/probe/accountant").json()["error"]["code"] == "csrf_failed"
 
 
 def test_no_credentials_is_401_and_a_public_route_has_no_actor(probe: TestClient) -> None:
-    answer = probe.get("/probe/user")
+    answer = probe.get("/api/probe/user")
     assert answer.status_code == 401
     assert answer.json()["error"]["code"] == "not_authenticated"
     assert answer.headers["WWW-Authenticate"] == "Bearer"
-    assert probe.get("/probe/public").json() == {"principal": False}
+    assert probe.get("/api/probe/public").json() == {"principal": False}
     # a public route that asks for the actor is refused, not served as someone
-    assert probe.get("/probe/public-actor").status_code == 401
-    bad = probe.get("/probe/user", headers={"Authorization": "Bearer vrn_not-a-token"})
+    assert probe.get("/api/probe/public-actor").status_code == 401
+    bad = probe.get("/api/probe/user", headers={"Authorization": "Bearer vrn_not-a-token"})
     assert bad.json()["error"]["code"] == "invalid_token"
 
 
 def test_one_unit_of_work_per_request(stack: Stack, probe: TestClient) -> None:
     _login(probe, stack.users.viewer.email)
-    first = probe.get("/probe/user").json()
-    second = probe.get("/probe/user").json()
+    first = probe.get("/api/probe/user").json()
+    second = probe.get("/api/probe/user").json()
     assert first["sameUnitOfWork"] is True
     assert first["unitOfWork"] != second["unitOfWork"]
 
@@ -162,7 +162,7 @@ def test_not_ready_is_503_in_the_envelope(stack: Stack) -> None:
     app = create_app(settings, run_jobs=False)
     app.include_router(_probe_router())
     client = TestClient(app)  # no lifespan: the container is not built yet
-    answer = client.get("/probe/public")
+    answer = client.get("/api/probe/public")
     assert answer.status_code == 503
     assert answer.json()["error"]["code"] == "not_ready"
 
@@ -189,7 +189,7 @@ def test_call_passes_the_request_collaborators_in_the_services_order(
 
     app: FastAPI = probe.app  # type: ignore[assignment]  # TestClient keeps the ASGI app
 
-    @app.post("/probe/call")
+    @app.post("/api/probe/call")
     def call(ctx: AccountantContext) -> dict[str, object]:
         today = ctx.call(use_case, 7, k="x")
         after = ctx.call_local(local_use_case, 41)
@@ -198,7 +198,7 @@ def test_call_passes_the_request_collaborators_in_the_services_order(
         return {"today": today.isoformat(), "after": after, "args": list(recorded.calls[0][4:])}
 
     _login(probe, stack.users.accountant.email)
-    answer = probe.post("/probe/call")
+    answer = probe.post("/api/probe/call")
     assert answer.status_code == 200, answer.text
     assert answer.json() == {
         "today": stack.clock.today().isoformat(),

@@ -441,3 +441,47 @@ class TestListing:
         with uow:
             report = check_numbering(uow.documents.assigned_numbers())
         assert report.series[0].gaps == (2,)
+
+
+@pytest.mark.parametrize(
+    ("sort", "descending"),
+    [
+        (DocumentSort.CREATED_AT, True),
+        (DocumentSort.CREATED_AT, False),
+        (DocumentSort.DUE_DATE, True),  # nullable: NULLs stay last, read from either end
+        (DocumentSort.DUE_DATE, False),
+    ],
+)
+def test_every_page_matches_one_ordered_list_whichever_end_it_is_read_from(
+    uow: SqlAlchemyUnitOfWork, user_id: uuid.UUID, sort: DocumentSort, descending: bool
+) -> None:
+    documents = []
+    for n in range(9):
+        document = make_document(user_id, customer_name=f"Tri {n}")
+        document.created_at = NOW + timedelta(minutes=n % 4)  # ties broken by id
+        document.due_date = None if n % 3 == 0 else date(2026, 1, 1) + timedelta(days=n % 2)
+        documents.append(document)
+    with uow:
+        for document in documents:
+            uow.documents.add(document)
+        uow.commit()
+    criteria = DocumentFilter(
+        document_type=DocumentType.INVOICE, search="Tri ", sort=sort, descending=descending
+    )
+    with uow:
+        whole = uow.documents.list(criteria, PageRequest(page=1, per_page=9))
+        assert whole.total == 9
+        expected = [d.id for d in whole.items]
+        pages = [
+            uow.documents.list(criteria, PageRequest(page=p, per_page=2)) for p in (1, 2, 3, 4, 5)
+        ]
+        beyond = uow.documents.list(criteria, PageRequest(page=6, per_page=2))
+    assert [d.id for page in pages for d in page.items] == expected
+    assert [len(page.items) for page in pages] == [2, 2, 2, 2, 1]
+    assert beyond.items == []
+    assert beyond.total == 9
+    key = "created_at" if sort is DocumentSort.CREATED_AT else "due_date"
+    values = [getattr(d, key) for d in whole.items]
+    present = [v for v in values if v is not None]
+    assert present == sorted(present, reverse=descending)
+    assert values[len(present) :] == [None] * (len(values) - len(present))

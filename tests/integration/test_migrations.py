@@ -17,6 +17,7 @@ from verone.backoffice.db.tables import metadata
 EXPECTED_TABLES = {
     "users",
     "api_tokens",
+    "user_sessions",
     "customers",
     "products",
     "sales_orders",

@@ -13,8 +13,9 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from verone.backoffice.api.errors import install_error_handlers
+from verone.backoffice.api.middleware import install_middleware
 from verone.backoffice.bootstrap import Container, build_container
-from verone.backoffice.config import Settings
+from verone.backoffice.config import Settings, load_settings
 from verone.backoffice.jobs import JobRunner, default_jobs
 from verone.backoffice.web.setup import install_web
 
@@ -112,6 +113,13 @@ def create_app(source: Settings | Container, *, run_jobs: bool | None = None) ->
     app.state.qonto_simulated = settings.qonto_simulated
     app.state.container = None
     install_error_handlers(app)
+    install_middleware(app, settings)
     install_health(app)
     include_routers(app)
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The factory ``verone serve --workers N`` hands to uvicorn: each worker process reads
+    the same ``VERONE_*`` variables and builds its own container in the lifespan."""
+    return create_app(load_settings())

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from verone.backoffice.config import Settings
+from verone.backoffice.db.migrate import schema_revisions
 from verone.backoffice.db.passwords import Argon2PasswordHasher
 from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
@@ -27,6 +28,7 @@ from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.integrations.smtp_mailer import SmtpMailer
 from verone.backoffice.ports import Clock, Mailer, PasswordHasher, QontoGateway, QontoSyncReader
+from verone.backoffice.services.diagnostics import QontoSetup, SchemaState
 from verone.backoffice.services.pdfs import PdfWait
 from verone.backoffice.services.users import UserAlreadyExists, create_user
 from verone.qonto import QontoClient, get_qonto_client
@@ -72,6 +74,26 @@ class Container:
         """The HMAC key of finalize confirmations, derived from the secret key (never stored)."""
         secret = self.secret_key.encode()
         return hmac.new(secret, b"verone.finalize-confirmation", hashlib.sha256).digest()
+
+    def qonto_setup(self) -> QontoSetup:
+        """The integration's configuration for the diagnostics (no secret leaves)."""
+        qonto = self.settings.qonto_settings
+        return QontoSetup(
+            base_url=qonto.base_url,
+            auth_mode=qonto.auth_mode,
+            organization_id=qonto.organization_id,
+            api_key_configured=qonto.api_key is not None,
+            rate_limits=qonto.rate_limits,
+            timeout_seconds=qonto.timeout_seconds,
+            simulated=self.settings.qonto_simulated,
+            webhook_secret_configured=self.settings.webhook_secret is not None,
+        )
+
+    def schema_state(self) -> SchemaState:
+        """Applied migrations and the code's heads (``verone diagnose``)."""
+        with self.engine.connect() as connection:
+            current, heads = schema_revisions(connection)
+        return SchemaState(current=current, heads=heads)
 
     @property
     def cookie_secure(self) -> bool:

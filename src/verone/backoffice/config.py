@@ -6,6 +6,9 @@ message names each faulty variable, in French and English, and never contains a 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import re
 import secrets
 from pathlib import Path
@@ -79,6 +82,12 @@ class Settings(BaseSettings):
     sync_job_interval_seconds: float = Field(default=900.0, gt=0, le=86400)
     jobs_enabled: bool = True
     webhook_secret: SecretStr | None = None  # the Qonto webhook subscription's secret
+    # reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDR networks)
+    trusted_proxies: str = ""
+    # request body limits per route class (api/middleware.py), in bytes
+    max_json_body_bytes: int = Field(default=1_000_000, ge=1024, le=100_000_000)
+    max_webhook_body_bytes: int = Field(default=256_000, ge=1024, le=100_000_000)
+    max_upload_body_bytes: int = Field(default=16_000_000, ge=1024, le=1_000_000_000)
     qonto: QontoSettings | None = None
 
     _qonto: QontoSettings | None = PrivateAttr(default=None)
@@ -92,6 +101,20 @@ class Settings(BaseSettings):
         value = value.strip()
         if "@" not in value or value.startswith("@") or value.endswith("@"):
             raise ValueError("adresse e-mail invalide / not an e-mail address")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"{part.strip()!r} n'est pas une adresse IP ou un réseau / "
+                        "not an IP address or network"
+                    ) from None
         return value
 
     @field_validator("database_url")
@@ -223,6 +246,23 @@ class Settings(BaseSettings):
     def session_secret(self) -> SecretStr:
         assert self._secret is not None, "validated at construction"
         return self._secret
+
+    @property
+    def webhook_signing_secret(self) -> SecretStr | None:
+        """``VERONE_WEBHOOK_SECRET``, or on the embedded default a secret derived from the
+        session key, which the back office gives its own sandbox subscription."""
+        if self.webhook_secret is not None or not self.is_embedded:
+            return self.webhook_secret
+        key = self.session_secret.get_secret_value().encode()
+        return SecretStr(hmac.new(key, b"verone.webhooks", hashlib.sha256).hexdigest())
+
+    @property
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in self.trusted_proxies.split(",")
+            if part.strip()
+        ]
 
     @property
     def cookie_secure(self) -> bool:

@@ -27,7 +27,13 @@ from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.operations import Email, OutboxEntry, SyncRun, WebhookEvent
 from verone.backoffice.domain.orders import SalesOrder
 from verone.backoffice.domain.parties import Customer, Product
-from verone.backoffice.domain.queries import DocumentFilter, DocumentTotals, Page, PageRequest
+from verone.backoffice.domain.queries import (
+    AuditFilter,
+    DocumentFilter,
+    DocumentTotals,
+    Page,
+    PageRequest,
+)
 from verone.backoffice.domain.remote import (  # re-exported: the ports speak these types
     AttachmentLink as AttachmentLink,
 )
@@ -67,8 +73,11 @@ from verone.backoffice.domain.remote import (
 from verone.backoffice.domain.remote import (
     TransactionPage as TransactionPage,
 )
+from verone.backoffice.domain.remote import (
+    UnreadableTransaction as UnreadableTransaction,
+)
 from verone.backoffice.domain.statuses import DocumentType, InvoicingStatus, OrderStatus
-from verone.backoffice.domain.users import ApiToken, User
+from verone.backoffice.domain.users import ApiToken, User, UserSession
 
 
 class Clock(Protocol):
@@ -150,6 +159,15 @@ class ApiTokenRepository(Protocol):
     def for_user(self, user_id: uuid.UUID) -> list[ApiToken]: ...
 
 
+class UserSessionRepository(Protocol):
+    def add(self, user_session: UserSession) -> None: ...
+    def get(self, session_id: uuid.UUID) -> UserSession | None: ...
+    def for_user(self, user_id: uuid.UUID) -> list[UserSession]: ...
+    def revoke_all(
+        self, user_id: uuid.UUID, at: datetime, *, keep: uuid.UUID | None = None
+    ) -> int: ...
+
+
 class AuditRepository(Protocol):
     def last(self) -> AuditEntry | None: ...
     def append(
@@ -163,6 +181,8 @@ class AuditRepository(Protocol):
         details: Mapping[str, AuditValue] | None = None,
     ) -> AuditEntry: ...
     def entries(self, batch_size: int = 500) -> Iterator[AuditEntry]: ...
+    def search(self, criteria: AuditFilter, page: PageRequest) -> Page[AuditEntry]: ...
+    def actions(self) -> builtins.list[str]: ...
     def for_entity(self, entity_type: str, entity_id: str) -> list[AuditEntry]: ...
 
 
@@ -171,6 +191,7 @@ class OutboxRepository(Protocol):
     def get(self, entry_id: uuid.UUID) -> OutboxEntry | None: ...
     def by_idempotency_key(self, key: str) -> OutboxEntry | None: ...
     def list_unsettled(self, older_than: datetime | None = None) -> list[OutboxEntry]: ...
+    def needing_attention(self, limit: int) -> list[OutboxEntry]: ...
     def for_document(self, document_id: uuid.UUID) -> list[OutboxEntry]: ...
 
 
@@ -226,6 +247,7 @@ class SyncRepository(Protocol):
     def add_run(self, run: SyncRun) -> None: ...
     def get_run(self, run_id: uuid.UUID) -> SyncRun | None: ...
     def last_run(self, kind: str) -> SyncRun | None: ...
+    def recent_runs(self, limit: int) -> list[SyncRun]: ...
     def get_cursor(self, name: str) -> str | None: ...
     def set_cursor(self, name: str, value: str, at: datetime) -> None: ...
     def take_lease(self, name: str, holder: str, *, now: datetime, until: datetime) -> bool: ...
@@ -242,6 +264,7 @@ class RateBudgetRepository(Protocol):
     def take(
         self, bucket: str, *, capacity: int, window: timedelta, now: datetime, cost: int = 1
     ) -> bool: ...
+    def give_back(self, bucket: str, cost: int = 1) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -262,6 +285,8 @@ class UnitOfWork(Protocol):
     def users(self) -> UserRepository: ...
     @property
     def api_tokens(self) -> ApiTokenRepository: ...
+    @property
+    def user_sessions(self) -> UserSessionRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
     @property
@@ -330,6 +355,21 @@ class PasswordHasher(Protocol):
 # ---------------------------------------------------------------------- Qonto, in domain terms
 
 
+@dataclass(frozen=True, slots=True)
+class QontoReachability:
+    """What ``GET /v2/organization`` said to the configured credentials, and how fast."""
+
+    organization_slug: str
+    bank_accounts: int
+    latency_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteWebhook:
+    url: str
+    event_types: tuple[str, ...]
+
+
 class QontoGateway(Protocol):
     """What the services need from Qonto. Every write takes an idempotency key (the outbox's).
 
@@ -393,6 +433,13 @@ class QontoGateway(Protocol):
     def issue_quote(
         self, document: FinancialDocument, client_id: str, idempotency_key: str
     ) -> RemoteDocument: ...
+
+    # diagnostics (read-only; docs/operations.md « Troubleshooting »)
+    def probe_organization(self) -> QontoReachability: ...
+    def server_time(self) -> datetime | None: ...
+    def probe_read(self, resource: str) -> None: ...
+    def webhook_subscriptions(self) -> list[RemoteWebhook]: ...
+    def credit_note_creation_available(self) -> bool: ...
 
     # live views (answered by Qonto now, not the mirror)
     def accounts(self) -> list[RemoteAccount]: ...

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from verone.cli import audit, db, numbering, outbox, reconcile, sandbox, serve, sync, users
+from verone.cli import (
+    audit,
+    db,
+    diagnose,
+    export,
+    numbering,
+    outbox,
+    reconcile,
+    sandbox,
+    serve,
+    sync,
+    users,
+    webhooks,
+)
 
 app = typer.Typer(
     name="verone",
@@ -21,6 +34,9 @@ app.add_typer(numbering.app, name="numbering")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(sync.app, name="sync")
 app.command("reconcile")(reconcile.reconcile)
+app.command("diagnose")(diagnose.run_diagnose)
+app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(export.app, name="export")
 
 
 @app.callback()

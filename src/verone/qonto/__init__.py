@@ -20,6 +20,7 @@ from verone.qonto._exceptions import (
     QontoConnectionError,
     QontoError,
     QontoIdempotencyError,
+    QontoInvalidId,
     QontoInvalidResponse,
     QontoPaginationError,
     QontoTimeout,
@@ -28,6 +29,7 @@ from verone.qonto._exceptions import (
     Unauthorized,
     Unprocessable,
 )
+from verone.qonto._ids import QONTO_ID_PATTERN
 from verone.qonto._pagination import Page
 from verone.qonto._pdf import (
     DocumentPdf,
@@ -54,7 +56,7 @@ from verone.qonto.resources._filters import (
 )
 from verone.qonto.webhooks import WebhookSignatureError, verify_signature
 
-__all__ = [
+__all__ = [  # noqa: RUF022  # plain sorted() order, checked by the tests
     "ApiKeyAuth",
     "AsyncQontoClient",
     "AuthStrategy",
@@ -76,6 +78,7 @@ __all__ = [
     "OAuth2Auth",
     "Page",
     "PdfNotAvailable",
+    "QONTO_ID_PATTERN",
     "QontoAPIError",
     "QontoAmbiguousOutcome",
     "QontoAuthError",
@@ -83,6 +86,7 @@ __all__ = [
     "QontoConnectionError",
     "QontoError",
     "QontoIdempotencyError",
+    "QontoInvalidId",
     "QontoInvalidResponse",
     "QontoPaginationError",
     "QontoSettings",

@@ -35,6 +35,7 @@ from verone.qonto._exceptions import (
     QontoTimeout,
 )
 from verone.qonto._gc import cyclic_gc_paused
+from verone.qonto._ids import path_segment
 from verone.qonto._logging import get_logger, log_event
 from verone.qonto._ratelimit import RateBudget
 from verone.qonto._responses import api_error, decode_body
@@ -160,7 +161,7 @@ class ClientCore:
         """Build a call; a write gets its idempotency key checked against the ledger."""
         opts = options or RequestOptions()
         path = path_template.format(
-            **{k: quote(str(v), safe="") for k, v in (path_params or {}).items()}
+            **{k: quote(path_segment(k, v), safe="") for k, v in (path_params or {}).items()}
         )
         body = encode_json(json_body) if json_body is not None else None
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **self.default_headers}

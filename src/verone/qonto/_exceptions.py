@@ -66,6 +66,10 @@ class QontoIdempotencyError(QontoError):
     """An idempotency key would be reused with a different body, or after it expired."""
 
 
+class QontoInvalidId(QontoError, ValueError):
+    """An id that cannot be part of a Qonto path (refused before any request is sent)."""
+
+
 class QontoAuthError(QontoError):
     """The OAuth token endpoint refused to refresh the access token."""
 

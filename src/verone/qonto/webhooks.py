@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ from verone.qonto.types.webhooks import WebhookEvent
 
 SIGNATURE_HEADER = "X-Qonto-Signature"
 DEFAULT_TOLERANCE = 300
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits: "²".isdigit() is True
 
 
 class WebhookSignatureError(QontoError):
@@ -45,7 +47,7 @@ def parse_header(header: str) -> tuple[int, list[str]]:
         if not sep:
             continue
         if key == "t":
-            if not value.isdigit():
+            if not _TIMESTAMP.fullmatch(value):
                 raise WebhookSignatureError("signature header has a non-numeric timestamp")
             timestamp = int(value)
         elif key == "v1" and value:

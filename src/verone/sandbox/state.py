@@ -33,6 +33,8 @@ from verone.sandbox.wire import dump
 REQUEST_LOG_SIZE = 2000
 SNAPSHOT_VERSION = 1
 TRANSACTION_EVENT = "v1/transactions"
+OFF_BY_DEFAULT = frozenset({"quote_pdf_precondition"})
+"""Switches that simulate a quirk of Qonto's sandbox: off unless ``PUT /_sandbox/features``."""
 
 
 def new_id(rng: random.Random | None = None) -> str:
@@ -103,8 +105,9 @@ class SandboxState:
         return int(self.clock.now().timestamp() * 1000)
 
     def feature_enabled(self, name: str) -> bool:
-        """Features are on unless ``PUT /_sandbox/features`` switched them off."""
-        return self.features.get(name, True)
+        """Features are on unless ``PUT /_sandbox/features`` switched them off (the
+        ``OFF_BY_DEFAULT`` ones are off unless switched on)."""
+        return self.features.get(name, name not in OFF_BY_DEFAULT)
 
     def set_rate_limits(self, limits: tuple[RateLimit, ...]) -> None:
         with self.lock:

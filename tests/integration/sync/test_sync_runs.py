@@ -3,21 +3,28 @@ expires, a run that breaks midway keeps its committed pages but not the cursor."
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from tests.integration.services.support import SandboxClock, TestClient, World
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
+from verone.backoffice.domain.banking import BankAccount, TransactionSide
 from verone.backoffice.domain.operations import SyncStatus
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
+from verone.backoffice.integrations.qonto_sync import QontoSyncClient, parse_transaction_page
 from verone.backoffice.ports import TransactionPage
 from verone.backoffice.services.sync_documents import sync_documents
 from verone.backoffice.services.sync_runs import LEASE_TTL
 from verone.backoffice.services.sync_transactions import (
     TRANSACTIONS_SYNC,
+    AccountSyncResult,
+    CursorTracker,
+    check_page,
     cursor_name,
     sync_transactions,
 )
@@ -107,3 +114,68 @@ def test_a_run_broken_midway_keeps_its_pages_and_records_progress_not_the_cursor
     assert again.full  # no cursor yet: the whole account is read and proven again
     assert again.continuity is not None
     assert again.continuity.ok
+
+
+def test_a_page_with_a_bad_row_in_the_middle_is_upserted_without_it(
+    uow: SqlAlchemyUnitOfWork, clock: SandboxClock
+) -> None:
+    items = [_wire_item(n) for n in range(1, 8)]
+    items[3] = _wire_item(4, side="sideways")
+    body = json.dumps({"transactions": items, "meta": _META}).encode()
+    with uow:
+        account = uow.bank_accounts.upsert(
+            BankAccount("acc-ingest", "Compte", "FR76", "EUR", Decimal(0), clock.now())
+        )
+        uow.commit()
+    result = AccountSyncResult("acc-ingest", uuid.uuid4(), full=True)
+    rows = check_page(parse_transaction_page(body), account.id, result, CursorTracker())
+    with uow:
+        assert uow.bank_transactions.upsert_many(rows) == 6
+        uow.commit()
+    with uow:
+        assert uow.bank_transactions.by_qonto_id("ingest-004") is None
+        stored = uow.bank_transactions.by_qonto_id("ingest-005")
+        assert stored is not None
+        assert stored.amount == Decimal("12.50")
+        assert stored.side is TransactionSide.DEBIT
+        assert stored.settled_balance == Decimal("-3.07")
+        assert stored.emitted_at == datetime(2026, 3, 1, 10, 5, tzinfo=UTC)
+        assert stored.settled_at == datetime(2026, 3, 1, 11, 5, 0, 250_000, tzinfo=UTC)
+        assert stored.counterparty_iban == "FR7630004000031234567890143"
+        assert stored.attachments == ("att-1", "att-2")
+    older = [_wire_item(5, amount=99.0, amount_cents=9900, updated_at="2026-02-01T00:00:00Z")]
+    body = json.dumps({"transactions": older, "meta": _META}).encode()
+    rows = check_page(parse_transaction_page(body), account.id, result, CursorTracker())
+    with uow:
+        uow.bank_transactions.upsert_many(rows)  # an older copy never overwrites a newer one
+        uow.commit()
+    with uow:
+        again = uow.bank_transactions.by_qonto_id("ingest-005")
+        assert again is not None
+        assert again.amount == Decimal("12.50")
+
+
+_META = {"current_page": 1, "total_pages": 1, "total_count": 7, "per_page": 100}
+
+
+def _wire_item(number: int, **changes: object) -> dict[str, object]:
+    item: dict[str, object] = {
+        "id": f"ingest-{number:03d}",
+        "amount": 12.5,
+        "amount_cents": 1250,
+        "settled_balance": -3.07,
+        "side": "debit",
+        "currency": "EUR",
+        "label": "Carte",
+        "status": "completed",
+        "emitted_at": f"2026-03-01T10:{number:02d}:00Z",
+        "updated_at": f"2026-03-01T11:{number:02d}:00+00:00",
+        "settled_at": f"2026-03-01T12:{number:02d}:00.250+01:00",
+        "attachment_ids": ["att-1", "att-2"],
+        "transfer": {
+            "counterparty_account_number": "FR7630004000031234567890143",
+            "counterparty_account_number_format": "IBAN",
+        },
+    }
+    item.update(changes)
+    return item

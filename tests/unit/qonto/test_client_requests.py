@@ -13,6 +13,7 @@ from verone.qonto import (
     ClientInvoiceFilters,
     FileUpload,
     QontoClient,
+    QontoInvalidId,
     RateBudget,
     RequestOptions,
     TransactionFilters,
@@ -77,9 +78,13 @@ class TestHeaders:
     def test_extra_headers_and_path_ids_are_escaped(self) -> None:
         script = Script([json_reply(200, {"client_invoice": invoice_json()})])
         client, _ = make_client(script)
-        client.client_invoices.get("a/b", options=RequestOptions(extra_headers={"X-Trace": "1"}))
-        assert script.requests[0].url.raw_path == b"/v2/client_invoices/a%2Fb"
+        client.client_invoices.get("a-b_1", options=RequestOptions(extra_headers={"X-Trace": "1"}))
+        assert script.requests[0].url.raw_path == b"/v2/client_invoices/a-b_1"
         assert script.requests[0].headers["X-Trace"] == "1"
+        for bad in ("a/b", "..", "%2e", "a b", ""):
+            with pytest.raises(QontoInvalidId):
+                client.client_invoices.get(bad)
+        assert len(script.requests) == 1  # refused before anything was sent
 
 
 class TestBodies:

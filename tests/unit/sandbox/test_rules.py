@@ -41,6 +41,8 @@ ALLOWED = {
     (U, InvoiceAction.MARK_AS_CANCELED): C,
     (U, InvoiceAction.SEND): U,
     (P, InvoiceAction.SEND): P,
+    (U, InvoiceAction.SEND_BY_EINVOICE): U,
+    (P, InvoiceAction.SEND_BY_EINVOICE): P,
     (U, InvoiceAction.CREDIT): U,
     (P, InvoiceAction.CREDIT): P,
     (U, InvoiceAction.PAY): P,

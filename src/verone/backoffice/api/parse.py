@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from verone.backoffice.api import schemas as s
 from verone.backoffice.domain.documents import DocumentItem
+from verone.backoffice.domain.errors import InvalidDocument
 from verone.backoffice.edge.errors import EdgeError
 from verone.money import MoneyError
 
@@ -39,7 +40,7 @@ def items(lines: Sequence[s.ItemIn], location: str = "body.items") -> list[Docum
                     discount_value=line.discount_value,
                 )
             )
-        except (MoneyError, ValueError) as exc:
+        except (MoneyError, ValueError, InvalidDocument) as exc:
             raise _invalid(str(exc) or "Ligne invalide.", f"{location}.{index}") from None
     return parsed
 

@@ -6,21 +6,25 @@ forbid unknown fields, so ``{"autoFinalize": true}`` is a 422 rather than silent
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
     WithJsonSchema,
+    field_validator,
 )
 from pydantic.alias_generators import to_camel
 
+from verone.backoffice.domain.confirmation import CONFIRMATION_TOKEN_PATTERN
 from verone.backoffice.domain.statuses import (
     DocumentOrigin,
     DocumentStatus,
@@ -29,24 +33,65 @@ from verone.backoffice.domain.statuses import (
     OrderStatus,
 )
 from verone.money import DiscountKind, quantize
+from verone.qonto import QONTO_ID_PATTERN
 
 T = TypeVar("T")
 
 DECIMAL_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
+MAX_DECIMAL_PLACES = 6
+MAX_INTEGER_DIGITS = 12
+#: Dates the back office accepts on input: billing dates, far from ``date.min``/``date.max``.
+MIN_DATE = date(2000, 1, 1)
+MAX_DATE = date(2099, 12, 31)
+_DECIMAL_TEXT = re.compile(r"-?[0-9]{1,12}(\.[0-9]{1,6})?")
+#: C0 and C1 control characters (NUL included) and the Unicode separators that break lines;
+#: multi-line texts keep tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _parse_decimal(value: object) -> Decimal:
+    """A decimal of at most 12 integer digits and 6 decimal places, from a string or an int.
+
+    The text is matched before ``Decimal`` sees it, so exponents (``"1e-400"``), 5 000-digit
+    numbers and non-ASCII digits are refused without any arithmetic on them.
+    """
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError('a decimal string is expected, e.g. "1234.50"')
-    try:
-        parsed = Decimal(value)
-    except InvalidOperation:
-        raise ValueError('a decimal string is expected, e.g. "1234.50"') from None
-    if not parsed.is_finite():
-        raise ValueError("a finite decimal is expected")
-    if abs(parsed) >= Decimal(10) ** 12:
-        raise ValueError("the value is too large")
-    return parsed
+    text = value.strip() if isinstance(value, str) else str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("a finite decimal is expected")
+        text = f"{value:f}"
+    if len(text) > 40 or not _DECIMAL_TEXT.fullmatch(text):
+        raise ValueError(
+            f"a decimal of at most {MAX_INTEGER_DIGITS} digits before the point and "
+            f'{MAX_DECIMAL_PLACES} after is expected, e.g. "1234.50"'
+        )
+    return Decimal(text)
+
+
+def _plain_text(value: str) -> str:
+    if _CONTROL_OR_NEWLINE.search(value):
+        raise ValueError("control characters (NUL, line breaks, …) are not allowed here")
+    return value
+
+
+def _no_control(value: object) -> object:
+    """Every string of a request body, also inside lists: tab and line breaks only."""
+    if isinstance(value, str):
+        if _CONTROL.search(value):
+            raise ValueError("control characters (NUL, …) are not allowed")
+    elif isinstance(value, list | tuple | set | frozenset):
+        for element in value:
+            _no_control(element)
+    return value
+
+
+def _bounded_date(value: date) -> date:
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"a date between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}")
+    return value
 
 
 def _money_text(value: Decimal) -> str:
@@ -74,11 +119,19 @@ Exact = Annotated[
     PlainSerializer(_exact_text, return_type=str),
     WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN}, mode="serialization"),
 ]
-Text = Annotated[str, Field(min_length=1, max_length=500)]
+#: One line of text: no control character, no line break.
+SingleLine = Annotated[str, AfterValidator(_plain_text)]
+Text = Annotated[SingleLine, Field(min_length=1, max_length=500)]
 LongText = Annotated[str, Field(max_length=5000)]
+Email = Annotated[
+    SingleLine, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+]
+#: A date on input, between 2000-01-01 and 2099-12-31.
+DateIn = Annotated[date, AfterValidator(_bounded_date)]
+#: A Qonto resource id as it may appear in a Qonto path (UUIDs and the like, never ``..``).
+QontoId = Annotated[str, Field(min_length=1, max_length=100, pattern=QONTO_ID_PATTERN)]
 #: The customer's purchase-order reference, printed on the invoice ("" clears it on a patch).
-PurchaseOrder = Annotated[str, Field(max_length=120)]
-Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+PurchaseOrder = Annotated[SingleLine, Field(max_length=120)]
 
 
 class ApiModel(BaseModel):
@@ -88,9 +141,15 @@ class ApiModel(BaseModel):
 
 
 class RequestModel(ApiModel):
-    """Request bodies: unknown fields are an error."""
+    """Request bodies: unknown fields are an error, and no string carries a control
+    character (NUL, escape, …) whatever its declared type."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_control_characters(cls, value: object) -> object:
+        return _no_control(value)
 
 
 class ListEnvelope(ApiModel, Generic[T]):
@@ -191,7 +250,7 @@ class OrderLineIn(RequestModel):
 
 class InvoiceFromOrderIn(RequestModel):
     sales_order_id: uuid.UUID
-    issue_date: date | None = None
+    issue_date: DateIn | None = None
     lines: list[OrderLineIn] | None = Field(default=None, min_length=1, max_length=500)
     notes: LongText | None = None
     purchase_order: PurchaseOrder | None = None
@@ -200,8 +259,8 @@ class InvoiceFromOrderIn(RequestModel):
 class ServiceInvoiceIn(RequestModel):
     customer_id: uuid.UUID
     items: list[ItemIn] = Field(min_length=1, max_length=500)
-    issue_date: date | None = None
-    due_date: date | None = None
+    issue_date: DateIn | None = None
+    due_date: DateIn | None = None
     notes: LongText | None = None
     purchase_order: PurchaseOrder | None = None
 
@@ -210,8 +269,8 @@ class InvoicePatchIn(RequestModel):
     """Edit a draft: ``items`` replace the whole list; totals are recomputed."""
 
     items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=500)
-    issue_date: date | None = None
-    due_date: date | None = None
+    issue_date: DateIn | None = None
+    due_date: DateIn | None = None
     notes: LongText | None = None
     purchase_order: PurchaseOrder | None = None
 
@@ -224,14 +283,14 @@ class QuoteFromOrderIn(RequestModel):
 class ServiceQuoteIn(RequestModel):
     customer_id: uuid.UUID
     items: list[ItemIn] = Field(min_length=1, max_length=500)
-    expiry_date: date | None = None
+    expiry_date: DateIn | None = None
 
 
 class QuotePatchIn(RequestModel):
     """Edit a local quote draft: ``items`` replace the whole list."""
 
     items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=500)
-    issue_date: date | None = None
+    issue_date: DateIn | None = None
     notes: LongText | None = None
 
 
@@ -259,11 +318,13 @@ class FinalizedOut(ApiModel):
 
 
 class FinalizeIn(RequestModel):
-    confirmation_token: Annotated[str, Field(min_length=1, max_length=500)]
+    confirmation_token: Annotated[
+        str, Field(min_length=1, max_length=200, pattern=CONFIRMATION_TOKEN_PATTERN)
+    ]
 
 
 class MarkPaidIn(RequestModel):
-    paid_at: date | None = None
+    paid_at: DateIn | None = None
 
 
 class SendIn(RequestModel):

@@ -74,6 +74,29 @@ class UserList(ApiModel):
     items: list[UserOut]
 
 
+class PasswordChangeIn(RequestModel):
+    current_password: Annotated[str, Field(min_length=1, max_length=1024)]
+    new_password: Annotated[str, Field(min_length=12, max_length=1024)]
+
+
+class PasswordChangedOut(ApiModel):
+    other_sessions_revoked: int
+
+
+class PasswordResetIn(RequestModel):
+    new_password: Annotated[str, Field(min_length=12, max_length=1024)]
+
+
+class RoleIn(RequestModel):
+    role: Role
+
+
+class RevokedOut(ApiModel):
+    user: UserOut
+    sessions_revoked: int
+    tokens_revoked: int
+
+
 class UserIn(RequestModel):
     email: Email
     password: Annotated[str, Field(min_length=12, max_length=1024)]

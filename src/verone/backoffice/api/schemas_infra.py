@@ -7,9 +7,14 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
-
-from verone.backoffice.api.schemas import Amount, ApiModel, DocumentSummary, Email, RequestModel
+from verone.backoffice.api.schemas import (
+    Amount,
+    ApiModel,
+    DocumentSummary,
+    Email,
+    QontoId,
+    RequestModel,
+)
 
 
 class HealthOut(ApiModel):
@@ -117,7 +122,7 @@ class AttachmentOut(ApiModel):
 
 
 class AttachmentCleanupIn(RequestModel):
-    transaction_id: str = Field(min_length=1, max_length=100)
+    transaction_id: QontoId
 
 
 class DetachedOut(ApiModel):
@@ -128,7 +133,7 @@ class DetachedOut(ApiModel):
 
 class SyncIn(RequestModel):
     full: bool = False
-    account_id: str | None = Field(default=None, min_length=1, max_length=100)
+    account_id: QontoId | None = None
 
 
 class AccountSyncOut(ApiModel):

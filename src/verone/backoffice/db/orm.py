@@ -17,7 +17,7 @@ from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
 from verone.backoffice.domain.operations import Email, OutboxEntry, SyncRun, WebhookEvent
 from verone.backoffice.domain.orders import SalesOrder, SalesOrderItem
 from verone.backoffice.domain.parties import Customer, Product
-from verone.backoffice.domain.users import ApiToken, User
+from verone.backoffice.domain.users import ApiToken, User, UserSession
 
 mapper_registry = registry(metadata=t.metadata)
 
@@ -49,6 +49,7 @@ def _map_parties_and_orders() -> None:
     m = mapper_registry.map_imperatively
     m(User, t.users)
     m(ApiToken, t.api_tokens, properties={"_user": _after(User)})
+    m(UserSession, t.user_sessions, properties={"_user": _after(User)})
     m(Customer, t.customers)
     m(Product, t.products)
     m(SalesOrderItem, t.sales_order_items, properties={"_product": _after(Product)})

@@ -5,9 +5,14 @@ database) and ``BEGIN IMMEDIATE`` transactions (writers serialize, which is its 
 except a transaction opened as a reader (``READ_ONLY``): a deferred ``BEGIN`` that reads a
 WAL snapshot and never waits for, nor blocks, a writer. PostgreSQL is reached through
 psycopg 3. ``is_database_busy`` tells a locked database (a 503 for the user) from a bug.
+Parameters never appear in SQLAlchemy's error messages (``hide_parameters``: customer
+names and e-mails stay out of logs); a new SQLite file is created with mode 0600.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -54,20 +59,39 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
 
+def _create_private_file(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (0600, like ``secret.key``); SQLite
+    gives its ``-wal`` and ``-shm`` files the database file's mode."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+    path.chmod(0o600)  # whatever the umask
+
+
 def make_engine(
     url: str, *, echo: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
 ) -> Engine:
     """An engine for ``sqlite:///…`` or ``postgresql+psycopg://…``."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        _create_private_file(parsed.database)
         engine = create_engine(
             parsed,
             echo=echo,
+            hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         )
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
-    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    return create_engine(parsed, echo=echo, hide_parameters=True, pool_pre_ping=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

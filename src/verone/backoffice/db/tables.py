@@ -90,6 +90,18 @@ api_tokens = Table(
     Index(None, "user_id"),
 )
 
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+    Index(None, "user_id"),
+)
+
 customers = Table(
     "customers",
     metadata,
@@ -231,6 +243,15 @@ financial_documents = Table(
     Index(None, "parent_document_id"),
     Index(None, "document_type", "status"),
     Index(None, "created_at"),
+    # the lists' default order (docs/performance.md), with and without a status filter
+    Index("ix_financial_documents_type_created", "document_type", "created_at", "id"),
+    Index(
+        "ix_financial_documents_type_status_created",
+        "document_type",
+        "status",
+        "created_at",
+        "id",
+    ),
 )
 
 financial_document_items = Table(

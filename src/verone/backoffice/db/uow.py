@@ -27,6 +27,7 @@ class SqlAlchemyUnitOfWork:
     documents: r.DocumentRepository
     users: r.UserRepository
     api_tokens: r.ApiTokenRepository
+    user_sessions: r.UserSessionRepository
     audit: r.AuditRepository
     outbox: r.OutboxRepository
     emails: r.EmailRepository
@@ -57,6 +58,7 @@ class SqlAlchemyUnitOfWork:
         self.documents = r.DocumentRepository(session)
         self.users = r.UserRepository(session)
         self.api_tokens = r.ApiTokenRepository(session)
+        self.user_sessions = r.UserSessionRepository(session)
         self.audit = r.AuditRepository(session)
         self.outbox = r.OutboxRepository(session)
         self.emails = r.EmailRepository(session)

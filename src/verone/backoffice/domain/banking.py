@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
@@ -54,25 +55,25 @@ class BankTransaction:
         return tuple(self.attachment_ids.split()) if self.attachment_ids else ()
 
 
-@dataclass(frozen=True, slots=True)
-class TransactionSnapshot:
-    """Qonto's copy of a transaction as the bulk upsert writes it (not an ORM entity)."""
+class TransactionSnapshot(NamedTuple):
+    """Qonto's copy of a transaction as the bulk upsert writes it: a plain row (no ORM
+    entity on the ingest path), amounts in integer cents as stored, fields in column order."""
 
     qonto_id: str
     bank_account_id: uuid.UUID
-    amount: Decimal
+    amount_cents: int  # always positive; ``side`` says which way
     currency: str
     side: TransactionSide
     label: str
     status: str
     emitted_at: datetime
     updated_at: datetime
-    settled_at: datetime | None = None
-    reference: str | None = None
-    counterparty_name: str | None = None
-    counterparty_iban: str | None = None
-    settled_balance: Decimal | None = None
-    attachment_ids: str | None = None
+    settled_at: datetime | None
+    reference: str | None
+    counterparty_name: str | None
+    counterparty_iban: str | None
+    settled_balance_cents: int | None
+    attachment_ids: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from verone.backoffice.domain.documents import FinancialDocument
 
 CONFIRMATION_TTL = timedelta(minutes=10)
+#: ``<expiry: 1-12 ASCII digits>.<sha-256 hex>.<base64url HMAC>``; anything else is refused
+#: before any arithmetic (``"².a.b"`` or a 5 000-digit expiry never reach ``int``).
+CONFIRMATION_TOKEN_PATTERN = r"^[0-9]{1,12}\.[0-9a-f]{64}\.[A-Za-z0-9_-]{43}$"  # noqa: S105
+_TOKEN = re.compile(CONFIRMATION_TOKEN_PATTERN)
 
 
 def canonical_json(value: object) -> bytes:
@@ -133,10 +138,9 @@ def check_confirmation_token(
     ``ConfirmationExpired`` (after 10 minutes) or ``ContentChanged`` (the document's content
     differs from what was previewed).
     """
-    parts = token.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1] or not parts[2]:
+    if not _TOKEN.fullmatch(token):
         raise errors.ConfirmationInvalid()
-    exp_text, previewed_hash, signature = parts
+    exp_text, previewed_hash, signature = token.split(".")
     exp = int(exp_text)
     expected = _sign(key, _message(document_id, previewed_hash, user_id, exp))
     if not hmac.compare_digest(expected.encode(), signature.encode()):

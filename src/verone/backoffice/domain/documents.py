@@ -22,7 +22,19 @@ from verone.backoffice.domain.statuses import (
     DocumentStatus,
     DocumentType,
 )
-from verone.money import ZERO, Discount, DiscountKind, LineInput, document_totals, to_decimal
+from verone.money import (
+    ZERO,
+    Discount,
+    DiscountKind,
+    LineInput,
+    document_totals,
+    quantize,
+    to_decimal,
+)
+
+#: The largest line amount (quantity x unit price): 500 such lines still fit the database's
+#: BIGINT cents with a wide margin.
+MAX_LINE_AMOUNT = Decimal(10) ** 12
 
 
 @dataclass(eq=False)
@@ -57,7 +69,21 @@ class DocumentItem:
             raise errors.InvalidDocument("Le taux de TVA est une fraction entre 0 et 1.")
         if (self.discount_kind is None) != (self.discount_value is None):
             raise errors.InvalidDocument("Une remise a un type et une valeur.")
-        _ = self.discount  # validates the discount's value
+        gross = self.quantity * self.unit_price
+        if abs(gross) >= MAX_LINE_AMOUNT:
+            raise errors.InvalidDocument(
+                f"Le montant d'une ligne (quantité x prix) doit rester sous {MAX_LINE_AMOUNT:,} €."
+            )
+        discount = self.discount  # validates the discount's value
+        if (
+            discount is not None
+            and discount.kind is DiscountKind.ABSOLUTE
+            and gross >= 0
+            and discount.value > quantize(gross)
+        ):
+            raise errors.InvalidDocument(
+                "La remise d'une ligne ne peut pas dépasser son montant (quantité x prix)."
+            )
 
     @property
     def discount(self) -> Discount | None:
@@ -363,6 +389,15 @@ class FinancialDocument:
         self._move(DocumentStatus.PAID)
         self.paid_at = at
         self.amount_paid = self.total_amount if amount is None else to_decimal(amount)
+
+    def record_allocated(self, allocated: Decimal) -> None:
+        """What bank payments matched to this unpaid invoice cover so far (« Partiellement
+        payée » while below the total; reaching it goes through ``mark_paid``)."""
+        self._require_invoice()
+        total = to_decimal(allocated)
+        if self.status is not DocumentStatus.FINALIZED or not ZERO <= total < self.total_amount:
+            raise errors.InvalidDocument("Paiement partiel impossible pour ce document.")
+        self.amount_paid = total
 
     def unmark_paid(self) -> None:
         self._require_invoice()

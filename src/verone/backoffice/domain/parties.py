@@ -122,5 +122,7 @@ class Product:
         self.vat_rate = to_decimal(self.vat_rate)
         if not self.sku.strip() or not self.name.strip():
             raise errors.InvalidDocument("Un produit a une référence et un nom.")
+        if self.unit_price < 0:
+            raise errors.InvalidDocument("Le prix unitaire d'un produit ne peut pas être négatif.")
         if self.vat_rate < 0 or self.vat_rate > 1:
             raise errors.InvalidDocument("Le taux de TVA est une fraction entre 0 et 1.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -81,3 +81,15 @@ class DocumentTotals:
     total_ht: Decimal
     total_amount: Decimal
     amount_due: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """The journal's criteria; ``action`` ending with ``.`` matches a family (``document.``),
+    ``at_to`` is exclusive."""
+
+    actor_id: uuid.UUID | None = None
+    action: str | None = None
+    entity_id: str | None = None
+    at_from: datetime | None = None
+    at_to: datetime | None = None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from verone.backoffice.domain.statuses import DocumentType
 
@@ -56,26 +56,50 @@ class RemoteBankAccount:
     updated_at: datetime | None
 
 
+class RemoteTransaction(Protocol):
+    """A Qonto transaction as read (the sync reader's wire model); optional fields are checked
+    by the sync, item by item."""
+
+    @property
+    def qonto_id(self) -> str: ...
+    @property
+    def amount(self) -> Decimal | None: ...
+    @property
+    def amount_cents(self) -> int | None: ...
+    @property
+    def currency(self) -> str | None: ...
+    @property
+    def side(self) -> str | None: ...
+    @property
+    def label(self) -> str | None: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def emitted_at(self) -> datetime | None: ...
+    @property
+    def updated_at(self) -> datetime | None: ...
+    @property
+    def settled_at(self) -> datetime | None: ...
+    @property
+    def reference(self) -> str | None: ...
+    @property
+    def counterparty_name(self) -> str | None: ...
+    @property
+    def counterparty_iban(self) -> str | None: ...
+    @property
+    def settled_balance(self) -> Decimal | None: ...
+    @property
+    def settled_balance_cents(self) -> int | None: ...
+    @property
+    def attachment_ids(self) -> Sequence[str] | None: ...
+
+
 @dataclass(frozen=True, slots=True)
-class RemoteTransaction:
-    """A Qonto transaction as read; optional fields are checked by the sync, item by item."""
+class UnreadableTransaction:
+    """An item of a page that does not even have a transaction's shape (reported, skipped)."""
 
     qonto_id: str
-    amount: Decimal | None
-    amount_cents: int | None
-    currency: str | None
-    side: str | None
-    label: str | None
-    status: str | None
-    emitted_at: datetime | None
-    updated_at: datetime | None
-    settled_at: datetime | None = None
-    reference: str | None = None
-    counterparty_name: str | None = None
-    counterparty_iban: str | None = None
-    settled_balance: Decimal | None = None
-    settled_balance_cents: int | None = None
-    attachment_ids: tuple[str, ...] = ()
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +107,7 @@ class TransactionPage:
     number: int
     total_pages: int
     items: Sequence[RemoteTransaction]
+    unreadable: Sequence[UnreadableTransaction] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from verone.backoffice.domain import errors
@@ -75,6 +75,28 @@ class ApiToken:
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or now < self.expires_at
+
+    def revoke(self, at: datetime) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = at
+
+
+@dataclass(eq=False)
+class UserSession:
+    """An interactive session (web UI or API cookie): revocable, with an idle timeout (no
+    request for ``idle``) and an absolute one (``expires_at``)."""
+
+    user_id: uuid.UUID
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def is_valid(self, now: datetime, idle: timedelta) -> bool:
+        if self.revoked_at is not None or now >= self.expires_at:
+            return False
+        return now - self.last_seen_at < idle
 
     def revoke(self, at: datetime) -> None:
         if self.revoked_at is None:

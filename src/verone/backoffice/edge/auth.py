@@ -133,6 +133,25 @@ require_accountant = requiring(Role.ACCOUNTANT)
 require_admin = requiring(Role.ADMIN, "Action réservée aux administrateurs.")
 
 
+def require_interactive(principal: Authenticated) -> Principal:
+    """A logged-in user's session, whatever the role; never an API token."""
+    if principal.via_api_token:
+        raise _forbidden("Action possible depuis une session seulement, pas avec un jeton d'API.")
+    return principal
+
+
+def require_interactive_admin(principal: Authenticated) -> Principal:
+    """Users, roles and tokens: an admin's interactive session; never an API token."""
+    if principal.via_api_token:
+        raise _forbidden(
+            "Un jeton d'API ne peut pas gérer les utilisateurs ni les jetons : "
+            "connectez-vous en administrateur."
+        )
+    if not principal.user.has_role(Role.ADMIN):
+        raise _forbidden("Action réservée aux administrateurs.")
+    return principal
+
+
 def require_finalizer(principal: Authenticated) -> Principal:
     """Rule 3: an interactive session of a user allowed to finalize; never an API token."""
     if principal.via_api_token:

@@ -16,8 +16,6 @@ clock and the actor. The same contexts serve the JSON API and the web pages.
 # No ``from __future__ import annotations`` here: FastAPI reads the dependency signatures built
 # in ``context_of`` at runtime, and a closure's annotations must be evaluated objects.
 
-import hashlib
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +32,8 @@ from verone.backoffice.edge.auth import (
     require_accountant,
     require_admin,
     require_finalizer,
+    require_interactive,
+    require_interactive_admin,
     require_viewer,
     unauthenticated,
 )
@@ -79,9 +79,8 @@ class RequestContext:
 
     @property
     def confirmation_key(self) -> bytes:
-        """The HMAC key of finalize confirmations, derived from the secret key (never stored)."""
-        secret = self.runtime.secret_key.encode()
-        return hmac.new(secret, b"verone.finalize-confirmation", hashlib.sha256).digest()
+        """The HMAC key of finalize confirmations (``Container.confirmation_key``)."""
+        return self.runtime.confirmation_key
 
     def call(
         self,
@@ -140,3 +139,8 @@ AdminContext = Annotated[RequestContext, Depends(context_of(require_admin))]
 #: An interactive accountant or admin session (rule 3: API tokens never finalize)
 FinalizerContext = Annotated[RequestContext, Depends(context_of(require_finalizer))]
 PublicContext = Annotated[RequestContext, Depends(public_context)]
+#: Any user's interactive session (never an API token): one's own password
+InteractiveContext = Annotated[RequestContext, Depends(context_of(require_interactive))]
+#: An admin's interactive session: users, roles and API tokens (an API token could otherwise
+#: mint a user who finalizes)
+InteractiveAdminContext = Annotated[RequestContext, Depends(context_of(require_interactive_admin))]

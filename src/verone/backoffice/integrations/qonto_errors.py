@@ -20,6 +20,7 @@ from verone.qonto import (
     QontoAPIError,
     QontoConnectionError,
     QontoError,
+    QontoInvalidId,
     RateLimited,
     ServerError,
     Unauthorized,
@@ -32,6 +33,7 @@ HINT_UNAUTHORIZED = (
 )
 HINT_FORBIDDEN = "vérifiez les permissions de la clé API (401/403)"
 HINT_UNREACHABLE = "si timeout : vérifiez le réseau, puis GET /api/qonto/health"
+HINT_INVALID_ID = "un identifiant Qonto ne contient que lettres, chiffres, « - » et « _ »"
 HINT_REJECTED = "vérifiez les données envoyées ; le détail de Qonto est dans le message"
 
 
@@ -57,6 +59,10 @@ def _rejected_class(exc: QontoAPIError) -> type[errors.QontoRejected]:
 
 def domain_error(exc: QontoError, *, write: bool = False) -> errors.QontoFailure:
     """The domain error for a client error (``write`` makes a 5xx an unknown outcome)."""
+    if isinstance(exc, QontoInvalidId):  # refused before any request was sent
+        return errors.QontoInvalidRequest(
+            f"Identifiant Qonto invalide : {exc}", hint=HINT_INVALID_ID
+        )
     if isinstance(exc, QontoAmbiguousOutcome):
         return errors.QontoOutcomeUnknown(hint=HINT_UNREACHABLE)
     if isinstance(exc, RateLimited):

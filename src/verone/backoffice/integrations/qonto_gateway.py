@@ -30,6 +30,7 @@ from verone.backoffice.integrations.qonto_mapping import (
     remote_quote,
     required_date,
 )
+from verone.backoffice.integrations.qonto_probes import QontoProbes
 from verone.backoffice.ports import AttachmentLink, RemoteDocument
 from verone.qonto import (
     ClientFilters,
@@ -65,7 +66,7 @@ def _require_qonto_draft(kind: DocumentKind) -> None:
         raise errors.IllegalTransition("Seules les factures ont un brouillon chez Qonto.")
 
 
-class QontoApiGateway(LiveViews):
+class QontoApiGateway(LiveViews, QontoProbes):
     """``ports.QontoGateway`` over a ``QontoClient`` (sync); thread-safe like the client."""
 
     def __init__(

@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.integrations.qonto_gateway import (
@@ -20,8 +23,8 @@ from verone.backoffice.ports import (
     RemoteBankAccount,
     RemoteDocumentDetails,
     RemoteLine,
-    RemoteTransaction,
     TransactionPage,
+    UnreadableTransaction,
 )
 from verone.money import from_cents
 from verone.qonto import (
@@ -34,34 +37,10 @@ from verone.qonto import (
     TransactionFilters,
 )
 from verone.qonto._pagination import MAX_PER_PAGE, MAX_PER_PAGE_INVOICING
+from verone.qonto.resources.transactions import PATH as TRANSACTIONS_PATH
 from verone.qonto.types._base import Amount
 from verone.qonto.types.documents import ClientSnapshot, InvoiceItem
-from verone.qonto.types.transactions import Transaction
-
-
-def remote_transaction(txn: Transaction) -> RemoteTransaction:
-    transfer = txn.transfer
-    iban = None
-    if transfer is not None and (transfer.counterparty_account_number_format or "IBAN") == "IBAN":
-        iban = transfer.counterparty_account_number
-    return RemoteTransaction(
-        qonto_id=txn.id,
-        amount=txn.amount,
-        amount_cents=txn.amount_cents,
-        currency=txn.currency,
-        side=None if txn.side is None else str(txn.side),
-        label=txn.label,
-        status=None if txn.status is None else str(txn.status),
-        emitted_at=txn.emitted_at,
-        updated_at=txn.updated_at,
-        settled_at=txn.settled_at,
-        reference=txn.reference,
-        counterparty_name=txn.clean_counterparty_name,
-        counterparty_iban=iban,
-        settled_balance=txn.settled_balance,
-        settled_balance_cents=txn.settled_balance_cents,
-        attachment_ids=tuple(txn.attachment_ids or ()),
-    )
+from verone.qonto.types.pagination import PaginationMeta
 
 
 def _amount(value: Amount | None, cents: int | None) -> Decimal:
@@ -95,6 +74,94 @@ def _customer_name(client: ClientSnapshot | None) -> str:
 def _lines(items: list[InvoiceItem] | None, *, credit: bool = False) -> list[RemoteLine]:
     """Lines in the back office's terms (a credit note's are negative on the wire)."""
     return [line for line in (_line(i, credit) for i in items or ()) if line is not None]
+
+
+# ---------------------------------------------------------------- transaction pages, from bytes
+
+
+class _Transfer(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    counterparty_account_number: str | None = None
+    counterparty_account_number_format: str | None = None
+
+
+class WireTransaction(BaseModel):
+    """The part of ``verone.qonto.types.transactions.Transaction`` the mirror keeps, under
+    the same wire names, parsed straight from a page's bytes by ``model_validate_json``.
+
+    JSON numbers become exact ``Decimal`` (pydantic reads them from the JSON text, no float);
+    ``tests/contract`` pins these fields to the client's model and its golden samples.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    qonto_id: str = Field(validation_alias="id")
+    amount: Decimal | None = None
+    amount_cents: int | None = None
+    currency: str | None = None
+    side: str | None = None
+    label: str | None = None
+    status: str | None = None
+    emitted_at: datetime | None = None
+    updated_at: datetime | None = None
+    settled_at: datetime | None = None
+    reference: str | None = None
+    counterparty_name: str | None = Field(default=None, validation_alias="clean_counterparty_name")
+    settled_balance: Decimal | None = None
+    settled_balance_cents: int | None = None
+    attachment_ids: list[str] | None = None
+    transfer: _Transfer | None = None
+
+    @property
+    def counterparty_iban(self) -> str | None:
+        transfer = self.transfer
+        if transfer is None or (transfer.counterparty_account_number_format or "IBAN") != "IBAN":
+            return None
+        return transfer.counterparty_account_number
+
+
+#: An item that is not even a transaction's shape is kept raw, to be reported, not to abort.
+_Item = Annotated[WireTransaction | dict[str, object], Field(union_mode="left_to_right")]
+
+
+class _WirePage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    transactions: list[_Item]
+    meta: PaginationMeta
+
+
+def _unreadable(raw: dict[str, object]) -> UnreadableTransaction:
+    """Why an item could not be read (validated again, alone: only bad items pay this)."""
+    qonto_id = raw.get("id")
+    try:
+        WireTransaction.model_validate(raw)
+        reason = "transaction illisible"
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        reason = f"transaction illisible ({where} : {first['msg']})"
+    return UnreadableTransaction(str(qonto_id) if qonto_id is not None else "?", reason)
+
+
+def parse_transaction_page(body: bytes) -> TransactionPage:
+    """One ``GET /v2/transactions`` body → the sync's page, in one pass over the bytes."""
+    page = _WirePage.model_validate_json(body)
+    items: list[WireTransaction] = []
+    unreadable: list[UnreadableTransaction] = []
+    for item in page.transactions:
+        if isinstance(item, WireTransaction):
+            items.append(item)
+        else:
+            unreadable.append(_unreadable(item))
+    return TransactionPage(page.meta.current_page, page.meta.total_pages, items, unreadable)
+
+
+def _parse_page(body: object) -> TransactionPage:
+    if not isinstance(body, bytes):
+        raise TypeError("a transactions page is read from its bytes")
+    return parse_transaction_page(body)
 
 
 class QontoSyncClient:
@@ -141,11 +208,19 @@ class QontoSyncClient:
             per_page=self._per_page,
         )
 
+        transactions = self._client.transactions
+
         def fetch(number: int) -> TransactionPage:
+            # through the client (rate budget, retries, errors), but the body stays bytes so
+            # the page is parsed once, straight into the wire models (parse_transaction_page)
             with qonto_errors():
-                page = self._client.transactions.list(filters, page=number)
-            items = [remote_transaction(t) for t in page.items]
-            return TransactionPage(number, page.total_pages, items)
+                return transactions._call(
+                    "GET",
+                    TRANSACTIONS_PATH,
+                    _parse_page,
+                    query=filters.query(number),
+                    raw_body=True,
+                )
 
         first = fetch(1)
         yield first

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from verone.backoffice.domain.audit import AuditEntry, AuditValue, ChainBreak, verify_chain
+from verone.backoffice.domain.queries import AuditFilter, Page, PageRequest
+from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import DOCUMENT_ENTITY
@@ -73,3 +75,29 @@ def people(uow: UnitOfWork) -> dict[uuid.UUID, str]:
     """User id → display name, to say who did what in histories and the journal."""
     with uow:
         return {user.id: user.display_name for user in uow.users.list()}
+
+
+def search_audit_log(uow: UnitOfWork, criteria: AuditFilter, page: PageRequest) -> Page[AuditEntry]:
+    """The journal, newest first, filtered by who, what, which entity and when."""
+    with uow:
+        return uow.audit.search(criteria, page)
+
+
+def audit_actions(uow: UnitOfWork) -> list[str]:
+    """The action codes present in the journal (the « Action » filter's choices)."""
+    with uow:
+        return uow.audit.actions()
+
+
+def document_entity(uow: UnitOfWork, reference: str) -> str | None:
+    """The audit entity id of a document given its number (``F-2026-004``) or its local id."""
+    try:
+        return str(uuid.UUID(reference))
+    except ValueError:
+        pass
+    with uow:
+        for kind in DocumentType:
+            found = uow.documents.by_number(kind, reference)
+            if found is not None:
+                return str(found.id)
+    return None

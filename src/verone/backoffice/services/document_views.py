@@ -3,22 +3,24 @@ document allows for a user (its kind's legal moves, ``domain/kinds.py``, and the
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.orders import SalesOrderItem, invoiced_quantities
 from verone.backoffice.domain.queries import DocumentFilter, DocumentTotals
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.ports import UnitOfWork
+from verone.backoffice.services.queries import DocumentDetails, OrderNotFound
 from verone.money import ZERO
 
 S = DocumentStatus
 
 
 class DocumentAction(StrEnum):
-    EDIT = "edit"
     DELETE = "delete"
     PUSH_TO_QONTO = "push_to_qonto"
     FINALIZE = "finalize"
@@ -49,7 +51,7 @@ def available_actions(document: FinancialDocument, user: User) -> frozenset[Docu
     kind, status = document.kind, document.status
     moves = kind.transitions.get(status, frozenset())
     if document.is_editable:
-        found |= {A.EDIT, A.DELETE}
+        found.add(A.DELETE)  # editing a draft's lines: through the API for now
     if status is S.PENDING:
         found.add(A.PUSH_TO_QONTO)
     if S.FINALIZED in moves and status is S.DRAFT and user.can_finalize:
@@ -88,3 +90,28 @@ def vat_breakdown(document: FinancialDocument) -> list[VatLine]:
         base, vat = by_rate.get(line.vat_rate, (ZERO, ZERO))
         by_rate[line.vat_rate] = (base + line.subtotal, vat + line.vat)
     return [VatLine(rate, base, vat) for rate, (base, vat) in sorted(by_rate.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineToInvoice:
+    """An order line and what is left to invoice of it (the « invoice from order » dialog)."""
+
+    item: SalesOrderItem
+    remaining: Decimal
+
+
+def order_lines_to_invoice(uow: UnitOfWork, order_id: uuid.UUID) -> list[OrderLineToInvoice]:
+    with uow:
+        order = uow.orders.get(order_id)
+        if order is None:
+            raise OrderNotFound()
+        done = invoiced_quantities(uow.documents.by_order(order_id))
+    return [
+        OrderLineToInvoice(item, item.quantity - done.get(item.id, ZERO))
+        for item in sorted(order.items, key=lambda i: i.position)
+    ]
+
+
+def creditable_amount(details: DocumentDetails) -> Decimal:
+    """What credit notes may still take from an invoice (TTC minus issued credit notes)."""
+    return max(ZERO, details.document.total_amount - details.credited_total)

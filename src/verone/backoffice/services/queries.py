@@ -26,7 +26,12 @@ from verone.backoffice.domain.operations import OutboxEntry, SyncRun
 from verone.backoffice.domain.orders import SalesOrder
 from verone.backoffice.domain.parties import Customer, Product
 from verone.backoffice.domain.queries import DocumentFilter, Page, PageRequest
-from verone.backoffice.domain.statuses import DocumentType, InvoicingStatus, OrderStatus
+from verone.backoffice.domain.statuses import (
+    DocumentStatus,
+    DocumentType,
+    InvoicingStatus,
+    OrderStatus,
+)
 from verone.backoffice.domain.users import User
 from verone.backoffice.ports import UnitOfWork
 from verone.money import ZERO, Discount, DocumentTotals, LineInput, document_totals
@@ -149,6 +154,17 @@ def get_document(
     if document is None or not _of_kind(document, document_type):
         raise DocumentNotFound()
     return document
+
+
+def latest_issued_invoice(uow: UnitOfWork) -> FinancialDocument | None:
+    """The invoice finalized last (the integration page checks its PDF)."""
+    criteria = DocumentFilter(
+        document_type=DocumentType.INVOICE,
+        statuses=frozenset({DocumentStatus.FINALIZED, DocumentStatus.PAID}),
+    )
+    with uow:
+        found = uow.documents.list(criteria, PageRequest(1, 1))
+    return found.items[0] if found.items else None
 
 
 def _of_kind(document: FinancialDocument, document_type: DocumentType | None) -> bool:

@@ -238,6 +238,8 @@ def _allocate(
         return Intent(done, document.id, context)
     if fully_paid:  # never in Qonto: only the local mirror changes
         document.mark_paid(clock.now())
+    else:
+        document.record_allocated(already + amount)
     return Done((done, None))
 
 
@@ -351,6 +353,8 @@ def undo_allocation(
         if document.status is DocumentStatus.PAID and document.qonto_id is not None:
             target = PaymentTarget(document.id, document.qonto_id)
             return Intent(target, document.id, {"by": "rapprochement"})
+        if document.status is DocumentStatus.FINALIZED:
+            document.record_allocated(uow.allocations.allocated_to_document(document.id))
         return Done(document)
 
     return payment_state_write(uow, clock, Operation.UNMARK_PAID, prepare, gateway.unmark_paid)

@@ -29,6 +29,7 @@ from verone.backoffice.ports import (
     QontoSyncReader,
     RemoteBankAccount,
     RemoteTransaction,
+    TransactionPage,
     UnitOfWork,
 )
 from verone.backoffice.services.common import NotFound
@@ -39,7 +40,7 @@ from verone.backoffice.services.sync_runs import (
     record_progress,
     start_run,
 )
-from verone.money import from_cents, quantize, to_cents
+from verone.money import to_cents
 
 TRANSACTIONS_SYNC = "transactions"
 #: Re-read this much before the cursor: Qonto may stamp late writes slightly in the past.
@@ -99,47 +100,77 @@ def cursor_name(account_qonto_id: str) -> str:
     return f"{TRANSACTIONS_SYNC}:{account_qonto_id}"
 
 
+_SIDES = {side.value: side for side in TransactionSide}
+#: Widths of the mirror's columns: a longer value is a malformed item, not a failed batch.
+_ID_WIDTH, _STATUS_WIDTH, _CURRENCY_WIDTH = 64, 32, 3
+
+
+def _cents(value: Decimal, what: str) -> int:
+    scaled = value * 100
+    cents = int(scaled)
+    if cents != scaled:
+        raise MalformedTransaction(f"{what} plus fin que le centime : {value}")
+    return cents
+
+
 def to_bank_transaction(item: RemoteTransaction, bank_account_id: uuid.UUID) -> TransactionSnapshot:
-    """Check one item (required fields, ``amount`` = ``amount_cents``) and map it."""
-    if item.amount_cents is None and item.amount is None:
+    """Check one item (required fields, ``amount`` = ``amount_cents``) and map it to a row.
+
+    The ingest's hot path (docs/performance.md): integers and dictionary look-ups only.
+    """
+    cents, amount = item.amount_cents, item.amount
+    if amount is not None:
+        from_amount = _cents(amount, "montant")
+        if cents is None:
+            cents = from_amount
+        elif cents != from_amount:
+            raise MalformedTransaction(f"amount {amount} ≠ amount_cents {cents}")
+    elif cents is None:
         raise MalformedTransaction("montant absent")
-    if item.amount is not None and quantize(item.amount) != item.amount:
-        raise MalformedTransaction(f"montant plus fin que le centime : {item.amount}")
-    cents = (
-        item.amount_cents if item.amount_cents is not None else to_cents(Decimal(item.amount or 0))
-    )
-    if item.amount is not None and to_cents(item.amount) != cents:
-        raise MalformedTransaction(f"amount {item.amount} ≠ amount_cents {item.amount_cents}")
     if cents < 0:
         raise MalformedTransaction("montant négatif (le sens est donné par side)")
-    if item.side not in (TransactionSide.CREDIT, TransactionSide.DEBIT):
+    side = _SIDES.get(item.side) if item.side is not None else None
+    if side is None:
         raise MalformedTransaction(f"sens inconnu : {item.side!r}")
-    if item.emitted_at is None or item.updated_at is None:
+    emitted, updated, settled = item.emitted_at, item.updated_at, item.settled_at
+    if emitted is None or updated is None:
         raise MalformedTransaction("dates emitted_at / updated_at absentes")
-    if not item.status:
-        raise MalformedTransaction("statut absent")
-    balance = item.settled_balance_cents
-    if balance is None and item.settled_balance is not None:
-        balance = to_cents(item.settled_balance)
-    elif balance is not None and item.settled_balance is not None:
-        if to_cents(item.settled_balance) != balance:
+    if emitted.tzinfo is None or updated.tzinfo is None or (settled and settled.tzinfo is None):
+        raise MalformedTransaction("date sans fuseau horaire")
+    status = item.status
+    if not status or len(status) > _STATUS_WIDTH:
+        raise MalformedTransaction("statut absent ou illisible")
+    qonto_id = item.qonto_id
+    if not qonto_id or len(qonto_id) > _ID_WIDTH:
+        raise MalformedTransaction("identifiant Qonto illisible")
+    currency = item.currency or "EUR"
+    if len(currency) != _CURRENCY_WIDTH:
+        raise MalformedTransaction(f"devise illisible : {currency!r}")
+    balance, stated = item.settled_balance_cents, item.settled_balance
+    if stated is not None:
+        from_balance = _cents(stated, "solde")
+        if balance is None:
+            balance = from_balance
+        elif balance != from_balance:
             raise MalformedTransaction("settled_balance ≠ settled_balance_cents")
+    name, reference, iban = item.counterparty_name, item.reference, item.counterparty_iban
+    attachments = item.attachment_ids
     return TransactionSnapshot(
-        qonto_id=item.qonto_id,
-        bank_account_id=bank_account_id,
-        amount=from_cents(cents),
-        currency=item.currency or "EUR",
-        side=TransactionSide(item.side),
-        label=(item.label or item.counterparty_name or "")[:255],
-        status=item.status,
-        emitted_at=item.emitted_at,
-        updated_at=item.updated_at,
-        settled_at=item.settled_at,
-        reference=item.reference[:255] if item.reference else None,
-        counterparty_name=item.counterparty_name[:255] if item.counterparty_name else None,
-        counterparty_iban=item.counterparty_iban[:34] if item.counterparty_iban else None,
-        settled_balance=None if balance is None else from_cents(balance),
-        attachment_ids=" ".join(item.attachment_ids) or None,
+        qonto_id,
+        bank_account_id,
+        cents,
+        currency,
+        side,
+        (item.label or name or "")[:255],
+        status,
+        emitted,
+        updated,
+        settled,
+        reference[:255] if reference else None,
+        name[:255] if name else None,
+        iban[:34] if iban else None,
+        balance,
+        " ".join(attachments) if attachments else None,
     )
 
 
@@ -198,7 +229,7 @@ def sync_transactions(
 
 
 @dataclass(slots=True)
-class _Tracker:
+class CursorTracker:
     """What the pages taught: newest clean ``updated_at``, oldest skipped, oldest settlement."""
 
     newest: datetime | None = None
@@ -207,18 +238,20 @@ class _Tracker:
     earliest_settled: datetime | None = None
 
     def ok(self, txn: TransactionSnapshot) -> None:
-        if self.newest is None or txn.updated_at > self.newest:
+        newest, settled = self.newest, txn.settled_at
+        if newest is None or txn.updated_at > newest:
             self.newest = txn.updated_at
-        if txn.settled_at is not None and (
-            self.earliest_settled is None or txn.settled_at < self.earliest_settled
+        if settled is not None and (
+            self.earliest_settled is None or settled < self.earliest_settled
         ):
-            self.earliest_settled = txn.settled_at
+            self.earliest_settled = settled
 
-    def failed(self, item: RemoteTransaction) -> None:
-        if item.updated_at is None:
+    def failed(self, updated_at: datetime | None) -> None:
+        """A skipped item holds the cursor before it (where it was, if it has no usable date)."""
+        if updated_at is None or updated_at.tzinfo is None:
             self.skipped_undated = True
-        elif self.oldest_skipped is None or item.updated_at < self.oldest_skipped:
-            self.oldest_skipped = item.updated_at
+        elif self.oldest_skipped is None or updated_at < self.oldest_skipped:
+            self.oldest_skipped = updated_at
 
     def next_cursor(self, previous: datetime | None) -> datetime | None:
         """Never past a skipped item; unchanged when a skipped item has no date at all."""
@@ -230,6 +263,32 @@ class _Tracker:
         return self.newest or previous
 
 
+def check_page(
+    page: TransactionPage,
+    account_id: uuid.UUID,
+    result: AccountSyncResult,
+    tracker: CursorTracker,
+) -> list[TransactionSnapshot]:
+    """One page's rows: each item checked and mapped on its own; a malformed or unreadable
+    item is recorded in the run's report and skipped, never written (not even in part)."""
+    batch: list[TransactionSnapshot] = []
+    append, ok = batch.append, tracker.ok
+    for item in page.items:
+        try:
+            txn = to_bank_transaction(item, account_id)
+        except (MalformedTransaction, ValueError, TypeError) as exc:
+            result.skipped.append(SkippedItem(item.qonto_id, str(exc)))
+            tracker.failed(item.updated_at)
+            continue
+        ok(txn)
+        append(txn)
+    for unreadable in page.unreadable:
+        result.skipped.append(SkippedItem(unreadable.qonto_id, unreadable.reason))
+        tracker.failed(None)
+    result.items_seen += len(page.items) + len(page.unreadable)
+    return batch
+
+
 def _ingest(
     uow: UnitOfWork,
     reader: QontoSyncReader,
@@ -238,22 +297,12 @@ def _ingest(
     result: AccountSyncResult,
     updated_from: datetime | None,
     progress: Progress | None,
-) -> _Tracker:
+) -> CursorTracker:
     """Page after page: checks and mapping outside any transaction, then one short commit
     (upsert, progress, lease) per page; no transaction is open while Qonto is read."""
-    tracker = _Tracker()
+    tracker = CursorTracker()
     for page in reader.transaction_pages(result.account_qonto_id, updated_from=updated_from):
-        batch: list[TransactionSnapshot] = []
-        for item in page.items:
-            result.items_seen += 1
-            try:
-                txn = to_bank_transaction(item, account_id)
-            except (MalformedTransaction, ValueError) as exc:
-                result.skipped.append(SkippedItem(item.qonto_id, str(exc)))
-                tracker.failed(item)
-                continue
-            tracker.ok(txn)
-            batch.append(txn)
+        batch = check_page(page, account_id, result, tracker)
         with uow:
             lease.renew(uow)
             result.items_written += uow.bank_transactions.upsert_many(batch)
@@ -309,7 +358,7 @@ def _prove(
     account: RemoteBankAccount,
     account_id: uuid.UUID,
     result: AccountSyncResult,
-    tracker: _Tracker,
+    tracker: CursorTracker,
 ) -> None:
     """Continuity from the earliest settlement this run touched (everything on a full run)."""
     since = None if result.full else tracker.earliest_settled

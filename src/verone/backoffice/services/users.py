@@ -1,4 +1,5 @@
-"""Users: create one (argon2 hash through ``ports.PasswordHasher``), authenticate by password.
+"""Users: create one (argon2 hash through ``ports.PasswordHasher``, password policy by zxcvbn),
+authenticate by password.
 
 ``create_user(uow, hasher, clock, *, email, password, role, display_name=None)`` → ``User``;
 ``authenticate(uow, hasher, clock, email, password)`` → ``User | None``;
@@ -10,11 +11,15 @@ from __future__ import annotations
 
 import uuid
 
+from zxcvbn import zxcvbn
+
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.ports import Clock, PasswordHasher, UnitOfWork
 
 MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable" for online attacks
+_SCORED_LENGTH = 72  # zxcvbn's own bound; longer passwords are judged on their start
 
 
 class UserAlreadyExists(errors.DomainError):
@@ -29,6 +34,28 @@ def normalize_email(email: str) -> str:
     return cleaned
 
 
+class WeakPassword(errors.InvalidDocument):
+    code = "weak_password"
+    default_message = "Mot de passe trop faible."
+
+
+def check_password(password: str, *, email: str | None = None) -> None:
+    """Refuse short, common and trivially guessable passwords (``aaaaaaaaaaaa``, ``Password123``,
+    the e-mail itself), as judged by zxcvbn's estimate of guesses."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(
+            f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères."
+        )
+    hints = [part for part in (email or "").replace("@", " ").replace(".", " ").split() if part]
+    verdict = zxcvbn(password[:_SCORED_LENGTH], user_inputs=hints)
+    if int(verdict["score"]) < MIN_PASSWORD_SCORE:
+        warning = str(verdict.get("feedback", {}).get("warning") or "").strip()
+        raise WeakPassword(
+            "Mot de passe trop facile à deviner : choisissez une phrase de plusieurs mots."
+            + (f" ({warning})" if warning else "")
+        )
+
+
 def create_user(
     uow: UnitOfWork,
     hasher: PasswordHasher,
@@ -40,11 +67,9 @@ def create_user(
     display_name: str | None = None,
 ) -> User:
     address = normalize_email(email)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise errors.InvalidDocument(
-            f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères."
-        )
+    check_password(password, email=address)
     with uow:
+        uow.lock(f"user:{address}")  # two processes creating one address: one gets the error
         if uow.users.by_email(address) is not None:
             raise UserAlreadyExists()
         user = User(

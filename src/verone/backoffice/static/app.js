@@ -154,6 +154,19 @@
     }
   });
 
+  // ---- manual match: the chosen invoice is part of the form's URL --------------------------
+  document.addEventListener("change", function (evt) {
+    var select = evt.target.closest && evt.target.closest("[data-invoice-select]");
+    if (!select) { return; }
+    var form = select.closest("form");
+    if (select.value) {
+      form.setAttribute("hx-post", "/rapprochement/factures/" + select.value + "/accepter");
+    } else {
+      form.removeAttribute("hx-post");
+    }
+    htmx.process(form);
+  });
+
   // ---- charts (Chart.js, vendored): data comes from a JSON <script type=application/json> --
   function initCharts(root) {
     if (!root || !root.querySelectorAll || typeof Chart === "undefined") { return; }

@@ -16,8 +16,10 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from verone.backoffice.domain.errors import DomainError, PermissionDenied
+from verone.backoffice.edge.auth import PRINCIPAL_STATE
+from verone.backoffice.edge.errors import EdgeError
 from verone.backoffice.services.queries import NotFound
-from verone.backoffice.web.context import WebRefusal
+from verone.backoffice.web.context import viewer_of
 from verone.backoffice.web.templating import is_htmx, render
 from verone.qonto import QontoAPIError, QontoConnectionError, QontoError
 
@@ -52,8 +54,8 @@ def _text(value: object) -> str | None:
 
 
 def problem_of(exc: Exception) -> Problem:
-    if isinstance(exc, WebRefusal):
-        return Problem(exc.status, exc.message)
+    if isinstance(exc, EdgeError):
+        return Problem(exc.status, exc.message, hint=exc.hint)
     if isinstance(exc, NotFound):
         return Problem(404, exc.message)
     if isinstance(exc, DomainError):
@@ -102,20 +104,15 @@ TITLES = {
 
 def render_problem(request: Request, problem: Problem) -> Response:
     """A fragment for htmx (shown by ``static/app.js`` where the action was taken), else a page."""
-    viewer_user = getattr(request.state, "web_viewer", None)
-    context = {"problem": problem, "title": TITLES.get(problem.status, "Erreur")}
+    context: dict[str, object] = {"problem": problem, "title": TITLES.get(problem.status, "Erreur")}
     if is_htmx(request):
         return render(request, None, "_problem.html", context, status_code=problem.status)
-    viewer = None
-    if viewer_user is not None:
-        from verone.backoffice.web.context import Viewer
-
-        viewer = Viewer(user=viewer_user, csrf_token="")
-    return render(request, viewer, "error.html", context, status_code=problem.status)
+    context["viewer"] = viewer_of(getattr(request.state, PRINCIPAL_STATE, None))
+    return render(request, None, "error.html", context, status_code=problem.status)
 
 
 async def on_page_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, WebRefusal) and exc.status == 401:
+    if isinstance(exc, EdgeError) and exc.status == 401:
         target = "/connexion?suite=" + quote(request.url.path)
         if request.headers.get("HX-Request") == "true":
             return Response(status_code=401, headers={"HX-Redirect": target})
@@ -138,7 +135,7 @@ def _dispatching(existing: Handler | None) -> Handler:
 def install_web_error_handlers(app: FastAPI) -> None:
     """After the API's handlers: pages get HTML, the API keeps its JSON envelope."""
     for family in (
-        WebRefusal,
+        EdgeError,
         DomainError,
         QontoError,
         RequestValidationError,

@@ -74,15 +74,51 @@ def french_errors(exc: ValidationError) -> list[dict[str, object]]:
     found: list[dict[str, object]] = []
     for error in exc.errors():
         message = FRENCH.get(str(error["type"]), "Valeur invalide.")
+        minimum = (error.get("ctx") or {}).get("min_length")
+        if error["type"] == "string_too_short" and isinstance(minimum, int) and minimum > 1:
+            message = f"{minimum} caractères au moins."
         found.append({"loc": ("body", *error["loc"]), "msg": message, "type": error["type"]})
     return found
 
 
-async def read_form(request: Request, model: type[M], **fixed: object) -> M:
-    """The submitted form validated by ``model``; ``fixed`` values come from the route."""
+def _drop_unpicked(data: dict[str, object], rows: str) -> None:
+    """Rows of ``rows`` whose quantity is empty or zero are not part of the request."""
+    found = data.get(rows)
+    if not isinstance(found, list):
+        return
+    kept = []
+    for row in found:
+        quantity = row.get("quantity") if isinstance(row, dict) else None
+        if isinstance(quantity, str) and quantity.replace(",", ".").strip("0.") != "":
+            kept.append(row)
+    if kept:
+        data[rows] = kept
+    else:
+        del data[rows]
+
+
+async def read_form(
+    request: Request,
+    model: type[M],
+    *,
+    optional_rows: str | None = None,
+    ignore: tuple[str, ...] = (),
+    **fixed: object,
+) -> M:
+    """The submitted form validated by ``model``; ``fixed`` values come from the route.
+
+    ``optional_rows`` names a list whose rows count only with a quantity (partial invoicing);
+    ``ignore`` names fields the page itself reads (the typed FINALISER confirmation).
+    """
     form = await request.form()
-    pairs = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
-    data = nest([(n, v) for n, v in pairs if n != "csrf_token"])
+    pairs = [
+        (name, value)
+        for name, value in form.multi_items()
+        if isinstance(value, str) and name not in ignore
+    ]
+    data = nest(pairs)
+    if optional_rows is not None:
+        _drop_unpicked(data, optional_rows)
     data.update({key: value for key, value in fixed.items() if value is not None})
     try:
         return model.model_validate(data)

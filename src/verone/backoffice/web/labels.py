@@ -6,26 +6,75 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from starlette.requests import Request
 
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.kinds import kind_of
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType, InvoicingStatus
 from verone.backoffice.domain.users import Role
 
 S = DocumentStatus
-T = DocumentType
 
-KIND = {T.INVOICE: "facture", T.QUOTE: "devis", T.CREDIT_NOTE: "avoir"}
-KIND_TITLE = {T.INVOICE: "Facture", T.QUOTE: "Devis", T.CREDIT_NOTE: "Avoir"}
-KIND_PLURAL = {T.INVOICE: "Factures", T.QUOTE: "Devis", T.CREDIT_NOTE: "Avoirs"}
-#: « Finaliser la facture (le devis, l'avoir) »
-FINALIZE_ACTION = {
-    T.INVOICE: "Finaliser la facture",
-    T.QUOTE: "Finaliser le devis",
-    T.CREDIT_NOTE: "Finaliser l'avoir",
-}
-#: the ``type`` query value of each tab of « Factures Qonto »
-TAB = {T.INVOICE: "factures", T.QUOTE: "devis", T.CREDIT_NOTE: "avoirs"}
-TAB_KIND = {value: kind for kind, value in TAB.items()}
+
+@dataclass(frozen=True, slots=True)
+class KindWords:
+    """The UI's words for one kind of document (what it *does* is ``domain/kinds.py``)."""
+
+    noun: str  # facture
+    title: str  # Facture
+    plural: str  # Factures
+    tab: str  # the ``type`` of « Factures Qonto »'s tab in the URL
+    finalize: str  # « Finaliser la facture »
+    finalized: str
+    issued: str  # the badge of an issued, unanswered, unpaid document
+    empty: str
+    new_service: str
+    api_path: str  # the JSON API's path (the PDF is served there, with the same session)
+    chips: tuple[str, ...]  # the status chips of its tab (web/listing.py)
+    end_date_label: str  # the label of the date Qonto requires besides the issue date
+
+
+#: the one table of the UI's words per kind
+WORDS: dict[DocumentType, KindWords] = {
+    DocumentType.INVOICE: KindWords(
+        "facture", "Facture", "Factures", "factures", "Finaliser la facture",
+        "Facture finalisée", "À payer", "Aucune facture", "Nouvelle facture de prestation",
+        "/api/qonto/invoices",
+        ("tous", "brouillons", "a-payer", "en-retard", "partiellement-payees", "payees",
+         "annulees"),
+        "Échéance",
+    ),
+    DocumentType.QUOTE: KindWords(
+        "devis", "Devis", "Devis", "devis", "Finaliser le devis", "Devis finalisé", "Envoyé",
+        "Aucun devis", "Nouveau devis de prestation", "/api/qonto/quotes",
+        ("tous", "brouillons", "envoyes", "acceptes", "refuses"), "Valable jusqu'au",
+    ),
+    DocumentType.CREDIT_NOTE: KindWords(
+        "avoir", "Avoir", "Avoirs", "avoirs", "Finaliser l'avoir", "Avoir finalisé", "Émis",
+        "Aucun avoir", "Nouvelle facture de prestation", "/api/qonto/credit-notes",
+        ("tous", "brouillons", "emis"), "Échéance",
+    ),
+}  # fmt: skip
+KIND = {kind: w.noun for kind, w in WORDS.items()}
+KIND_TITLE = {kind: w.title for kind, w in WORDS.items()}
+KIND_PLURAL = {kind: w.plural for kind, w in WORDS.items()}
+FINALIZE_ACTION = {kind: w.finalize for kind, w in WORDS.items()}
+FINALIZED = {kind: w.finalized for kind, w in WORDS.items()}
+EMPTY = {kind: w.empty for kind, w in WORDS.items()}
+NEW_SERVICE = {kind: w.new_service for kind, w in WORDS.items()}
+TAB = {kind: w.tab for kind, w in WORDS.items()}
+TAB_KIND = {w.tab: kind for kind, w in WORDS.items()}
+
+
+def service_date(kind: DocumentType) -> tuple[str, str]:
+    """The form field and label of the date a service document asks for: its kind's
+    ``end_date_field`` (an invoice's due date, a quote's validity)."""
+    head, *rest = (kind_of(kind).end_date_field or "due_date").split("_")
+    return head + "".join(part.title() for part in rest), WORDS[kind].end_date_label
+
 
 ROLE = {Role.VIEWER: "Lecture seule", Role.ACCOUNTANT: "Comptable", Role.ADMIN: "Administrateur"}
 
@@ -45,7 +94,6 @@ class Badge:
     tone: str
 
 
-_ISSUED = {T.INVOICE: "À payer", T.QUOTE: "Envoyé", T.CREDIT_NOTE: "Émis"}
 _FIXED = {
     S.PENDING: Badge("En attente", "grey"),
     S.DRAFT: Badge("Brouillon", "grey"),
@@ -67,7 +115,7 @@ def badge(document: FinancialDocument, today: date) -> Badge:
         return Badge("Expiré", "red")
     if document.kind.payable and document.amount_paid > 0:
         return Badge("Partiellement payée", "orange")
-    return Badge(_ISSUED[document.document_type], "blue")
+    return Badge(WORDS[document.document_type].issued, "blue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +138,6 @@ NAVIGATION = (
     NavItem("Administration", "/administration", "admin", Role.ADMIN),
 )
 
-EMPTY = {T.INVOICE: "Aucune facture", T.QUOTE: "Aucun devis", T.CREDIT_NOTE: "Aucun avoir"}
-NEW_SERVICE = {
-    T.INVOICE: "Nouvelle facture de prestation",
-    T.QUOTE: "Nouveau devis de prestation",
-    T.CREDIT_NOTE: "Nouvelle facture de prestation",
-}
 
 FIELDS = {
     "title": "Désignation",
@@ -129,16 +171,8 @@ def field_label(location: str) -> str:
     return " — ".join(words) if words else location
 
 
-#: the JSON API's path of each kind (the PDF is served by the API, with the same session)
-API_PATH = {
-    T.INVOICE: "/api/qonto/invoices",
-    T.QUOTE: "/api/qonto/quotes",
-    T.CREDIT_NOTE: "/api/qonto/credit-notes",
-}
-
-
 def pdf_url(document: FinancialDocument) -> str:
-    return f"{API_PATH[document.document_type]}/{document.id}/pdf"
+    return f"{WORDS[document.document_type].api_path}/{document.id}/pdf"
 
 
 AUDIT_ACTIONS = {
@@ -160,8 +194,93 @@ AUDIT_ACTIONS = {
     "credit_note.deleted": "Avoir supprimé",
     "reconciliation.allocated": "Paiement rapproché",
     "reconciliation.undone": "Rapprochement annulé",
+    "outbox.settle": "Outbox réglée",
+    "user.create": "Utilisateur créé",
+    "customer.qonto_client_linked": "Client relié à Qonto",
 }
 
 
 def audit_action(action: str) -> str:
     return AUDIT_ACTIONS.get(action, action)
+
+
+#: VAT rates offered by the lines editor (the value is the API's fraction)
+VAT_RATES = (("0.2", "20 %"), ("0.1", "10 %"), ("0.055", "5,5 %"), ("0.021", "2,1 %"), ("0", "0 %"))
+
+
+def plain(rate: object) -> str:
+    """A decimal as a form value: ``Decimal("0.200")`` → ``"0.2"``, ``2.00`` → ``"2"``."""
+    try:
+        value = Decimal(str(rate)).normalize()
+    except ArithmeticError:
+        return ""
+    return f"{value:f}"
+
+
+INVOICING_TONE = {
+    InvoicingStatus.NOT_INVOICED: "grey",
+    InvoicingStatus.PARTIALLY_INVOICED: "orange",
+    InvoicingStatus.INVOICED: "blue",
+    InvoicingStatus.PAID: "green",
+}
+
+
+def with_page(request: Request, page: int) -> str:
+    """The current query string with another ``page`` (list pagers)."""
+    params = dict(request.query_params)
+    params["page"] = str(page)
+    return urlencode(params)
+
+
+SYNC_STATUS = {"running": "En cours", "succeeded": "Réussie", "failed": "Échouée"}
+SYNC_TONE = {"running": "blue", "succeeded": "green", "failed": "red"}
+
+# ---------------------------------------------------------------- the operator's pages
+
+OUTBOX_OPERATION = {
+    "create_client": "Création du client Qonto",
+    "create_draft": "Création du brouillon",
+    "update_draft": "Modification du brouillon",
+    "delete_draft": "Suppression du brouillon",
+    "finalize": "Finalisation",
+    "issue_quote": "Émission du devis",
+    "create_credit_note": "Création de l'avoir",
+    "mark_paid": "Marquage payée",
+    "unmark_paid": "Annulation du marquage payée",
+    "cancel": "Annulation de la facture",
+    "send": "Envoi par Qonto",
+    "attach_pdf": "Pièce jointe à la transaction",
+}
+#: a status word and its badge tone, for the outbox, sync runs and diagnostic checks
+STATE = {
+    "pending": Badge("En attente", "grey"),
+    "ambiguous": Badge("Issue incertaine", "orange"),
+    "failed": Badge("Échec", "red"),
+    "succeeded": Badge("Réussie", "green"),
+    "running": Badge("En cours", "blue"),
+    "ok": Badge("OK", "green"),
+    "warning": Badge("Attention", "orange"),
+    "skipped": Badge("Non vérifié", "grey"),
+}
+SYNC_KIND = {"transactions": "Transactions bancaires", "documents": "Factures, devis et avoirs"}
+AUTH_MODE = {"api_key": "Clé API", "oauth": "OAuth 2.0"}
+
+
+def state(value: str) -> Badge:
+    return STATE.get(str(value), Badge(str(value), "grey"))
+
+
+ENTITY = {
+    "user": "Utilisateur",
+    "api_token": "Jeton d'API",
+    "customer": "Client",
+    "product": "Produit",
+    "outbox": "Outbox",
+    "sales_order": "Commande",
+    "bank_transaction": "Transaction",
+}
+CHAIN_BREAK = {
+    "missing or reordered entry": "entrée manquante ou déplacée",
+    "previous hash does not match": "l'empreinte de l'entrée précédente ne correspond pas",
+    "entry content was altered": "le contenu de l'entrée a été modifié",
+}

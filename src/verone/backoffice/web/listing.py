@@ -34,19 +34,7 @@ CHIPS: dict[str, tuple[str, frozenset[DocumentStatus]]] = {
     "refuses": ("Refusés", frozenset({S.DECLINED})),
     "emis": ("Émis", frozenset({S.FINALIZED})),
 }
-CHIPS_OF: dict[DocumentType, tuple[str, ...]] = {
-    DocumentType.INVOICE: (
-        "tous",
-        "brouillons",
-        "a-payer",
-        "en-retard",
-        "partiellement-payees",
-        "payees",
-        "annulees",
-    ),
-    DocumentType.QUOTE: ("tous", "brouillons", "envoyes", "acceptes", "refuses"),
-    DocumentType.CREDIT_NOTE: ("tous", "brouillons", "emis"),
-}
+CHIPS_OF = {kind: words.chips for kind, words in labels.WORDS.items()}
 SORTS = {
     "numero": DocumentSort.NUMBER,
     "client": DocumentSort.CUSTOMER_NAME,

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from verone.backoffice.web import formatting, labels
-from verone.backoffice.web.context import Viewer
+from verone.backoffice.web.context import RequestContext, viewer_of
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -44,7 +44,7 @@ def is_htmx(request: Request) -> bool:
 
 def render(
     request: Request,
-    viewer: Viewer | None,
+    ctx: RequestContext | None,
     page: str,
     context: Mapping[str, object] | None = None,
     *,
@@ -56,10 +56,10 @@ def render(
     name = partial if partial is not None and is_htmx(request) else page
     values: dict[str, object] = {
         "request": request,
-        "viewer": viewer,
         "simulated": bool(getattr(request.app.state, "qonto_simulated", False)),
         **(context or {}),
     }
+    values.setdefault("viewer", viewer_of(ctx.principal if ctx is not None else None))
     flash = request.cookies.get(FLASH_COOKIE)
     values.setdefault("flash", unquote(flash) if flash else None)
     answer: HTMLResponse = templates.TemplateResponse(

@@ -22,12 +22,14 @@ from verone.sandbox.invoicing.records import (
     ItemRecord,
 )
 from verone.sandbox.invoicing.rules import (
+    INVALID_TRANSITION,
     InvoiceAction,
     InvoiceStatus,
     check_currency,
     check_due_date,
     check_iban,
     check_items,
+    e_invoicing_reachable,
     invoice_transition,
     quote_rate,
 )
@@ -279,3 +281,27 @@ def send_invoice(state: SandboxState, invoice: InvoiceRecord, body: SendIn) -> N
     record_email(
         state, body, document_id=invoice.id, document_type="client_invoice", number=invoice.number
     )
+
+
+EINVOICE_SUBMITTED = "submitted"
+
+
+def send_by_einvoice(state: SandboxState, invoice: InvoiceRecord) -> None:
+    """Accept a finalized invoice for the e-invoicing network: ``einvoicing_status`` becomes
+    ``submitted``; the invoice's own status is unchanged."""
+    invoice_transition(invoice.status, InvoiceAction.SEND_BY_EINVOICE)
+    if invoice.einvoicing_status is not None:
+        raise QontoHTTPError(
+            422,
+            INVALID_TRANSITION,
+            f"The invoice was already sent by e-invoice (e-invoicing status is "
+            f"{invoice.einvoicing_status})",
+        )
+    if not e_invoicing_reachable(invoice.client):
+        raise QontoHTTPError(
+            422,
+            "client_not_reachable",
+            "The client is not reachable on the e-invoicing network",
+        )
+    invoice.einvoicing_status = EINVOICE_SUBMITTED
+    invoice.updated_at = state.clock.now()

@@ -82,6 +82,11 @@ def create_quote(state: SandboxState, body: QuoteIn) -> QuoteRecord:
     return quote
 
 
+def _pdf_ready(state: SandboxState, quote: QuoteRecord) -> bool:
+    ready = quote.pdf_ready_at
+    return quote.attachment_id is not None or (ready is not None and state.clock.now() >= ready)
+
+
 def _refuse_expiry() -> None:
     raise QontoHTTPError(
         422,
@@ -100,9 +105,20 @@ def _require_pending(quote: QuoteRecord, what: str) -> None:
         )
 
 
+PDF_PRECONDITION = "quote_pdf_precondition"
+
+
 def update_quote(state: SandboxState, quote: QuoteRecord, body: QuotePatch) -> None:
-    """Partial update of a pending quote; ``items`` replaces the whole list."""
+    """Partial update of a pending quote; ``items`` replaces the whole list.
+
+    With the ``quote_pdf_precondition`` switch on, a quote whose PDF is not generated yet
+    answers 412 ``quote_has_no_attachment``, as Qonto's sandbox does under load.
+    """
     _require_pending(quote, "updated")
+    if state.feature_enabled(PDF_PRECONDITION) and not _pdf_ready(state, quote):
+        raise QontoHTTPError(
+            412, "quote_has_no_attachment", "The quote has no attachment yet: retry later"
+        )
     sent = body.model_fields_set
     if "client_id" in sent and body.client_id:
         quote.client = snapshot_client(state.invoicing.client(body.client_id))

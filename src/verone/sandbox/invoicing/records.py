@@ -112,6 +112,7 @@ class InvoiceRecord(Identified):
     pdf_ready_at: datetime | None = None
     attachment_id: str | None = None
     credit_note_ids: list[str] = Field(default_factory=list)
+    einvoicing_status: str | None = None
 
 
 class QuoteRecord(Identified):

@@ -20,7 +20,7 @@ from verone.money import (
     quantize,
 )
 from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing.records import DiscountRecord, ItemRecord
+from verone.sandbox.invoicing.records import ClientRecord, DiscountRecord, ItemRecord
 
 INVALID_TRANSITION = "invalid_status_transition"
 
@@ -52,6 +52,7 @@ class InvoiceAction(StrEnum):
     UNMARK_AS_PAID = "unmark_as_paid"
     MARK_AS_CANCELED = "mark_as_canceled"
     SEND = "send"
+    SEND_BY_EINVOICE = "send_by_einvoice"
     CREDIT = "credit"
     PAY = "pay"
 
@@ -72,6 +73,7 @@ INVOICE_TRANSITIONS: dict[InvoiceAction, tuple[frozenset[InvoiceStatus], Invoice
     InvoiceAction.UNMARK_AS_PAID: (frozenset({_P}), _U),
     InvoiceAction.MARK_AS_CANCELED: (frozenset({_U}), _C),
     InvoiceAction.SEND: (frozenset({_U, _P}), None),
+    InvoiceAction.SEND_BY_EINVOICE: (frozenset({_U, _P}), None),
     InvoiceAction.CREDIT: (frozenset({_U, _P}), None),
     InvoiceAction.PAY: (frozenset({_U}), _P),
 }
@@ -84,6 +86,7 @@ _REFUSALS: dict[InvoiceAction, str] = {
     InvoiceAction.UNMARK_AS_PAID: "Only paid invoices can be unmarked as paid",
     InvoiceAction.MARK_AS_CANCELED: "Only unpaid invoices can be canceled; delete drafts instead",
     InvoiceAction.SEND: "Only finalized (unpaid or paid) invoices can be sent",
+    InvoiceAction.SEND_BY_EINVOICE: "Only unpaid or paid invoices can be sent by e-invoice",
     InvoiceAction.CREDIT: "Credit notes can only be issued on unpaid or paid invoices",
     InvoiceAction.PAY: "Only unpaid invoices can be paid",
 }
@@ -98,6 +101,12 @@ def invoice_transition(status: str, action: InvoiceAction) -> InvoiceStatus:
             422, INVALID_TRANSITION, f"{_REFUSALS[action]} (invoice is {current.value})"
         )
     return after or current
+
+
+def e_invoicing_reachable(client: ClientRecord) -> bool:
+    """A client is on the e-invoicing network when it has an e-invoicing address (a choice:
+    docs/sandbox/invoicing.md, "Send by e-invoice")."""
+    return bool(client.e_invoicing_address)
 
 
 QUOTE_DECISIONS: dict[str, QuoteStatus] = {

@@ -8,6 +8,7 @@ are cut to the millisecond. See docs/sandbox/invoicing.md, "Conventions".
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
 from verone.money import LineTotals, quantize, to_cents
 from verone.qonto.types._base import Amount
@@ -35,7 +36,7 @@ from verone.sandbox.invoicing.records import (
     QuoteRecord,
     UploadRecord,
 )
-from verone.sandbox.invoicing.rules import totals
+from verone.sandbox.invoicing.rules import e_invoicing_reachable, totals
 from verone.sandbox.state import SandboxState
 from verone.sandbox.wire import build, to_millisecond
 
@@ -95,7 +96,7 @@ def client_wire(client: ClientRecord) -> Client:
         delivery_address=address_wire(client.delivery_address),
         currency=client.currency,
         locale=client.locale,
-        e_invoicing_reachable=False,
+        e_invoicing_reachable=e_invoicing_reachable(client),
         created_at=to_millisecond(client.created_at),
         updated_at=to_millisecond(client.updated_at),
     )
@@ -161,19 +162,31 @@ def item_wire(item: ItemRecord, line: LineTotals, currency: str, sign: int = 1) 
     )
 
 
-class _Amounts:
-    """The computed part of a document: its lines and totals, negated for credit notes."""
+class DocumentAmounts(TypedDict):
+    """The computed part of a document, as keyword arguments of its wire model."""
 
-    def __init__(
-        self, items: list[ItemRecord], discount: DiscountRecord | None, currency: str, sign: int
-    ) -> None:
-        doc = totals(items, discount)
-        self.items = [
-            item_wire(i, t, currency, sign) for i, t in zip(items, doc.lines, strict=True)
-        ]
-        self.discount = _discount_wire(discount, doc.discount * sign, currency)
-        self.total, self.vat = doc.total * sign, doc.vat * sign
-        self.currency = currency
+    items: list[InvoiceItem]
+    discount: DiscountDetails | None
+    total_amount: Amount
+    total_amount_cents: int
+    vat_amount: Amount
+    vat_amount_cents: int
+
+
+def document_amounts(
+    items: list[ItemRecord], discount: DiscountRecord | None, currency: str, sign: int = 1
+) -> DocumentAmounts:
+    """Lines and totals of a document (``sign=-1``: a credit note, stored negated)."""
+    doc = totals(items, discount)
+    total, vat = doc.total * sign, doc.vat * sign
+    return DocumentAmounts(
+        items=[item_wire(i, t, currency, sign) for i, t in zip(items, doc.lines, strict=True)],
+        discount=_discount_wire(discount, doc.discount * sign, currency),
+        total_amount=amount(total, currency),
+        total_amount_cents=to_cents(total),
+        vat_amount=amount(vat, currency),
+        vat_amount_cents=to_cents(vat),
+    )
 
 
 def organization_snapshot(state: SandboxState) -> OrganizationSnapshot:
@@ -219,9 +232,9 @@ def _payment_methods(state: SandboxState, iban: str) -> list[PaymentMethod]:
 
 
 def invoice_wire(state: SandboxState, invoice: InvoiceRecord) -> ClientInvoice:
-    doc = _Amounts(invoice.items, invoice.discount, invoice.currency, 1)
     return build(
         ClientInvoice,
+        **document_amounts(invoice.items, invoice.discount, invoice.currency),
         id=invoice.id,
         organization_id=state.banking.organization.id,
         number=invoice.number,
@@ -240,12 +253,7 @@ def invoice_wire(state: SandboxState, invoice: InvoiceRecord) -> ClientInvoice:
         late_payment_penalties=None,
         legal_fixed_compensation=None,
         currency=invoice.currency,
-        total_amount=amount(doc.total, doc.currency),
-        total_amount_cents=to_cents(doc.total),
-        vat_amount=amount(doc.vat, doc.currency),
-        vat_amount_cents=to_cents(doc.vat),
         amount_paid=amount(invoice.amount_paid, invoice.currency),
-        discount=doc.discount,
         issue_date=invoice.issue_date,
         due_date=invoice.due_date,
         performance_date=invoice.performance_date,
@@ -256,20 +264,19 @@ def invoice_wire(state: SandboxState, invoice: InvoiceRecord) -> ClientInvoice:
         finalized_at=to_millisecond(invoice.finalized_at),
         paid_at=to_millisecond(invoice.paid_at),
         stamp_duty_amount=None,
-        items=doc.items,
         client=client_snapshot(invoice.client),
         payment_methods=_payment_methods(state, invoice.iban),
         credit_notes_ids=list(invoice.credit_note_ids),
         organization=organization_snapshot(state),
-        einvoicing_status=None,
+        einvoicing_status=invoice.einvoicing_status,
         einvoicing_lifecycle_events=None,
     )
 
 
 def quote_wire(state: SandboxState, quote: QuoteRecord) -> Quote:
-    doc = _Amounts(quote.items, quote.discount, quote.currency, 1)
     return build(
         Quote,
+        **document_amounts(quote.items, quote.discount, quote.currency),
         id=quote.id,
         organization_id=state.banking.organization.id,
         number=quote.number,
@@ -281,11 +288,6 @@ def quote_wire(state: SandboxState, quote: QuoteRecord) -> Quote:
         header=quote.header,
         footer=quote.footer,
         currency=quote.currency,
-        discount=doc.discount,
-        total_amount=amount(doc.total, doc.currency),
-        total_amount_cents=to_cents(doc.total),
-        vat_amount=amount(doc.vat, doc.currency),
-        vat_amount_cents=to_cents(doc.vat),
         issue_date=quote.issue_date,
         expiry_date=quote.expiry_date,
         created_at=to_millisecond(quote.created_at),
@@ -293,7 +295,6 @@ def quote_wire(state: SandboxState, quote: QuoteRecord) -> Quote:
         approved_at=to_millisecond(quote.approved_at),
         canceled_at=to_millisecond(quote.canceled_at),
         stamp_duty_amount=None,
-        items=doc.items,
         client=client_snapshot(quote.client),
         invoice_ids=list(quote.invoice_ids),
         organization=organization_snapshot(state),
@@ -301,9 +302,9 @@ def quote_wire(state: SandboxState, quote: QuoteRecord) -> Quote:
 
 
 def credit_note_wire(state: SandboxState, note: CreditNoteRecord) -> CreditNote:
-    doc = _Amounts(note.items, note.discount, note.currency, -1)
     return build(
         CreditNote,
+        **document_amounts(note.items, note.discount, note.currency, -1),
         id=note.id,
         invoice_id=note.invoice_id,
         attachment_id=note.attachment_id,
@@ -315,18 +316,12 @@ def credit_note_wire(state: SandboxState, note: CreditNoteRecord) -> CreditNote:
         header=note.header,
         footer=note.footer,
         currency=note.currency,
-        discount=doc.discount,
-        vat_amount=amount(doc.vat, doc.currency),
-        vat_amount_cents=to_cents(doc.vat),
-        total_amount=amount(doc.total, doc.currency),
-        total_amount_cents=to_cents(doc.total),
         created_at=to_millisecond(note.created_at),
         finalized_at=to_millisecond(note.finalized_at),
         contact_email=note.contact_email,
         invoice_url=public_url(state, "invoices", note.invoice_token),
         einvoicing_status=None,
         stamp_duty_amount=None,
-        items=doc.items,
         client=client_snapshot(note.client),
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 
 from verone.backoffice.api import schemas_infra as si
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
@@ -16,6 +16,7 @@ from verone.backoffice.edge.context import AccountantContext, ViewerContext
 from verone.backoffice.edge.errors import EdgeError
 from verone.backoffice.services import qonto_live
 from verone.backoffice.services.auth import record_action
+from verone.qonto import QONTO_ID_PATTERN
 
 router = APIRouter(
     prefix="/api/qonto/attachments",
@@ -32,15 +33,23 @@ QONTO_ERRORS: dict[int | str, dict[str, object]] = {
     502: {"model": ErrorResponse},
     503: {"model": ErrorResponse},
 }
-TransactionId = Annotated[str, Query(alias="transactionId", min_length=1, max_length=100)]
+TransactionId = Annotated[
+    str, Query(alias="transactionId", min_length=1, max_length=100, pattern=QONTO_ID_PATTERN)
+]
+AttachmentId = Annotated[str, Path(min_length=1, max_length=100, pattern=QONTO_ID_PATTERN)]
 
 
-def _out(attachment: RemoteAttachment) -> si.AttachmentOut:
+def _out(
+    attachment: RemoteAttachment, sent: tuple[str, int, str] | None = None
+) -> si.AttachmentOut:
+    """The attachment as Qonto describes it; after an upload, the file sent (name, size,
+    type) fills what Qonto's answer leaves out."""
+    name, size, kind = sent or (None, None, None)
     return si.AttachmentOut(
         id=attachment.qonto_id,
-        file_name=attachment.file_name,
-        file_size=attachment.file_size,
-        content_type=attachment.content_type,
+        file_name=attachment.file_name or name,
+        file_size=attachment.file_size if attachment.file_size is not None else size,
+        content_type=attachment.content_type or kind,
         url=attachment.url,
         created_at=attachment.created_at,
     )
@@ -50,7 +59,9 @@ def _out(attachment: RemoteAttachment) -> si.AttachmentOut:
 def upload(
     ctx: AccountantContext,
     file: Annotated[UploadFile, File(description="PDF, JPEG or PNG, 15 MB at most")],
-    transaction_id: Annotated[str | None, Form(alias="transactionId", max_length=100)] = None,
+    transaction_id: Annotated[
+        str | None, Form(alias="transactionId", max_length=100, pattern=QONTO_ID_PATTERN)
+    ] = None,
 ) -> si.AttachmentOut:
     """Upload to Qonto; with ``transactionId`` the file is attached to that transaction."""
     content_type = (file.content_type or "").split(";")[0].strip().lower()
@@ -59,9 +70,10 @@ def upload(
     content = file.file.read(MAX_UPLOAD_BYTES + 1)
     if not content or len(content) > MAX_UPLOAD_BYTES:
         raise EdgeError(413, "payload_too_large", "Fichier vide ou de plus de 15 Mo.")
+    filename = file.filename or "piece-jointe"
     attachment = ctx.call(
         qonto_live.upload_attachment,
-        filename=file.filename or "piece-jointe",
+        filename=filename,
         content=content,
         content_type=content_type,
         transaction_qonto_id=transaction_id or None,
@@ -75,7 +87,7 @@ def upload(
         entity_id=attachment.qonto_id or f"transaction:{transaction_id}",
         details={"transaction_id": transaction_id, "size": len(content)},
     )
-    return _out(attachment)
+    return _out(attachment, (filename, len(content), content_type))
 
 
 @router.post("/cleanup", response_model=si.DetachedOut, responses=QONTO_ERRORS)
@@ -94,14 +106,14 @@ def cleanup(ctx: AccountantContext, body: si.AttachmentCleanupIn) -> si.Detached
 
 
 @router.get("/{attachment_id}", response_model=si.AttachmentOut, responses=QONTO_ERRORS)
-def get_attachment(ctx: ViewerContext, attachment_id: str) -> si.AttachmentOut:
+def get_attachment(ctx: ViewerContext, attachment_id: AttachmentId) -> si.AttachmentOut:
     """An attachment with a download URL valid 30 minutes."""
     return _out(qonto_live.get_attachment(ctx.gateway, attachment_id))
 
 
 @router.delete("/{attachment_id}", response_model=si.DetachedOut, responses=QONTO_ERRORS)
 def detach(
-    ctx: AccountantContext, attachment_id: str, transaction_id: TransactionId
+    ctx: AccountantContext, attachment_id: AttachmentId, transaction_id: TransactionId
 ) -> si.DetachedOut:
     """Detach one attachment from a transaction (Qonto keeps no delete for files)."""
     ctx.call(qonto_live.detach_attachments, transaction_id, attachment_id)

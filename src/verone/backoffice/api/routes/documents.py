@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Query, Response
 from verone.backoffice.api import render
 from verone.backoffice.api import schemas as s
 from verone.backoffice.api.errors import ErrorResponse
+from verone.backoffice.api.middleware import SAME_ORIGIN_FRAMING
 from verone.backoffice.api.params import Pagination, Search
 from verone.backoffice.domain.queries import DocumentFilter, DocumentSort
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
@@ -27,6 +28,7 @@ from verone.backoffice.edge.context import (
 from verone.backoffice.edge.runtime import RequestUnitOfWork
 from verone.backoffice.ports import UnitOfWork
 from verone.backoffice.services import finalization, pdfs, queries, sending
+from verone.qonto import QONTO_ID_PATTERN
 
 ERRORS: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorResponse, "description": "Unknown document"},
@@ -47,7 +49,9 @@ class DocumentDetailsOut(s.ApiModel):
 
 
 REFERENCE_DOC = "The document's local id (UUID) or its Qonto id"
-Reference = Annotated[str, Path(min_length=1, max_length=100, description=REFERENCE_DOC)]
+Reference = Annotated[
+    str, Path(min_length=1, max_length=100, pattern=QONTO_ID_PATTERN, description=REFERENCE_DOC)
+]
 
 
 def document_ref(kind: DocumentType) -> Callable[[UnitOfWork, str], uuid.UUID]:
@@ -201,6 +205,7 @@ def _add_pdf(router: APIRouter, kind: DocumentType, noun: str) -> None:
             headers={
                 "Content-Disposition": f'inline; filename="{filename}"',
                 "X-Content-SHA256": pdf.sha256,
+                **SAME_ORIGIN_FRAMING,
             },
         )
 

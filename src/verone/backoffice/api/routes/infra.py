@@ -19,6 +19,7 @@ from verone.backoffice.edge.context import AccountantContext, ViewerContext
 from verone.backoffice.services import qonto_live, queries, sync_documents, sync_transactions
 from verone.backoffice.services.auth import record_action
 from verone.backoffice.services.outbox import clients as qonto_clients
+from verone.qonto import QONTO_ID_PATTERN
 
 router = APIRouter(
     prefix="/api/qonto",
@@ -138,7 +139,8 @@ def _transaction(t: RemoteTransactionView) -> si.QontoTransactionOut:
 def transactions(
     ctx: ViewerContext,
     bank_account_id: Annotated[
-        str | None, Query(alias="bankAccountId", min_length=1, max_length=100)
+        str | None,
+        Query(alias="bankAccountId", min_length=1, max_length=100, pattern=QONTO_ID_PATTERN),
     ] = None,
     side: Annotated[str | None, Query(pattern="^(credit|debit)$")] = None,
     page: QontoPage = 1,

@@ -10,7 +10,7 @@ from verone.backoffice.api import render
 from verone.backoffice.api import schemas_admin as sa
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
-from verone.backoffice.edge.context import AdminContext
+from verone.backoffice.edge.context import AdminContext, InteractiveAdminContext
 from verone.backoffice.services import auth
 
 router = APIRouter(
@@ -30,12 +30,13 @@ def list_tokens(ctx: AdminContext) -> sa.TokenList:
     status_code=201,
     responses={404: {"model": ErrorResponse, "description": "Unknown user"}},
 )
-def create_token(ctx: AdminContext, body: sa.TokenIn) -> sa.CreatedToken:
-    """A token for a user (yourself by default): it reads and writes, but never finalizes."""
+def create_token(ctx: InteractiveAdminContext, body: sa.TokenIn) -> sa.CreatedToken:
+    """A token for a user (yourself by default): it reads and writes, but never finalizes.
+    Only an admin's interactive session creates one (never another token)."""
     issued = auth.create_api_token(
         ctx.uow,
         ctx.clock,
-        ctx.user,
+        ctx.actor,
         name=body.name,
         user_id=body.user_id,
         expires_at=body.expires_at,

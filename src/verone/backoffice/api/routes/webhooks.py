@@ -22,6 +22,7 @@ from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.edge.context import PublicContext
 from verone.backoffice.edge.errors import EdgeError
 from verone.backoffice.services import payments
+from verone.backoffice.services.sync_transactions import sync_transactions
 from verone.qonto import WebhookSignatureError, verify_signature
 from verone.qonto.webhooks import SIGNATURE_HEADER
 
@@ -31,8 +32,10 @@ router = APIRouter(
     prefix="/api/qonto", tags=["webhooks"], responses=STANDARD_ERRORS, route_class=AuditedRoute
 )
 
-MAX_BODY_BYTES = 1_000_000
 INVOICE_EVENTS = frozenset({"v1/client-invoices"})
+TRANSACTION_EVENTS = frozenset({"v1/transactions"})
+#: What the back office subscribes to (``verone webhooks subscribe``, the embedded default)
+SUBSCRIBED_EVENTS = INVOICE_EVENTS | TRANSACTION_EVENTS
 
 
 class WebhookAck(ApiModel):
@@ -48,7 +51,12 @@ def _store(container: Container, event: WebhookEvent) -> bool:
 
 
 def _apply(container: Container, event_type: str, data: object) -> None:
-    """Adopt Qonto's state of a client invoice we mirror (paid, unpaid, canceled)."""
+    """A booked transaction: mirror the new transactions now (the incremental sync, leased
+    per account) rather than at the next poll. A client invoice: adopt Qonto's state of the
+    invoice we mirror (paid, unpaid, canceled)."""
+    if event_type in TRANSACTION_EVENTS:
+        sync_transactions(container.unit_of_work(), container.sync_reader, container.clock)
+        return
     if event_type not in INVOICE_EVENTS or not isinstance(data, dict):
         return
     qonto_id = data.get("id")
@@ -122,7 +130,7 @@ async def receive_webhook(
 ) -> WebhookAck:
     """Verify, store once, acknowledge; the processing runs after the answer."""
     container = ctx.runtime
-    secret = container.settings.webhook_secret
+    secret = container.settings.webhook_signing_secret
     if secret is None:
         raise EdgeError(
             503,
@@ -130,9 +138,7 @@ async def receive_webhook(
             "Réception des webhooks non configurée.",
             hint="Renseignez VERONE_WEBHOOK_SECRET avec le secret de l'abonnement Qonto.",
         )
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise EdgeError(413, "payload_too_large", "Corps de requête trop volumineux.")
+    raw = await request.body()  # bounded by the body limit (api/middleware.py)
     try:
         parsed = verify_signature(
             request.headers.get(SIGNATURE_HEADER),

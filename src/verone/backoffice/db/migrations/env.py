@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 
 from alembic import context
+from sqlalchemy import func, select
 
 from verone.backoffice.db import tables_ops  # noqa: F401  # registers the operations tables
+from verone.backoffice.db.locks import lock_key
 from verone.backoffice.db.session import make_engine
 from verone.backoffice.db.tables import metadata
 
 config = context.config
+MIGRATION_LOCK = "migrations"
 
 
 def _url() -> str:
@@ -43,6 +46,10 @@ def run_online() -> None:
                 compare_type=True,
             )
             with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    # workers starting together migrate one after the other; the next one
+                    # then finds the schema at head (docs/operations.md)
+                    connection.execute(select(func.pg_advisory_xact_lock(lock_key(MIGRATION_LOCK))))
                 context.run_migrations()
     finally:
         engine.dispose()

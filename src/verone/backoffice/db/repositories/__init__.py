@@ -19,7 +19,11 @@ from verone.backoffice.db.repositories.parties import (
     OrderRepository,
     ProductRepository,
 )
-from verone.backoffice.db.repositories.users import ApiTokenRepository, UserRepository
+from verone.backoffice.db.repositories.users import (
+    ApiTokenRepository,
+    UserRepository,
+    UserSessionRepository,
+)
 
 __all__ = [
     "AllocationRepository",
@@ -36,5 +40,6 @@ __all__ = [
     "RateBudgetRepository",
     "SyncRepository",
     "UserRepository",
+    "UserSessionRepository",
     "WebhookEventRepository",
 ]

@@ -6,12 +6,13 @@ import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from verone.backoffice.db.locks import advisory_xact_lock
 from verone.backoffice.db.tables_ops import audit_log
 from verone.backoffice.domain.audit import AuditEntry, AuditValue, next_entry
+from verone.backoffice.domain.queries import AuditFilter, Page, PageRequest
 
 AUDIT_LOCK = "audit_log"
 
@@ -65,6 +66,36 @@ class AuditRepository:
             if len(batch) < batch_size:
                 return
             after = batch[-1].seq
+
+    def search(self, criteria: AuditFilter, page: PageRequest) -> Page[AuditEntry]:
+        """Entries newest first (the « Journal d'audit » page)."""
+        where: list[ColumnElement[bool]] = []
+        if criteria.actor_id is not None:
+            where.append(audit_log.c.actor_id == criteria.actor_id)
+        if criteria.action and criteria.action.endswith("."):
+            where.append(audit_log.c.action.startswith(criteria.action, autoescape=True))
+        elif criteria.action:
+            where.append(audit_log.c.action == criteria.action)
+        if criteria.entity_id:
+            where.append(audit_log.c.entity_id == criteria.entity_id)
+        if criteria.at_from is not None:
+            where.append(audit_log.c.at >= criteria.at_from)
+        if criteria.at_to is not None:
+            where.append(audit_log.c.at < criteria.at_to)
+        total = self._session.scalar(select(func.count()).select_from(audit_log).where(*where))
+        query = (
+            select(AuditEntry)
+            .where(*where)
+            .order_by(audit_log.c.seq.desc())
+            .offset(page.offset)
+            .limit(page.per_page)
+        )
+        return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
+
+    def actions(self) -> list[str]:
+        """Every action code the journal holds, sorted (the filter's choices)."""
+        query = select(audit_log.c.action).distinct().order_by(audit_log.c.action)
+        return list(self._session.scalars(query))
 
     def for_entity(self, entity_type: str, entity_id: str) -> list[AuditEntry]:
         query = (

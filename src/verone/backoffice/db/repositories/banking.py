@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import builtins
+import secrets
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from time import time_ns
 
+import psycopg
 from sqlalchemy import BigInteger, ColumnElement, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from verone.backoffice.db.locks import is_postgresql
@@ -39,21 +41,36 @@ _TXN_FIELDS = (
     "settled_balance",
     "attachment_ids",
 )
-#: Columns a bulk upsert refreshes when Qonto's copy is at least as new as the stored one.
-_UPSERT_COLUMNS = (
-    "amount_cents",
-    "currency",
-    "side",
-    "label",
-    "status",
-    "emitted_at",
-    "settled_at",
-    "updated_at",
-    "reference",
-    "counterparty_name",
-    "counterparty_iban",
-    "settled_balance_cents",
-    "attachment_ids",
+#: The columns of ``TransactionSnapshot``, in its order: what the bulk upsert writes.
+_SNAPSHOT_COLUMNS = TransactionSnapshot._fields
+#: Refreshed when Qonto's copy is at least as new as the stored one (all but the keys).
+_REFRESHED = tuple(c for c in _SNAPSHOT_COLUMNS if c not in ("qonto_id", "bank_account_id"))
+_SET = ", ".join(f"{c} = excluded.{c}" for c in _REFRESHED)
+_NEWER = "WHERE bank_transactions.updated_at <= excluded.updated_at"
+#: SQLite: one prepared statement run for every row (``executemany``).
+_SQLITE_UPSERT = (
+    f"INSERT INTO bank_transactions (id, {', '.join(_SNAPSHOT_COLUMNS)}) "  # noqa: S608
+    f"VALUES (?, {', '.join('?' for _ in _SNAPSHOT_COLUMNS)}) "
+    f"ON CONFLICT (qonto_id) DO UPDATE SET {_SET} {_NEWER}"
+)
+#: PostgreSQL: the page is COPied into a session-private staging table, then merged by one
+#: INSERT … SELECT (the last copy of a Qonto id wins inside a page).
+_PG_STAGE = "bank_transactions_stage"
+_PG_CREATE_STAGE = (
+    f"CREATE TEMPORARY TABLE IF NOT EXISTS {_PG_STAGE} ("
+    "id uuid, qonto_id varchar(64), bank_account_id uuid, amount_cents bigint, "
+    "currency varchar(3), side varchar(32), label varchar(255), status varchar(32), "
+    "emitted_at timestamptz, updated_at timestamptz, settled_at timestamptz, "
+    "reference varchar(255), counterparty_name varchar(255), counterparty_iban varchar(34), "
+    "settled_balance_cents bigint, attachment_ids text, seq bigserial)"
+)
+_PG_EMPTY_STAGE = f"DELETE FROM {_PG_STAGE}"  # noqa: S608 - a constant name
+_PG_COPY = f"COPY {_PG_STAGE} (id, {', '.join(_SNAPSHOT_COLUMNS)}) FROM STDIN"
+_PG_MERGE = (
+    f"INSERT INTO bank_transactions (id, {', '.join(_SNAPSHOT_COLUMNS)}) "  # noqa: S608
+    f"SELECT DISTINCT ON (qonto_id) id, {', '.join(_SNAPSHOT_COLUMNS)} "
+    f"FROM {_PG_STAGE} ORDER BY qonto_id, seq DESC "
+    f"ON CONFLICT (qonto_id) DO UPDATE SET {_SET} {_NEWER}"
 )
 
 
@@ -168,20 +185,16 @@ class BankTransactionRepository:
         return latest
 
     def upsert_many(self, transactions: Sequence[TransactionSnapshot]) -> int:
-        """Bulk insert-or-refresh by Qonto id in one statement (newer ``updated_at`` wins)."""
+        """Bulk insert-or-refresh by Qonto id (newer ``updated_at`` wins), through the driver:
+        no ORM object and no per-row bind processing (the rows are already checked)."""
         if not transactions:
             return 0
-        rows = [_row(t) for t in transactions]
-        dialect = postgresql if is_postgresql(self._session) else sqlite
-        statement = dialect.insert(bank_transactions)
-        excluded = statement.excluded
-        statement = statement.on_conflict_do_update(
-            index_elements=[bank_transactions.c.qonto_id],
-            set_={name: excluded[name] for name in _UPSERT_COLUMNS},
-            where=bank_transactions.c.updated_at <= excluded.updated_at,
-        )
-        self._session.execute(statement, rows)
-        return len(rows)
+        connection = self._session.connection()
+        if is_postgresql(self._session):
+            _copy_upsert(connection.connection.driver_connection, transactions)
+        else:
+            connection.exec_driver_sql(_SQLITE_UPSERT, _sqlite_rows(transactions))
+        return len(transactions)
 
     def settled_chain(
         self, bank_account_id: uuid.UUID, since: datetime | None = None
@@ -241,25 +254,50 @@ class BankTransactionRepository:
         return [(txn, from_cents(int(cents))) for txn, cents in self._session.execute(query)]
 
 
-def _row(t: TransactionSnapshot) -> dict[str, object]:
-    return {
-        "id": uuid.uuid4(),
-        "qonto_id": t.qonto_id,
-        "bank_account_id": t.bank_account_id,
-        "amount_cents": t.amount,
-        "currency": t.currency,
-        "side": t.side,
-        "label": t.label,
-        "status": t.status,
-        "emitted_at": t.emitted_at,
-        "settled_at": t.settled_at,
-        "updated_at": t.updated_at,
-        "reference": t.reference,
-        "counterparty_name": t.counterparty_name,
-        "counterparty_iban": t.counterparty_iban,
-        "settled_balance_cents": t.settled_balance,
-        "attachment_ids": t.attachment_ids,
-    }
+def _new_ids(count: int) -> list[str]:
+    """Ids for new rows, 32 hex digits, time-ordered (milliseconds, then 40 random bits, then
+    a counter) so that the primary-key index grows at its end instead of everywhere."""
+    prefix = f"{time_ns() // 1_000_000:012x}{secrets.randbits(40):010x}"
+    return [f"{prefix}{n:010x}" for n in range(count)]
+
+
+def _sqlite_time(value: datetime | None) -> str | None:
+    """SQLite's storage of ``UTCDateTime``: naive UTC, always with microseconds."""
+    if value is None:
+        return None
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
+
+
+def _sqlite_rows(transactions: Sequence[TransactionSnapshot]) -> list[tuple[object, ...]]:
+    hexes: dict[uuid.UUID, str] = {}
+    rows: list[tuple[object, ...]] = []
+    for new_id, (
+        qonto_id, account, cents, currency, side, label, status, emitted, updated, settled,
+        reference, name, iban, balance, attachments,
+    ) in zip(_new_ids(len(transactions)), transactions, strict=True):  # fmt: skip
+        account_hex = hexes.get(account) or hexes.setdefault(account, account.hex)
+        rows.append(
+            (
+                new_id, qonto_id, account_hex, cents, currency, side.value, label, status,
+                _sqlite_time(emitted), _sqlite_time(updated), _sqlite_time(settled),
+                reference, name, iban, balance, attachments,
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _copy_upsert(connection: object, transactions: Sequence[TransactionSnapshot]) -> None:
+    """PostgreSQL: COPY the rows into the staging table, merge them, empty it."""
+    assert isinstance(connection, psycopg.Connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_CREATE_STAGE)
+        with cursor.copy(_PG_COPY) as copy:
+            for new_id, row in zip(_new_ids(len(transactions)), transactions, strict=True):
+                copy.write_row((new_id, *row))
+        cursor.execute(_PG_MERGE)
+        cursor.execute(_PG_EMPTY_STAGE)
 
 
 class AllocationRepository:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import CursorResult, Table, delete, or_, select, update
+from sqlalchemy import CursorResult, Table, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from verone.backoffice.domain.operations import (
     Email,
     EmailStatus,
     OutboxEntry,
+    OutboxStatus,
     SyncRun,
     WebhookEvent,
 )
@@ -61,6 +62,12 @@ class OutboxRepository:
         if older_than is not None:
             query = query.where(outbox.c.created_at < older_than)
         return list(self._session.scalars(query.order_by(outbox.c.created_at, outbox.c.id)))
+
+    def needing_attention(self, limit: int) -> list[OutboxEntry]:
+        """Pending, ambiguous and failed entries, newest first (the integration page)."""
+        statuses = sorted({*UNSETTLED_OUTBOX, OutboxStatus.FAILED})
+        query = select(OutboxEntry).where(outbox.c.status.in_(statuses))
+        return list(self._session.scalars(query.order_by(outbox.c.created_at.desc()).limit(limit)))
 
     def for_document(self, document_id: uuid.UUID) -> list[OutboxEntry]:
         query = select(OutboxEntry).where(outbox.c.document_id == document_id)
@@ -105,6 +112,11 @@ class SyncRepository:
             .limit(1)
         )
         return self._session.scalars(query).first()
+
+    def recent_runs(self, limit: int) -> list[SyncRun]:
+        """The last runs of every kind, newest first."""
+        query = select(SyncRun).order_by(sync_runs.c.started_at.desc()).limit(limit)
+        return list(self._session.scalars(query))
 
     def get_cursor(self, name: str) -> str | None:
         return self._session.scalar(select(sync_cursors.c.value).where(sync_cursors.c.name == name))
@@ -213,3 +225,11 @@ class RateBudgetRepository:
             )
         )
         return True
+
+    def give_back(self, bucket: str, cost: int = 1) -> None:
+        """Return ``cost`` to the current window (never below zero)."""
+        self._session.execute(
+            update(rate_budget)
+            .where(rate_budget.c.bucket == bucket)
+            .values(used=case((rate_budget.c.used > cost, rate_budget.c.used - cost), else_=0))
+        )

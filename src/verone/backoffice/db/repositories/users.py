@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from verone.backoffice.db.tables import api_tokens, users
-from verone.backoffice.domain.users import ApiToken, User
+from verone.backoffice.db.tables import api_tokens, user_sessions, users
+from verone.backoffice.domain.users import ApiToken, User, UserSession
 
 
 class UserRepository:
@@ -47,3 +48,34 @@ class ApiTokenRepository:
             .order_by(api_tokens.c.created_at)
         )
         return list(self._session.scalars(query))
+
+
+class UserSessionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, user_session: UserSession) -> None:
+        self._session.add(user_session)
+
+    def get(self, session_id: uuid.UUID) -> UserSession | None:
+        return self._session.get(UserSession, session_id)
+
+    def for_user(self, user_id: uuid.UUID) -> list[UserSession]:
+        query = (
+            select(UserSession)
+            .where(user_sessions.c.user_id == user_id)
+            .order_by(user_sessions.c.created_at)
+        )
+        return list(self._session.scalars(query))
+
+    def revoke_all(self, user_id: uuid.UUID, at: datetime, *, keep: uuid.UUID | None = None) -> int:
+        """Revoke every open session of a user (but ``keep``); the number revoked."""
+        query = (
+            update(user_sessions)
+            .where(user_sessions.c.user_id == user_id, user_sessions.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+            .execution_options(synchronize_session="fetch")
+        )
+        if keep is not None:
+            query = query.where(user_sessions.c.id != keep)
+        return int(getattr(self._session.execute(query), "rowcount", 0) or 0)

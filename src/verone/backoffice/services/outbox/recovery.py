@@ -48,6 +48,7 @@ from verone.backoffice.services.outbox.write import (
     settle,
 )
 from verone.backoffice.services.payments import apply_payment_state
+from verone.backoffice.services.sync_runs import SyncLease
 
 #: Qonto replays a key's answer for 30 minutes; re-sending later could write twice.
 IDEMPOTENCY_WINDOW = timedelta(minutes=30) - timedelta(minutes=1)
@@ -341,19 +342,32 @@ def settle_outbox(
     report = SettleReport()
     with uow:
         entries = uow.outbox.list_unsettled(older_than=clock.now() - min_age)
-    for entry in entries:
+    for listed in entries:
         try:
-            done = _settle_one(settler, entry)
-        except errors.QontoUnavailable:
-            report.left_open.append(entry.id)
-            continue
-        except errors.DomainError as exc:
-            fail_entry(uow, clock, entry.id, f"{exc.code} | {exc.message}")
-            report.failed.append(entry.id)
-            continue
-        if done:
-            report.succeeded.append(entry.id)
-        else:
-            fail_entry(uow, clock, entry.id, "introuvable chez Qonto ; à refaire par l'utilisateur")
-            report.failed.append(entry.id)
+            # one settler per entry across processes: the CLI, the job of every worker
+            with SyncLease(uow, clock, f"outbox:{listed.id}"):
+                with uow:
+                    entry = uow.outbox.get(listed.id)
+                if entry is not None and not entry.settled:
+                    _settle_claimed(settler, report, entry)
+        except errors.SyncInProgress:
+            continue  # another process is settling this entry right now
     return report
+
+
+def _settle_claimed(settler: _Settler, report: SettleReport, entry: OutboxEntry) -> None:
+    uow, clock = settler.uow, settler.clock
+    try:
+        done = _settle_one(settler, entry)
+    except errors.QontoUnavailable:
+        report.left_open.append(entry.id)
+        return
+    except errors.DomainError as exc:
+        fail_entry(uow, clock, entry.id, f"{exc.code} | {exc.message}")
+        report.failed.append(entry.id)
+        return
+    if done:
+        report.succeeded.append(entry.id)
+    else:
+        fail_entry(uow, clock, entry.id, "introuvable chez Qonto ; à refaire par l'utilisateur")
+        report.failed.append(entry.id)

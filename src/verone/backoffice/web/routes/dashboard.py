@@ -9,15 +9,15 @@ from fastapi.responses import Response
 
 from verone.backoffice.services import dashboard
 from verone.backoffice.web import formatting
-from verone.backoffice.web.context import PageViewer, Runtime
+from verone.backoffice.web.context import ViewerPage
 from verone.backoffice.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, viewer: PageViewer, container: Runtime) -> Response:
-    figures = dashboard.dashboard(container.unit_of_work(), container.clock)
+def home(request: Request, ctx: ViewerPage) -> Response:
+    figures = dashboard.dashboard(ctx.uow, ctx.clock)
     ageing = {
         "type": "bar",
         "label": "Reste à encaisser",
@@ -35,8 +35,8 @@ def home(request: Request, viewer: PageViewer, container: Runtime) -> Response:
         "title": "Tableau de bord",
         "section": "dashboard",
         "figures": figures,
-        "now": container.clock.now(),
+        "now": ctx.clock.now(),
         "ageing_json": json.dumps(ageing),
         "cash_in_json": json.dumps(cash_in),
     }
-    return render(request, viewer, "dashboard.html", context)
+    return render(request, ctx, "dashboard.html", context)

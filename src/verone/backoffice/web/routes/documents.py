@@ -11,9 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from verone.backoffice.domain.queries import PageRequest
-from verone.backoffice.services import audit, document_views, queries
+from verone.backoffice.services import audit, document_views, pdfs, queries
 from verone.backoffice.web import formatting, labels
-from verone.backoffice.web.context import PageViewer, Runtime
+from verone.backoffice.web.context import ViewerPage
 from verone.backoffice.web.listing import CHIPS, CHIPS_OF, DocumentQuery
 from verone.backoffice.web.templating import render
 
@@ -22,13 +22,13 @@ EXPORT_PAGE = 200
 
 
 @router.get("/factures")
-def list_documents(request: Request, viewer: PageViewer, container: Runtime) -> Response:
+def list_documents(request: Request, ctx: ViewerPage) -> Response:
     query = DocumentQuery.from_request(request)
-    today = container.clock.today()
+    today = ctx.clock.today()
     criteria = query.criteria(today)
-    found = queries.list_documents(container.unit_of_work(), criteria, query.page_request())
-    totals = document_views.document_totals(container.unit_of_work(), criteria)
-    customers = queries.list_customers(container.unit_of_work(), PageRequest(1, 200))
+    found = queries.list_documents(ctx.uow, criteria, query.page_request())
+    totals = document_views.document_totals(ctx.uow, criteria)
+    customers = queries.list_customers(ctx.uow, PageRequest(1, 200))
     context = {
         "title": "Factures Qonto",
         "section": "documents",
@@ -39,16 +39,14 @@ def list_documents(request: Request, viewer: PageViewer, container: Runtime) -> 
         "customers": customers.items,
         "chips": [(chip, CHIPS[chip][0]) for chip in CHIPS_OF[query.kind]],
     }
-    return render(
-        request, viewer, "documents/list.html", context, partial="documents/_results.html"
-    )
+    return render(request, ctx, "documents/list.html", context, partial="documents/_results.html")
 
 
 @router.get("/factures/export.csv")
-def export_documents(request: Request, viewer: PageViewer, container: Runtime) -> Response:
+def export_documents(request: Request, ctx: ViewerPage) -> Response:
     """The filtered set as CSV (French formats, ``;`` separated, for a spreadsheet)."""
     query = DocumentQuery.from_request(request)
-    today = container.clock.today()
+    today = ctx.clock.today()
     criteria = query.criteria(today)
 
     def rows() -> Iterator[str]:
@@ -59,9 +57,7 @@ def export_documents(request: Request, viewer: PageViewer, container: Runtime) -
         )
         page = 1
         while True:
-            found = queries.list_documents(
-                container.unit_of_work(), criteria, PageRequest(page, EXPORT_PAGE)
-            )
+            found = queries.list_documents(ctx.uow, criteria, PageRequest(page, EXPORT_PAGE))
             for doc in found.items:
                 writer.writerow(
                     [
@@ -92,39 +88,41 @@ def export_documents(request: Request, viewer: PageViewer, container: Runtime) -
 
 
 @router.get("/factures/{document_id}")
-def document_page(
-    request: Request, viewer: PageViewer, container: Runtime, document_id: uuid.UUID
-) -> Response:
-    document = queries.get_document(container.unit_of_work(), document_id)
-    details = queries.document_details(
-        container.unit_of_work(), document_id, document.document_type
-    )
-    history = audit.document_history(container.unit_of_work(), document_id)
-    today = container.clock.today()
+def document_page(request: Request, ctx: ViewerPage, document_id: uuid.UUID) -> Response:
+    document = queries.get_document(ctx.uow, document_id)
+    details = queries.document_details(ctx.uow, document_id, document.document_type)
+    history = audit.document_history(ctx.uow, document_id)
+    today = ctx.clock.today()
     context = {
         "title": f"{labels.KIND_TITLE[document.document_type]} {document.number or 'brouillon'}",
         "section": "documents",
         "doc": document,
         "details": details,
         "history": history,
-        "people": audit.people(container.unit_of_work()),
+        "people": audit.people(ctx.uow),
         "today": today,
-        "actions": document_views.available_actions(document, viewer.user),
+        "actions": document_views.available_actions(document, ctx.user),
         "vat_rates": document_views.vat_breakdown(document),
         "tab": labels.TAB[document.document_type],
     }
-    return render(request, viewer, "documents/detail.html", context)
+    return render(request, ctx, "documents/detail.html", context)
 
 
 @router.get("/factures/{document_id}/pdf-statut")
 def pdf_status(
     request: Request,
-    viewer: PageViewer,
-    container: Runtime,
+    ctx: ViewerPage,
     document_id: uuid.UUID,
     essai: int = 0,
+    apercu: int = 1,
 ) -> Response:
-    """Polled every 2 s after finalization until the PDF is stored (bounded by ``essai``)."""
-    document = queries.get_document(container.unit_of_work(), document_id)
-    context = {"doc": document, "attempt": essai + 1}
-    return render(request, viewer, "documents/_pdf.html", context)
+    """Polled every 2 s after finalization: one look at Qonto for the regenerated PDF each
+    time (no waiting in the request), until it is stored; the page bounds it with ``essai``."""
+    document = queries.get_document(ctx.uow, document_id)
+    if document.is_issued and document.pdf_sha256 is None:
+        if pdfs.wait_for_final_pdf(
+            ctx.uow, ctx.gateway, ctx.clock, document_id, pdfs.PdfWait(timeout=0.0)
+        ):
+            document = queries.get_document(ctx.uow, document_id)
+    context = {"doc": document, "attempt": essai + 1, "inline": apercu == 1}
+    return render(request, ctx, "documents/_pdf.html", context)

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from verone.backoffice.edge.client_address import client_address
 from verone.backoffice.services import auth
-from verone.backoffice.web.context import SESSION_COOKIE, MaybeViewer, PageViewer, Runtime
+from verone.backoffice.web.context import SESSION_COOKIE, PublicPage, ViewerPage
 from verone.backoffice.web.errors import Problem
 from verone.backoffice.web.templating import hx_redirect, render
 
@@ -23,9 +24,7 @@ def _safe_next(value: str | None) -> str:
 
 
 @router.get("/connexion")
-def login_page(request: Request, viewer: MaybeViewer, suite: str | None = None) -> Response:
-    if viewer is not None:
-        return Response(status_code=303, headers={"Location": _safe_next(suite)})
+def login_page(request: Request, suite: str | None = None) -> Response:
     return render(
         request, None, "login.html", {"title": "Connexion", "next_url": _safe_next(suite)}
     )
@@ -34,7 +33,7 @@ def login_page(request: Request, viewer: MaybeViewer, suite: str | None = None) 
 @router.post("/connexion")
 def login(
     request: Request,
-    container: Runtime,
+    ctx: PublicPage,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     suite: Annotated[str, Form(max_length=500)] = "/",
@@ -42,13 +41,13 @@ def login(
     """Open the session and go to the page asked for; a refusal re-renders the form."""
     try:
         result = auth.login(
-            container.unit_of_work(),
-            container.password_hasher,
-            container.clock,
-            container.secret_key,
+            ctx.uow,
+            ctx.runtime.password_hasher,
+            ctx.clock,
+            ctx.runtime.secret_key,
             email=email,
             password=password,
-            client_address=request.client.host if request.client else "unknown",
+            client_address=client_address(request, ctx.settings.trusted_proxy_networks),
         )
     except auth.TooManyLoginAttempts as exc:
         minutes = max(1, exc.retry_after // 60)
@@ -67,7 +66,7 @@ def login(
         max_age=int(auth.SESSION_TTL.total_seconds()),
         httponly=True,
         samesite="lax",
-        secure=container.cookie_secure,
+        secure=ctx.runtime.cookie_secure,
         path="/",
     )
     return response
@@ -86,10 +85,12 @@ def _login_again(
 
 
 @router.post("/deconnexion")
-def logout(request: Request, viewer: PageViewer, container: Runtime) -> Response:
-    auth.record_logout(container.unit_of_work(), container.clock, viewer.user)
+def logout(request: Request, ctx: ViewerPage) -> Response:
+    session = ctx.caller.session
+    if session is not None:  # as /auth/logout: an API token is revoked through /api/tokens
+        auth.record_logout(ctx.uow, ctx.clock, ctx.user, session)
     response = hx_redirect(request, "/connexion")
     response.delete_cookie(
-        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=container.cookie_secure
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=ctx.runtime.cookie_secure
     )
     return response

@@ -17,6 +17,7 @@ from verone.sandbox.invoicing.invoices import (
     finalize_invoice,
     mark_as_canceled,
     mark_as_paid,
+    send_by_einvoice,
     send_invoice,
     unmark_as_paid,
 )
@@ -134,6 +135,16 @@ def canceled(invoice_id: str, state: StateDep) -> JSON:
         invoice = state.invoicing.invoice(invoice_id)
         mark_as_canceled(state, invoice)
         return publish(state, invoice)
+
+
+@router.post("/v2/client_invoices/{invoice_id}/send_by_einvoice", status_code=204)
+def send_einvoice(invoice_id: str, state: StateDep) -> Response:
+    """No body; 204 = accepted for the e-invoicing network (``einvoicing_status`` changes)."""
+    with state.lock:
+        invoice = state.invoicing.invoice(invoice_id)
+        send_by_einvoice(state, invoice)
+        publish(state, invoice)
+    return Response(status_code=204)
 
 
 @router.post("/v2/client_invoices/{invoice_id}/send", status_code=204)

@@ -1,0 +1,129 @@
+"""« Transactions bancaires » and « Rapprochement »: the mirror of the bank, the suggestions
+(score, reasons) to accept, the credits to match by hand, undo, and « Synchroniser
+maintenant », which runs in the background while a progress element polls the sync runs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import Response
+
+from verone.backoffice.api import schemas as s
+from verone.backoffice.bootstrap import Container
+from verone.backoffice.domain.queries import PageRequest
+from verone.backoffice.services import (
+    banking_views,
+    queries,
+    reconciliation,
+    sync_transactions,
+)
+from verone.backoffice.web.context import AccountantPage, ViewerPage
+from verone.backoffice.web.forms import read_form
+from verone.backoffice.web.templating import hx_redirect_with_flash, render
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 50
+
+
+def _page(request: Request) -> PageRequest:
+    raw = request.query_params.get("page", "1")
+    return PageRequest(max(1, min(int(raw), 100_000)) if raw.isdigit() else 1, PER_PAGE)
+
+
+@router.get("/transactions")
+def transactions(request: Request, ctx: ViewerPage) -> Response:
+    found = queries.list_transactions(ctx.uow, _page(request))
+    context = {
+        "title": "Transactions bancaires",
+        "section": "transactions",
+        "found": found,
+        "accounts": queries.list_bank_accounts(ctx.uow),
+        "progress": banking_views.sync_progress(ctx.uow),
+        "now": ctx.clock.now(),
+    }
+    return render(request, ctx, "banking/transactions.html", context)
+
+
+@router.get("/rapprochement")
+def reconciliation_page(request: Request, ctx: ViewerPage) -> Response:
+    queue = banking_views.reconciliation_queue(ctx.uow, _page(request))
+    context = {
+        "title": "Rapprochement",
+        "section": "reconciliation",
+        "queue": queue,
+        "progress": banking_views.sync_progress(ctx.uow),
+        "now": ctx.clock.now(),
+    }
+    return render(request, ctx, "banking/reconciliation.html", context)
+
+
+def _run_sync(container: Container) -> None:
+    """After the answer, with its own unit of work: the accounts and their transactions
+    (the sync run records its progress and its failure, which the progress element reads)."""
+    sync_transactions.sync_transactions(
+        container.unit_of_work(), container.sync_reader, container.clock
+    )
+
+
+@router.post("/synchronisation")
+def start_sync(request: Request, ctx: AccountantPage, tasks: BackgroundTasks) -> Response:
+    """Start a sync in the background; the answer is the progress element that polls."""
+    started = ctx.clock.now()
+    tasks.add_task(_run_sync, ctx.runtime)
+    progress = banking_views.sync_progress(ctx.uow)
+    context = {"progress": progress, "since": started.isoformat(), "pending": True}
+    return render(request, ctx, "banking/_sync.html", context)
+
+
+@router.get("/synchronisation")
+def sync_status(request: Request, ctx: ViewerPage, depuis: datetime | None = None) -> Response:
+    progress = banking_views.sync_progress(ctx.uow)
+    pending = depuis is not None and not _started_since(progress, depuis)
+    context = {
+        "progress": progress,
+        "since": depuis.isoformat() if depuis else "",
+        "pending": pending,
+        "now": ctx.clock.now(),
+    }
+    return render(request, ctx, "banking/_sync.html", context)
+
+
+def _started_since(progress: banking_views.SyncProgress, since: datetime) -> bool:
+    run = progress.transactions
+    return run is not None and run.started_at >= since
+
+
+@router.post("/rapprochement/factures/{document_id}/accepter")
+async def accept(
+    request: Request,
+    ctx: AccountantPage,
+    document_id: uuid.UUID,
+    score: int | None = None,
+) -> Response:
+    """Accept a suggestion (``score`` is kept with it), or match a credit by hand."""
+    body = await read_form(request, s.ReconcileIn)
+    c = ctx
+    applied = reconciliation.apply_match(
+        c.uow,
+        c.gateway,
+        c.runtime.sync_reader,
+        c.clock,
+        ctx.actor,
+        body.transaction_id,
+        document_id,
+        body.amount,
+        score=score,
+    )
+    message = "Paiement rapproché." + (" La facture est payée." if applied.invoice_paid else "")
+    return hx_redirect_with_flash(request, "/rapprochement", message)
+
+
+@router.post("/rapprochement/allocations/{allocation_id}/annuler")
+def undo(request: Request, ctx: AccountantPage, allocation_id: uuid.UUID) -> Response:
+    c = ctx
+    document = reconciliation.undo_allocation(c.uow, c.gateway, c.clock, ctx.actor, allocation_id)
+    return hx_redirect_with_flash(
+        request, f"/factures/{document.id}", "Rapprochement annulé : la facture est à payer."
+    )

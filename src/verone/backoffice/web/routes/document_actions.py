@@ -1,0 +1,158 @@
+"""What a document's page can do: finalize through the confirmation dialog, and the state
+moves its actions bar offers (send, mark paid, cancel, convert, accept, decline, delete).
+
+Each route calls one service; the result is the document's page again with a flash message.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from verone.backoffice.api import schemas as s
+from verone.backoffice.domain.errors import ConfirmationInvalid
+from verone.backoffice.services import (
+    finalization,
+    invoicing,
+    payments,
+    pdfs,
+    queries,
+    quotes,
+    sending,
+)
+from verone.backoffice.services.document_views import vat_breakdown
+from verone.backoffice.web import labels
+from verone.backoffice.web.context import AccountantPage, FinalizerPage, RequestContext
+from verone.backoffice.web.forms import read_form
+from verone.backoffice.web.templating import hx_redirect_with_flash, render
+
+router = APIRouter(include_in_schema=False)
+CONFIRMATION_WORD = "FINALISER"
+
+
+def _page(document_id: uuid.UUID) -> str:
+    return f"/factures/{document_id}"
+
+
+def _preview(
+    request: Request,
+    ctx: RequestContext,
+    document_id: uuid.UUID,
+    reason: str | None = None,
+) -> Response:
+    preview = finalization.preview_finalization(
+        ctx.uow,
+        ctx.gateway,
+        ctx.clock,
+        ctx.actor,
+        document_id,
+        confirmation_key=ctx.confirmation_key,
+    )
+    context = {
+        "doc": preview.document,
+        "token": preview.confirmation_token,
+        "vat_rates": vat_breakdown(preview.document),
+        "word": CONFIRMATION_WORD,
+        "reason": reason,
+    }
+    return render(request, ctx, "documents/_finalize.html", context)
+
+
+@router.get("/factures/{document_id}/finaliser")
+def finalize_dialog(request: Request, ctx: FinalizerPage, document_id: uuid.UUID) -> Response:
+    """The preview exactly as it will be issued, and the confirmation token."""
+    return _preview(request, ctx, document_id)
+
+
+@router.post("/factures/{document_id}/finaliser")
+async def finalize(request: Request, ctx: FinalizerPage, document_id: uuid.UUID) -> Response:
+    """Finalize; a changed draft (or an expired preview) reopens on a fresh preview."""
+    form = await request.form()
+    if str(form.get("confirmation", "")).strip() != CONFIRMATION_WORD:
+        return _preview(request, ctx, document_id, reason="Tapez FINALISER pour confirmer.")
+    body = await read_form(request, s.FinalizeIn, ignore=("confirmation",))
+    try:
+        result = finalization.finalize_document(
+            ctx.uow,
+            ctx.gateway,
+            ctx.clock,
+            ctx.actor,
+            document_id,
+            body.confirmation_token,
+            confirmation_key=ctx.confirmation_key,
+            pdf_wait=pdfs.PdfWait(timeout=0.0),
+        )
+    except ConfirmationInvalid as refusal:
+        return _preview(request, ctx, document_id, reason=refusal.message)
+    document = queries.get_document(ctx.uow, document_id)
+    context = {"doc": document, "pdf_stored": result.pdf_stored}
+    return render(request, ctx, "documents/_finalized.html", context)
+
+
+def _done(request: Request, document_id: uuid.UUID, message: str) -> Response:
+    return hx_redirect_with_flash(request, _page(document_id), message)
+
+
+@router.post("/factures/{document_id}/envoyer-a-qonto")
+def push_to_qonto(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    c = ctx
+    invoicing.validate_to_draft(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    return _done(request, document_id, "Brouillon créé dans Qonto.")
+
+
+@router.post("/factures/{document_id}/envoyer")
+def send(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    c = ctx
+    sent = sending.send_document(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    return _done(request, document_id, "Envoyé à " + ", ".join(sent.recipients) + ".")
+
+
+@router.post("/factures/{document_id}/marquer-payee")
+def mark_paid(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    c = ctx
+    payments.mark_paid(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    return _done(request, document_id, "Facture marquée comme payée, dans Qonto aussi.")
+
+
+@router.post("/factures/{document_id}/marquer-impayee")
+def unmark_paid(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    c = ctx
+    payments.unmark_paid(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    return _done(request, document_id, "Le paiement a été annulé : la facture est à payer.")
+
+
+@router.post("/factures/{document_id}/annuler")
+def cancel(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    c = ctx
+    result = payments.cancel_invoice(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    return _done(request, document_id, "Facture annulée. " + result.advice)
+
+
+@router.post("/factures/{document_id}/supprimer")
+def delete(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    c = ctx
+    document = queries.get_document(c.uow, document_id)
+    invoicing.delete_document(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    tab = labels.TAB[document.document_type]
+    return hx_redirect_with_flash(request, f"/factures?type={tab}", "Brouillon supprimé.")
+
+
+@router.post("/factures/{document_id}/accepter")
+def accept(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    quotes.accept_quote(ctx.uow, ctx.clock, ctx.actor, document_id)
+    return _done(request, document_id, "Devis marqué accepté.")
+
+
+@router.post("/factures/{document_id}/refuser")
+def decline(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    quotes.decline_quote(ctx.uow, ctx.clock, ctx.actor, document_id)
+    return _done(request, document_id, "Devis marqué refusé.")
+
+
+@router.post("/factures/{document_id}/convertir")
+def convert(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    c = ctx
+    invoice = quotes.convert_quote_to_invoice(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    return _done(request, invoice.id, "Devis converti : brouillon de facture créé dans Qonto.")

@@ -1,0 +1,139 @@
+"""The other workflows in a real browser: a viewer sees no write control; a quote is issued
+then converted into an invoice; a partial payment is matched by hand, then undone; a preview
+made stale by an edit is refused and shown again."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Ui
+
+#: every write control of the pages: htmx writes and the dialogs that lead to one
+WRITE_CONTROLS = "[hx-post]:not([hx-post='/deconnexion']), [hx-target='#dialog']"
+
+
+def _draft_from_order(api: httpx.Client) -> dict[str, Any]:
+    orders = api.get("/api/orders", params={"invoicingStatus": "not_invoiced"}).json()["items"]
+    answer = api.post("/api/qonto/invoices", json={"salesOrderId": orders[0]["id"]})
+    assert answer.status_code == 201, answer.text
+    document: dict[str, Any] = answer.json()["document"]
+    return document
+
+
+def _issued_invoice(api: httpx.Client) -> dict[str, Any]:
+    draft = _draft_from_order(api)
+    preview = api.get(f"/api/qonto/invoices/{draft['id']}/finalize-preview").json()
+    answer = api.post(
+        f"/api/qonto/invoices/{draft['id']}/finalize",
+        json={"confirmationToken": preview["confirmationToken"]},
+    )
+    assert answer.status_code == 200, answer.text
+    document: dict[str, Any] = answer.json()["document"]
+    return document
+
+
+def _confirm_finalize(ui: Ui) -> None:
+    dialog = ui.page.locator("dialog[open]")
+    dialog.get_by_label("Pour confirmer, tapez FINALISER").fill("FINALISER")
+    dialog.get_by_role("button", name=re.compile("^Finaliser")).click()
+
+
+def test_a_viewer_sees_no_write_control_anywhere(ui: Ui) -> None:
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        issued = _issued_invoice(api)
+        draft = _draft_from_order(api)
+    ui.login(ui.stack.users.viewer.email)
+    pages = {
+        "09-factures-lecture-seule": "/factures",
+        "10-facture-lecture-seule": f"/factures/{issued['id']}",
+        "11-brouillon-lecture-seule": f"/factures/{draft['id']}",
+        "12-commandes-lecture-seule": "/commandes",
+        "13-clients": "/clients",
+        "14-transactions": "/transactions",
+        "15-rapprochement-lecture-seule": "/rapprochement",
+        "16-commande": f"/commandes/{draft['salesOrderId']}",
+        "17-client": f"/clients/{draft['customerId']}",
+    }
+    for name, path in pages.items():
+        ui.goto(path)
+        expect(ui.page.get_by_role("heading", level=1)).to_be_visible()
+        assert ui.page.locator(WRITE_CONTROLS).count() == 0, path
+        ui.check_page(name)
+    expect(ui.page.get_by_role("link", name="Administration")).to_have_count(0)
+
+
+def test_a_quote_is_issued_then_converted_into_an_invoice(ui: Ui) -> None:
+    page = ui.page
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto("/factures?type=devis")
+    page.get_by_role("button", name="Nouveau devis de prestation").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Client").select_option(index=1)
+    dialog.get_by_label("Désignation").fill("Conseil aménagement")
+    dialog.get_by_label("Quantité").fill("2")
+    dialog.get_by_label("Prix unitaire HT").fill("150")
+    expect(dialog.locator("[data-total-ttc]")).to_have_text("360,00\u00a0€")
+    ui.check_page("18-dialogue-devis-prestation")
+    dialog.get_by_role("button", name="Créer le brouillon").click()
+    expect(page.locator(".flash")).to_have_text("Brouillon de devis créé.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Devis")
+    page.get_by_role("button", name="Finaliser le devis").click()
+    _confirm_finalize(ui)
+    expect(page.locator("#issued-number")).to_have_text(re.compile(r"^D-"))
+    page.get_by_role("link", name="Voir le document").click()
+    expect(page.locator(".page-head .badge")).to_have_text("Envoyé")
+    page.get_by_role("button", name="Convertir en facture").click()
+    expect(page.locator(".flash")).to_contain_text("Devis converti")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Facture")
+    expect(page.locator("#lies")).to_contain_text("Devis d'origine")
+
+
+def test_a_partial_payment_then_undo(ui: Ui) -> None:
+    page = ui.page
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        issued = _issued_invoice(api)
+        api.post("/api/qonto/sync", json={"full": False})
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto("/rapprochement")
+    form = page.locator("form[data-manual-match]").first
+    form.get_by_label("Facture").select_option(issued["id"])
+    form.get_by_label("Montant").fill("10.00")
+    form.get_by_role("button", name="Rapprocher").click()
+    expect(page.locator(".flash")).to_have_text("Paiement rapproché.")
+    ui.goto(f"/factures/{issued['id']}")
+    expect(page.locator(".page-head .badge")).to_have_text("Partiellement payée")
+    page.once("dialog", lambda confirm: confirm.accept())
+    page.locator("#paiements").get_by_role("button", name="Annuler le rapprochement").click()
+    expect(page.locator(".flash")).to_contain_text("Rapprochement annulé")
+    expect(page.locator(".page-head .badge")).to_have_text("À payer")
+    expect(page.locator("#paiements")).to_contain_text("Aucun paiement rapproché.")
+
+
+def test_a_stale_preview_is_refused_and_shown_again(ui: Ui) -> None:
+    page = ui.page
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        draft = _draft_from_order(api)
+        ui.login(ui.stack.users.accountant.email)
+        ui.goto(f"/factures/{draft['id']}")
+        page.get_by_role("button", name="Finaliser la facture").click()
+        expect(page.locator("dialog[open]")).to_contain_text("Total TTC")
+        edited = api.patch(
+            f"/api/qonto/invoices/{draft['id']}",
+            json={
+                "items": [
+                    {"title": "Conseil", "quantity": "1", "unitPrice": "99.99", "vatRate": "0.2"}
+                ]
+            },
+        )
+        assert edited.status_code == 200, edited.text
+    _confirm_finalize(ui)
+    dialog = page.locator("dialog[open]")
+    expect(dialog.get_by_role("alert")).to_contain_text("a changé depuis l'aperçu")
+    expect(dialog.locator("tbody")).to_contain_text("Conseil")  # the fresh preview: the edit
+    expect(dialog.locator("tbody")).to_contain_text("99,99")
+    _confirm_finalize(ui)
+    expect(page.locator("#issued-number")).to_have_text(re.compile(r"^F-"))

@@ -1,0 +1,273 @@
+"""The real use cases of users, API tokens, the catalogue and the audit log, run against the
+in-memory ports of ``tests/fakes.py`` (no database; docs/adr/0005-repository-ports.md)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from tests.fakes import FixedClock, InMemoryUnitOfWork, NotFaked, PrefixHasher
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.parties import CustomerKind
+from verone.backoffice.domain.queries import PageRequest
+from verone.backoffice.domain.users import Role, User
+from verone.backoffice.services import audit, auth, catalog, numbering, users
+from verone.backoffice.services.actors import Actor
+
+
+@pytest.fixture
+def uow() -> InMemoryUnitOfWork:
+    return InMemoryUnitOfWork()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+def _user(uow: InMemoryUnitOfWork, clock: FixedClock, role: Role, email: str) -> User:
+    return users.create_user(
+        uow, PrefixHasher(), clock, email=email, password="correct horse battery", role=role
+    )
+
+
+def _product(sku: str = "SKU-1", vat: str = "0.2") -> catalog.ProductFields:
+    return catalog.ProductFields(
+        sku=sku, name="Audit annuel", unit_price=Decimal("1200.00"), vat_rate=Decimal(vat)
+    )
+
+
+# ---------------------------------------------------------------------- users
+
+
+def test_a_second_user_with_the_same_address_in_other_case_is_refused(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    first = _user(uow, clock, Role.ADMIN, "Alice@Example.fr")
+    with pytest.raises(users.UserAlreadyExists):
+        _user(uow, clock, Role.VIEWER, " alice@example.FR ")
+    assert list(uow.store.users) == [first.id]
+    assert first.email == "alice@example.fr"
+
+
+def test_a_short_password_is_refused_before_anything_is_written(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    with pytest.raises(errors.InvalidDocument, match="au moins 12"):
+        users.create_user(
+            uow, PrefixHasher(), clock, email="bob@example.fr", password="short", role=Role.ADMIN
+        )
+    assert uow.store.users == {}
+    assert uow.commits == 0
+
+
+def test_authentication_refuses_a_wrong_password_and_upgrades_an_old_hash(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    old = users.create_user(
+        uow,
+        PrefixHasher("v1"),
+        clock,
+        email="c@example.fr",
+        password="tuile rouge du jardin",
+        role=Role.VIEWER,
+    )
+    hasher = PrefixHasher("v2")
+    assert users.authenticate(uow, hasher, clock, "c@example.fr", "autre phrase fausse ici") is None
+    assert uow.store.users[old.id].last_login_at is None
+
+    clock.advance(timedelta(minutes=5))
+    found = users.authenticate(uow, hasher, clock, "C@example.fr ", "tuile rouge du jardin")
+    assert found is not None
+    assert found.id == old.id
+    stored = uow.store.users[old.id]
+    assert stored.password_hash.startswith("v2$")
+    assert stored.last_login_at == clock.now()
+
+
+def test_a_deactivated_user_cannot_authenticate_nor_act(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    user = _user(uow, clock, Role.ACCOUNTANT, "d@example.fr")
+    uow.store.users[user.id].active = False
+    assert (
+        users.authenticate(uow, PrefixHasher(), clock, "d@example.fr", "correct horse battery")
+        is None
+    )
+    with pytest.raises(errors.PermissionDenied, match="désactivé"):
+        catalog.create_product(uow, clock, Actor.interactive(user.id), _product())
+    assert uow.store.products == {}
+    assert uow.store.audit == []
+
+
+# ---------------------------------------------------------------------- API tokens
+
+
+def test_an_api_token_authenticates_until_it_is_revoked(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    admin = _user(uow, clock, Role.ADMIN, "admin@example.fr")
+    viewer = _user(uow, clock, Role.VIEWER, "v@example.fr")
+    issued = auth.create_api_token(
+        uow, clock, Actor.interactive(admin.id), name=" ERP ", user_id=viewer.id
+    )
+    found = auth.token_user(uow, clock, issued.secret)
+    assert found is not None
+    assert found[0].id == viewer.id
+    assert found[1].name == "ERP"
+    assert auth.token_user(uow, clock, issued.secret + "x") is None
+
+    with pytest.raises(errors.PermissionDenied):
+        auth.revoke_api_token(uow, clock, viewer, issued.token.id)
+    auth.revoke_api_token(uow, clock, admin, issued.token.id)
+    assert auth.token_user(uow, clock, issued.secret) is None
+    assert [e.action for e in uow.store.audit] == ["api_token.create", "api_token.revoke"]
+
+
+def test_only_an_admin_creates_tokens_and_only_for_a_known_user(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    admin = _user(uow, clock, Role.ADMIN, "admin@example.fr")
+    accountant = _user(uow, clock, Role.ACCOUNTANT, "compta@example.fr")
+    with pytest.raises(errors.PermissionDenied):
+        auth.create_api_token(uow, clock, Actor.interactive(accountant.id), name="mine")
+    with pytest.raises(errors.DomainError):
+        auth.create_api_token(
+            uow, clock, Actor.interactive(admin.id), name="ghost", user_id=uuid.uuid4()
+        )
+    assert uow.store.api_tokens == {}
+    assert uow.store.audit == []
+
+
+# ---------------------------------------------------------------------- catalogue
+
+
+def test_a_duplicate_sku_is_refused_and_leaves_no_trace(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    actor = Actor.interactive(_user(uow, clock, Role.ACCOUNTANT, "e@example.fr").id)
+    product = catalog.create_product(uow, clock, actor, _product(" SKU-1 "))
+    assert product.sku == "SKU-1"
+    with pytest.raises(catalog.DuplicateSku):
+        catalog.create_product(uow, clock, actor, _product("SKU-1  "))
+    assert list(uow.store.products) == [product.id]
+    assert [(e.action, e.entity_id) for e in uow.store.audit] == [
+        ("product.create", str(product.id))
+    ]
+
+
+def test_an_invalid_product_change_changes_nothing(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    actor = Actor.interactive(_user(uow, clock, Role.ACCOUNTANT, "f@example.fr").id)
+    product = catalog.create_product(uow, clock, actor, _product())
+    with pytest.raises(errors.InvalidDocument, match="TVA"):
+        catalog.update_product(
+            uow, clock, actor, product.id, catalog.ProductChanges(name="Neuf", vat_rate=Decimal(20))
+        )
+    stored = uow.store.products[product.id]
+    assert (stored.name, stored.vat_rate) == ("Audit annuel", Decimal("0.2"))
+
+    catalog.update_product(
+        uow,
+        clock,
+        actor,
+        product.id,
+        catalog.ProductChanges(unit_price=Decimal("990"), active=False),
+    )
+    stored = uow.store.products[product.id]
+    assert (stored.unit_price, stored.active) == (Decimal("990"), False)
+    with uow:
+        assert uow.products.list(PageRequest()).items == []
+        assert [p.id for p in uow.products.list(PageRequest(), active_only=False).items] == [
+            product.id
+        ]
+    with pytest.raises(errors.NotFound):
+        catalog.update_product(uow, clock, actor, uuid.uuid4(), catalog.ProductChanges(name="X"))
+
+
+def test_a_viewer_cannot_create_a_customer_and_an_accountant_can(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    viewer = _user(uow, clock, Role.VIEWER, "g@example.fr")
+    accountant = _user(uow, clock, Role.ACCOUNTANT, "h@example.fr")
+    fields = catalog.CustomerFields(
+        kind=CustomerKind.COMPANY, company_name="Atelier Verone", vat_number="fr12345"
+    )
+    with pytest.raises(errors.PermissionDenied):
+        catalog.create_customer(uow, clock, Actor.interactive(viewer.id), fields)
+    with pytest.raises(errors.PermissionDenied, match="identifié"):
+        catalog.create_customer(uow, clock, Actor.job(), fields)
+    assert uow.store.customers == {}
+
+    customer = catalog.create_customer(uow, clock, Actor.api_token(accountant.id), fields)
+    with uow:
+        assert uow.customers.by_vat_number("FR 123 45") is not None
+        assert uow.customers.list(PageRequest(), search="verone").total == 1
+    (entry,) = uow.store.audit
+    assert (entry.action, entry.actor_id, entry.entity_id) == (
+        "customer.create",
+        accountant.id,
+        str(customer.id),
+    )
+
+
+# ---------------------------------------------------------------------- audit log
+
+
+def test_the_audit_chain_verifies_and_shows_an_altered_entry(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    admin = _user(uow, clock, Role.ADMIN, "i@example.fr")
+    document_id = uuid.uuid4()
+    for action in ("document.create", "document.update", "document.finalize"):
+        clock.advance(timedelta(seconds=1))
+        audit.record_audit(
+            uow, clock, Actor.cli(admin.id), action, "financial_document", str(document_id)
+        )
+    audit.record_audit(uow, clock, Actor.job(), "sync.run", "sync_run", "r1", {"pages": 3})
+    report = audit.verify_audit_log(uow)
+    assert (report.ok, report.entries) == (True, 4)
+    history = audit.document_history(uow, document_id)
+    assert [e.seq for e in history] == [1, 2, 3]
+    assert audit.people(uow) == {admin.id: "i"}
+
+    uow.store.audit[1] = replace(uow.store.audit[1], action="document.delete")
+    report = audit.verify_audit_log(uow)
+    assert not report.ok
+    assert report.first_break is not None
+    assert (report.first_break.seq, report.first_break.reason) == (2, "entry content was altered")
+
+    del uow.store.audit[1]
+    report = audit.verify_audit_log(uow)
+    assert report.first_break is not None
+    assert report.first_break.seq == 2
+    assert report.first_break.reason == "missing or reordered entry"
+
+
+# ---------------------------------------------------------------------- the fake itself
+
+
+def test_the_fake_unit_of_work_is_strict_like_the_database_one(uow: InMemoryUnitOfWork) -> None:
+    with pytest.raises(RuntimeError, match="outside"):
+        _ = uow.users
+    with uow:
+        with pytest.raises(RuntimeError, match="re-entrant"):
+            uow.__enter__()
+        with pytest.raises(NotFaked, match="documents"):
+            numbering.check_numbering(InMemoryUnitOfWork())
+
+
+def test_a_block_left_without_commit_leaves_the_store_as_it_was(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    user = _user(uow, clock, Role.ADMIN, "j@example.fr")
+    with uow:
+        uow.users.get(user.id).display_name = "changed"  # type: ignore[union-attr]
+        uow.audit.append(at=clock.now(), actor_id=None, action="x", entity_type="y", entity_id="z")
+    assert uow.store.users[user.id].display_name == "j"
+    assert uow.store.audit == []
