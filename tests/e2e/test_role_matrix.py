@@ -174,6 +174,11 @@ EXPECTED: dict[str, str] = {
     "GET /audit/verification": VIEWER,
     "GET /administration": ADMIN,
     "POST /administration/utilisateurs": ADMIN,
+    "POST /administration/utilisateurs/{user_id}/role": ADMIN,
+    "POST /administration/utilisateurs/{user_id}/desactiver": ADMIN,
+    "POST /administration/utilisateurs/{user_id}/reactiver": ADMIN,
+    "POST /administration/utilisateurs/{user_id}/mot-de-passe": ADMIN,
+    "POST /administration/utilisateurs/{user_id}/revoquer": ADMIN,
     "POST /administration/jetons": ADMIN,
     "POST /administration/jetons/{token_id}/revoquer": ADMIN,
 }

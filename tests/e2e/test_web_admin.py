@@ -93,3 +93,74 @@ def test_an_accountant_gets_the_french_403_page(accountant: httpx.Client) -> Non
     answer = accountant.get("/administration")
     assert answer.status_code == 403
     assert "Accès refusé" in answer.text
+
+
+def _new_user(stack: Stack, admin: httpx.Client, role: str = "accountant") -> tuple[str, str]:
+    email = f"geree-{uuid.uuid4().hex[:6]}@verone.test"
+    form = {"email": email, "displayName": "Gérée", "role": role, "password": PASSWORD}
+    assert admin.post("/administration/utilisateurs", data=form, headers=HX).status_code == 204
+    found = re.search(
+        rf"<td>{re.escape(email)}</td>.*?/administration/utilisateurs/([0-9a-f-]{{36}})/role",
+        admin.get("/administration").text,
+        re.S,
+    )
+    assert found is not None
+    return email, found.group(1)
+
+
+def _can_log_in(stack: Stack, email: str, password: str) -> bool:
+    with stack.client() as client:
+        answer = client.post("/auth/login", json={"email": email, "password": password})
+        return answer.status_code == 200
+
+
+def test_an_admin_manages_a_user_from_the_page(stack: Stack, admin: httpx.Client) -> None:
+    email, user_id = _new_user(stack, admin)
+    user = f"/administration/utilisateurs/{user_id}"
+    with stack.login(email, PASSWORD) as session:
+        assert session.get("/auth/me").json()["role"] == "accountant"
+        changed = admin.post(f"{user}/role", data={"role": "viewer"}, headers=HX)
+        assert changed.status_code == 204, changed.text
+        assert session.get("/auth/me").json()["role"] == "viewer"
+        assert admin.post(f"{user}/revoquer", headers=HX).status_code == 204
+        assert session.get("/auth/me").status_code == 401  # the live session has ended
+    assert "Gérée doit se reconnecter" in admin.get("/administration").text
+
+    new_password = "un tout autre mot de passe solide"
+    weak = admin.post(f"{user}/mot-de-passe", data={"newPassword": "a" * 12}, headers=HX)
+    assert weak.status_code == 409  # the domain's refusal, shown where the action was taken
+    assert "Mot de passe trop facile à deviner" in weak.text
+    assert "easy to guess" not in weak.text  # zxcvbn's English feedback stays out
+    reset = admin.post(f"{user}/mot-de-passe", data={"newPassword": new_password}, headers=HX)
+    assert reset.status_code == 204, reset.text
+    assert not _can_log_in(stack, email, PASSWORD)
+    assert _can_log_in(stack, email, new_password)
+
+    assert admin.post(f"{user}/desactiver", headers=HX).status_code == 204
+    assert not _can_log_in(stack, email, new_password)
+    assert admin.post(f"{user}/reactiver", headers=HX).status_code == 204
+    assert _can_log_in(stack, email, new_password)
+
+
+def test_an_admins_api_token_cannot_manage_users_through_the_page(
+    stack: Stack, admin: httpx.Client
+) -> None:
+    """Rule 3: an admin's token minting a user could then finalize as that user."""
+    created = admin.post(
+        "/administration/jetons",
+        data={"name": f"Admin {uuid.uuid4().hex[:6]}", "userId": str(stack.users.admin.id)},
+        headers=HX,
+    )
+    secret = re.search(r'value="(vrn_[^"]+)"', created.text)
+    assert secret is not None
+    email = f"menthe-{uuid.uuid4().hex[:6]}@verone.test"
+    form = {"email": email, "role": "admin", "password": PASSWORD}
+    with stack.bearer(secret.group(1)) as script:
+        refused = script.post("/administration/utilisateurs", data=form, headers=HX)
+        assert refused.status_code == 403
+        _, user_id = _new_user(stack, admin, role="viewer")
+        promoted = script.post(
+            f"/administration/utilisateurs/{user_id}/role", data={"role": "admin"}, headers=HX
+        )
+        assert promoted.status_code == 403
+    assert email not in admin.get("/administration").text

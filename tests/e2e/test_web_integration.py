@@ -65,7 +65,7 @@ def test_an_admin_settles_the_outbox_from_the_page(stack: Stack, admin: httpx.Cl
 def test_an_accountant_may_not_settle(accountant: httpx.Client) -> None:
     answer = accountant.post("/integration/outbox/regler", headers=HX)
     assert answer.status_code == 403
-    assert "Votre rôle ne permet pas" in answer.text
+    assert "Action réservée aux administrateurs." in answer.text
 
 
 def test_the_diagnostic_panel_shows_each_check_with_its_hint(

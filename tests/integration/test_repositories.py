@@ -156,7 +156,7 @@ class TestAudit:
         from verone.backoffice.db.repositories import AuditRepository
 
         public = {name for name in vars(AuditRepository) if not name.startswith("_")}
-        assert public == {"append", "entries", "for_entity", "last", "search"}  # search reads
+        assert public == {"actions", "append", "entries", "for_entity", "last", "search"}  # reads
 
     def test_orm_edits_are_refused(self, uow: SqlAlchemyUnitOfWork) -> None:
         self.append(uow, 1)

@@ -123,6 +123,8 @@ def _variants(document: FinancialDocument) -> list[tuple[str, FinancialDocument]
     variants: list[tuple[str, FinancialDocument]] = []
     for field in dataclasses.fields(FinancialDocument):
         value = getattr(document, field.name)
+        if isinstance(value, list):
+            continue  # the lines: each of their fields is varied below
         for changed in (_other(value), None):
             if changed is None and value is None:
                 continue

@@ -49,10 +49,9 @@ def check_password(password: str, *, email: str | None = None) -> None:
     hints = [part for part in (email or "").replace("@", " ").replace(".", " ").split() if part]
     verdict = zxcvbn(password[:_SCORED_LENGTH], user_inputs=hints)
     if int(verdict["score"]) < MIN_PASSWORD_SCORE:
-        warning = str(verdict.get("feedback", {}).get("warning") or "").strip()
+        # zxcvbn's own feedback is English only: the users read French
         raise WeakPassword(
             "Mot de passe trop facile à deviner : choisissez une phrase de plusieurs mots."
-            + (f" ({warning})" if warning else "")
         )
 
 

@@ -1,6 +1,8 @@
-"""« Administration » (admins only): the users (list, create with a role) and the API tokens
-(list, create — the secret is shown once —, revoke). Forms are validated by the API's own
-request models (``api/schemas_admin.py``); the same services do the work."""
+"""« Administration » (admins only): the users (list, create with a role, change the role,
+deactivate or reactivate, reset the password, revoke sessions and tokens) and the API tokens
+(list, create — the secret is shown once —, revoke). The user services refuse API tokens:
+only an admin's interactive session manages users (``services/user_admin.py``). Forms are
+validated by the API's own request models (``api/schemas_admin.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from verone.backoffice.api import schemas_admin as sa
-from verone.backoffice.services import auth, queries, users
+from verone.backoffice.services import auth, queries, user_admin
 from verone.backoffice.web import labels
 from verone.backoffice.web.context import AdminPage, RequestContext
 from verone.backoffice.web.forms import read_form
@@ -42,26 +44,65 @@ def admin_page(request: Request, ctx: AdminPage) -> Response:
 @router.post(f"{PAGE}/utilisateurs")
 async def create_user(request: Request, ctx: AdminPage) -> Response:
     body = await read_form(request, sa.UserIn)
-    user = users.create_user(
+    user = user_admin.add_user(
         ctx.uow,
         ctx.runtime.password_hasher,
         ctx.clock,
+        ctx.actor,
         email=body.email,
         password=body.password,
         role=body.role,
         display_name=body.display_name,
     )
-    auth.record_action(
-        ctx.uow,
-        ctx.clock,
-        ctx.user,
-        action="user.create",
-        entity_type="user",
-        entity_id=str(user.id),
-        details={"role": str(user.role)},
-    )
     message = f"Utilisateur {user.email} créé ({labels.ROLE[user.role]})."
     return hx_redirect_with_flash(request, f"{PAGE}#utilisateurs", message)
+
+
+USER = f"{PAGE}/utilisateurs/{{user_id}}"
+
+
+@router.post(f"{USER}/role")
+async def set_role(request: Request, ctx: AdminPage, user_id: uuid.UUID) -> Response:
+    body = await read_form(request, sa.RoleIn)
+    user = ctx.call_local(user_admin.set_role, user_id, body.role)
+    message = f"{user.display_name} est désormais {labels.ROLE[user.role].lower()}."
+    return hx_redirect_with_flash(request, f"{PAGE}#utilisateurs", message)
+
+
+@router.post(f"{USER}/desactiver")
+def deactivate(request: Request, ctx: AdminPage, user_id: uuid.UUID) -> Response:
+    revoked = ctx.call_local(user_admin.deactivate_user, user_id)
+    return hx_redirect_with_flash(request, f"{PAGE}#utilisateurs", _revoked(revoked, "désactivé"))
+
+
+@router.post(f"{USER}/reactiver")
+def reactivate(request: Request, ctx: AdminPage, user_id: uuid.UUID) -> Response:
+    user = ctx.call_local(user_admin.reactivate_user, user_id)
+    return hx_redirect_with_flash(request, f"{PAGE}#utilisateurs", f"{user.display_name} réactivé.")
+
+
+@router.post(f"{USER}/mot-de-passe")
+async def reset_password(request: Request, ctx: AdminPage, user_id: uuid.UUID) -> Response:
+    body = await read_form(request, sa.PasswordResetIn)
+    revoked = user_admin.reset_password(
+        ctx.uow, ctx.runtime.password_hasher, ctx.clock, ctx.actor, user_id, body.new_password
+    )
+    message = _revoked(revoked, "a un nouveau mot de passe")
+    return hx_redirect_with_flash(request, f"{PAGE}#utilisateurs", message)
+
+
+@router.post(f"{USER}/revoquer")
+def revoke_access(request: Request, ctx: AdminPage, user_id: uuid.UUID) -> Response:
+    revoked = ctx.call_local(user_admin.revoke_access, user_id)
+    message = _revoked(revoked, "doit se reconnecter")
+    return hx_redirect_with_flash(request, f"{PAGE}#utilisateurs", message)
+
+
+def _revoked(revoked: user_admin.Revoked, what: str) -> str:
+    return (
+        f"{revoked.user.display_name} {what} : {revoked.sessions} session(s) et "
+        f"{revoked.tokens} jeton(s) révoqués."
+    )
 
 
 @router.post(f"{PAGE}/jetons")
