@@ -206,19 +206,19 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # a session idles out when a test moves the clock on
 def viewer(stack: Stack) -> Iterator[httpx.Client]:
     with stack.login(stack.users.viewer.email) as client:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def accountant(stack: Stack) -> Iterator[httpx.Client]:
     with stack.login(stack.users.accountant.email) as client:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def admin(stack: Stack) -> Iterator[httpx.Client]:
     with stack.login(stack.users.admin.email) as client:
         yield client
