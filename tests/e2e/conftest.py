@@ -206,6 +206,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
+@pytest.fixture
+def aligned_clock(stack: Stack) -> Iterator[None]:
+    """The back office's clock on real time for one test, then as it was: earlier tests move it
+    on (throttling windows), while the sandbox's answers and webhook signatures stay on real
+    time."""
+    saved = stack.clock.offset
+    stack.clock.offset = timedelta()
+    yield
+    stack.clock.offset = saved
+
+
 @pytest.fixture(scope="module")  # a session idles out when a test moves the clock on
 def viewer(stack: Stack) -> Iterator[httpx.Client]:
     with stack.login(stack.users.viewer.email) as client:

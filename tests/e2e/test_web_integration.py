@@ -7,6 +7,7 @@ import re
 import uuid
 
 import httpx
+import pytest
 
 from tests.e2e.conftest import Stack
 from tests.unit.domain.factories import make_customer
@@ -68,6 +69,7 @@ def test_an_accountant_may_not_settle(accountant: httpx.Client) -> None:
     assert "Action réservée aux administrateurs." in answer.text
 
 
+@pytest.mark.usefixtures("aligned_clock")
 def test_the_diagnostic_panel_shows_each_check_with_its_hint(
     stack: Stack, viewer: httpx.Client
 ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import uuid
 
+import pytest
 from sqlalchemy import func, or_, select
 
 from tests.e2e.conftest import Stack
@@ -23,6 +24,7 @@ def _mirrored(stack: Stack, reference: str) -> bool:
         return bool(connection.execute(query).scalar_one())
 
 
+@pytest.mark.usefixtures("aligned_clock")
 def test_a_sandbox_transfer_reaches_the_back_office_within_seconds(stack: Stack) -> None:
     callback = f"{stack.url}/api/qonto/webhooks"
     subscription = ensure_subscription(stack.container, callback)
