@@ -6,6 +6,7 @@ shutdown; ``include_routers(app)`` is the one place the JSON API and web routers
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -91,6 +92,10 @@ def create_app(source: Settings | Container, *, run_jobs: bool | None = None) ->
         if runner is not None:
             runner.start()
         app.state.jobs = runner
+        # What start-up made (modules, models, templates, the container) lives as long as
+        # the process: out of the cyclic collector's full passes, which otherwise walk it
+        # all and stall a request every few dozen (docs/performance.md).
+        gc.freeze()
         try:
             yield
         finally:

@@ -191,6 +191,10 @@ sales_order_items = Table(
 
 _EDITABLE = _in("status", EDITABLE_STATUSES)
 
+#: What the list totals sum, and the list columns that can be sorted on (besides creation).
+_TOTAL_COLUMNS = ("total_amount_cents", "amount_paid_cents", "total_ht_cents")
+_SORTABLE_COLUMNS = ("issue_date", "due_date", "number", "customer_name")
+
 financial_documents = Table(
     "financial_documents",
     metadata,
@@ -251,6 +255,35 @@ financial_documents = Table(
         "status",
         "created_at",
         "id",
+    ),
+    # the totals of a filtered list read from the index alone: per kind and status chip
+    # (overdue by due date), and per customer (docs/performance.md)
+    Index(
+        "ix_financial_documents_totals",
+        "document_type",
+        "status",
+        "due_date",
+        *_TOTAL_COLUMNS,
+    ),
+    Index(
+        "ix_financial_documents_customer_totals",
+        "customer_id",
+        "document_type",
+        "status",
+        *_TOTAL_COLUMNS,
+    ),
+    # an amount range or the amount order, covering the totals and the default order
+    Index(
+        "ix_financial_documents_type_amount",
+        "document_type",
+        *_TOTAL_COLUMNS,
+        "created_at",
+        "id",
+    ),
+    # the other sortable columns of the lists
+    *(
+        Index(f"ix_financial_documents_type_{column}", "document_type", column, "id")
+        for column in _SORTABLE_COLUMNS
     ),
 )
 

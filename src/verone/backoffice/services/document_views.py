@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.orders import SalesOrderItem, invoiced_quantities
-from verone.backoffice.domain.queries import DocumentFilter, DocumentTotals
+from verone.backoffice.domain.queries import DocumentFilter, DocumentTotals, Page, PageRequest
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.ports import UnitOfWork
@@ -35,9 +35,23 @@ class DocumentAction(StrEnum):
     DOWNLOAD_PDF = "download_pdf"
 
 
-def document_totals(uow: UnitOfWork, criteria: DocumentFilter) -> DocumentTotals:
+@dataclass(frozen=True, slots=True)
+class FilteredDocuments:
+    """One page of a filtered list and the totals of the whole filtered set."""
+
+    page: Page[FinancialDocument]
+    totals: DocumentTotals
+
+
+def filtered_documents(
+    uow: UnitOfWork, criteria: DocumentFilter, page: PageRequest
+) -> FilteredDocuments:
+    """The list page's read: the totals' count is the page's total, so the set is counted
+    once, in one transaction (the page and its totals agree)."""
     with uow:
-        return uow.documents.totals(criteria)
+        totals = uow.documents.totals(criteria)
+        found = uow.documents.list(criteria, page, total=totals.count)
+    return FilteredDocuments(found, totals)
 
 
 def available_actions(document: FinancialDocument, user: User) -> frozenset[DocumentAction]:

@@ -139,17 +139,21 @@ class DocumentRepository:
         )
         return list(self._session.scalars(query))
 
-    def list(self, criteria: DocumentFilter, page: PageRequest) -> Page[FinancialDocument]:
+    def list(
+        self, criteria: DocumentFilter, page: PageRequest, *, total: int | None = None
+    ) -> Page[FinancialDocument]:
         """One page, in the filter's order; indexes ``(document_type[, status], created_at,
         id)`` serve the default order, and a page past the middle is read from the other
-        end (a short offset instead of a long one)."""
+        end (a short offset instead of a long one). ``total``, when the caller has just
+        counted the same set (the totals of a list page), spares the count."""
         where = _conditions(criteria)
-        total = int(
-            self._session.scalar(
-                select(func.count()).select_from(financial_documents).where(*where)
+        if total is None:
+            total = int(
+                self._session.scalar(
+                    select(func.count()).select_from(financial_documents).where(*where)
+                )
+                or 0
             )
-            or 0
-        )
         if page.offset >= total:
             return Page(items=[], total=total, page=page.page, per_page=page.per_page)
         column = _SORT_COLUMNS[criteria.sort]

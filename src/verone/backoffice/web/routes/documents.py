@@ -26,15 +26,14 @@ def list_documents(request: Request, ctx: ViewerPage) -> Response:
     query = DocumentQuery.from_request(request)
     today = ctx.clock.today()
     criteria = query.criteria(today)
-    found = queries.list_documents(ctx.uow, criteria, query.page_request())
-    totals = document_views.document_totals(ctx.uow, criteria)
+    filtered = document_views.filtered_documents(ctx.uow, criteria, query.page_request())
     customers = queries.list_customers(ctx.uow, PageRequest(1, 200))
     context = {
         "title": "Factures Qonto",
         "section": "documents",
         "query": query,
-        "found": found,
-        "totals": totals,
+        "found": filtered.page,
+        "totals": filtered.totals,
         "today": today,
         "customers": customers.items,
         "chips": [(chip, CHIPS[chip][0]) for chip in CHIPS_OF[query.kind]],
