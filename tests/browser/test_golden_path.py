@@ -104,3 +104,11 @@ def test_golden_path(ui: Ui) -> None:
 
     ui.goto("/factures")
     ui.check_page("08-factures-qonto")
+
+    # the dashboard now shows the synced account and the payment of this month
+    ui.goto("/")
+    expect(page.locator("#soldes + .cards article header").first).not_to_be_empty()
+    paid = page.locator("article", has=page.get_by_text("Payé ce mois-ci")).locator(".figure")
+    expect(paid).not_to_have_text("0,00 €")
+    expect(page.get_by_text("Transactions : Réussie")).to_be_visible()
+    ui.check_page("09-tableau-de-bord-apres-paiement")
