@@ -155,7 +155,7 @@ class TestJobs:
         try:
             with build_container(settings) as container:
                 jobs = {job.name: job for job in default_jobs(settings)}
-                assert set(jobs) == {"outbox", "pdf-waits", "sync-transactions"}
+                assert set(jobs) == {"outbox", "pdf-waits", "sync-transactions", "housekeeping"}
                 synced = run_job(container, jobs["sync-transactions"])
                 waited = run_job(container, jobs["pdf-waits"])
                 with container.unit_of_work() as uow:

@@ -14,10 +14,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from tests.e2e.conftest import CSRF_HEADER, PASSWORD, Stack, running_stack
+from verone.backoffice.db.tables import user_sessions, users
+from verone.backoffice.db.tables_ops import rate_budget
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.edge.client_address import resolve_client_address
+from verone.backoffice.jobs import default_jobs, run_job
 from verone.backoffice.ports import PasswordHasher
 from verone.backoffice.services import auth
 from verone.backoffice.services.auth import (
@@ -298,3 +302,47 @@ def test_an_admin_token_cannot_manage_users_or_tokens(own: Stack) -> None:
         ):
             answer = token.request(method, path, json=body)
             assert answer.status_code == 403, (path, answer.text)
+
+
+def _login_rows(stack: Stack, email: str) -> tuple[int, int]:
+    """The throttling bucket rows of ``email`` and the session rows of its user."""
+    key = auth._account_bucket(email)
+    with stack.container.engine.connect() as conn:
+        buckets = conn.scalar(
+            select(func.count()).select_from(rate_budget).where(rate_budget.c.bucket == key)
+        )
+        sessions = conn.scalar(
+            select(func.count())
+            .select_from(user_sessions)
+            .join(users, users.c.id == user_sessions.c.user_id)
+            .where(users.c.email == email)
+        )
+    return int(buckets or 0), int(sessions or 0)
+
+
+def test_housekeeping_deletes_spent_login_buckets_and_ended_sessions_only(own: Stack) -> None:
+    """Every e-mail or address tried makes a bucket: the hourly job deletes them once their
+    window is over, and sessions a day after they ended, never what still counts."""
+    job = next(job for job in default_jobs(own.container.settings) if job.name == "housekeeping")
+    locked, address = _new_user(own), _address()
+    for _ in range(MAX_ATTEMPTS_PER_ACCOUNT):
+        assert _login(own, locked.email, "wrong", address).status_code == 401
+    ended = _new_user(own)
+    _session(own, ended.email).post("/auth/logout")
+    assert _login_rows(own, locked.email) == (1, 0)
+    assert _login_rows(own, ended.email) == (1, 1)
+
+    assert isinstance(run_job(own.container, job).result, auth.Housekept)
+    assert _login_rows(own, locked.email) == (1, 0)  # still in its window: still locked
+    assert _login(own, locked.email, PASSWORD, _address()).status_code == 429
+    assert _login_rows(own, ended.email) == (1, 1)  # ended less than a day ago: kept
+
+    own.clock.advance(auth.ENDED_SESSIONS_KEPT + timedelta(seconds=1))
+    assert isinstance(run_job(own.container, job).result, auth.Housekept)
+    assert _login_rows(own, locked.email) == (0, 0)
+    assert _login_rows(own, ended.email) == (0, 0)
+    # a bucket is made again, empty, by the next attempt: the lock is over, not the limit
+    assert _login(own, locked.email, PASSWORD, _address()).status_code == 200
+    for _ in range(MAX_ATTEMPTS_PER_ACCOUNT):
+        assert _login(own, locked.email, "wrong", _address()).status_code == 401
+    assert _login(own, locked.email, PASSWORD, _address()).status_code == 429

@@ -1,4 +1,5 @@
-"""Background work: outbox recovery, PDF waits and transaction polling, one thread per process.
+"""Background work: outbox recovery, PDF waits, transaction polling and housekeeping, one
+thread per process.
 
 Jobs keep their state in the database, so they survive restarts; each run holds a lease
 (a PostgreSQL advisory lock, or SQLite's write lock through a process lock) so that across
@@ -23,12 +24,16 @@ from verone.backoffice.domain.errors import DomainError
 from verone.backoffice.domain.queries import DocumentFilter, PageRequest
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.ports import Clock, QontoGateway, QontoSyncReader
+from verone.backoffice.services.auth import purge_ended_logins
 from verone.backoffice.services.outbox.recovery import settle_outbox
 from verone.backoffice.services.pdfs import PdfWait, wait_for_final_pdf
 from verone.backoffice.services.sync_transactions import sync_transactions
 from verone.qonto import QontoClient
 
 logger = logging.getLogger(__name__)
+
+#: Housekeeping deletes only what no longer counts, so once an hour is plenty.
+HOUSEKEEPING_INTERVAL_SECONDS = 3600.0
 
 
 class JobContext(Protocol):
@@ -119,11 +124,17 @@ def sync_transactions_job(context: JobContext) -> object:
     return sync_transactions(context.unit_of_work(), reader, context.clock)
 
 
+def housekeeping_job(context: JobContext) -> object:
+    """Expired login-throttling buckets and long-ended sessions (``auth.purge_ended_logins``)."""
+    return purge_ended_logins(context.unit_of_work(), context.clock)
+
+
 def default_jobs(settings: Settings) -> list[Job]:
     return [
         Job("outbox", settings.outbox_job_interval_seconds, settle_outbox_job),
         Job("pdf-waits", settings.pdf_job_interval_seconds, pdf_waits_job),
         Job("sync-transactions", settings.sync_job_interval_seconds, sync_transactions_job),
+        Job("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping_job),
     ]
 
 

@@ -195,12 +195,17 @@ def _account_key(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
 
 
+LOGIN_BUCKETS = "login:"
+#: How long an ended session is kept (so the administration page still shows a recent end).
+ENDED_SESSIONS_KEPT = timedelta(days=1)
+
+
 def _address_bucket(client_address: str) -> str:
-    return f"login:address:{hashlib.sha256(client_address.encode()).hexdigest()[:32]}"
+    return f"{LOGIN_BUCKETS}address:{hashlib.sha256(client_address.encode()).hexdigest()[:32]}"
 
 
 def _account_bucket(email: str) -> str:
-    return f"login:account:{_account_key(email)}"
+    return f"{LOGIN_BUCKETS}account:{_account_key(email)}"
 
 
 def _take_attempt(uow: UnitOfWork, email: str, client_address: str, now: datetime) -> None:
@@ -434,3 +439,24 @@ def record_action(
             details=details,
         )
         uow.commit()
+
+
+# ---------------------------------------------------------------------- housekeeping
+
+
+@dataclass(frozen=True, slots=True)
+class Housekept:
+    login_buckets: int
+    sessions: int
+
+
+def purge_ended_logins(uow: UnitOfWork, clock: Clock) -> Housekept:
+    """Delete what logins leave behind once it no longer counts: throttling buckets whose
+    window is over (a spray of e-mails or addresses makes one per name) and sessions ended
+    more than ``ENDED_SESSIONS_KEPT`` ago. The housekeeping job runs it (``jobs.py``)."""
+    now = clock.now()
+    with uow:
+        buckets = uow.rate_budget.purge(LOGIN_BUCKETS, now - LOGIN_WINDOW)
+        sessions = uow.user_sessions.purge_ended(now - ENDED_SESSIONS_KEPT)
+        uow.commit()
+    return Housekept(login_buckets=buckets, sessions=sessions)

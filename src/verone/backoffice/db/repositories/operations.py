@@ -226,6 +226,19 @@ class RateBudgetRepository:
         )
         return True
 
+    def purge(self, prefix: str, started_before: datetime) -> int:
+        """Delete the buckets named ``prefix…`` whose window started before
+        ``started_before`` (a bucket is made again, empty, by its next ``take``)."""
+        c = rate_budget.c
+        result = self._session.execute(
+            delete(rate_budget).where(
+                c.bucket.startswith(prefix, autoescape=True),
+                c.window_started_at < started_before,
+            )
+        )
+        assert isinstance(result, CursorResult)
+        return result.rowcount
+
     def give_back(self, bucket: str, cost: int = 1) -> None:
         """Return ``cost`` to the current window (never below zero)."""
         self._session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from verone.backoffice.db.tables import api_tokens, user_sessions, users
@@ -67,6 +67,17 @@ class UserSessionRepository:
             .order_by(user_sessions.c.created_at)
         )
         return list(self._session.scalars(query))
+
+    def purge_ended(self, before: datetime) -> int:
+        """Delete the sessions that had ended (expired or revoked) before ``before``."""
+        c = user_sessions.c
+        result = self._session.execute(
+            delete(user_sessions)
+            .where(or_(c.expires_at < before, c.revoked_at < before))
+            .execution_options(synchronize_session=False)
+        )
+        assert isinstance(result, CursorResult)
+        return result.rowcount
 
     def revoke_all(self, user_id: uuid.UUID, at: datetime, *, keep: uuid.UUID | None = None) -> int:
         """Revoke every open session of a user (but ``keep``); the number revoked."""
