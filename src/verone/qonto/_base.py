@@ -372,7 +372,7 @@ class ClientCore:
 
 
 def raw_bytes(data: object) -> bytes:
-    """The parser of a binary answer (a PDF)."""
+    """The parser of a binary answer (a PDF, or a page some caller parses itself)."""
     if not isinstance(data, bytes):
         raise ShapeError("expected a binary body")
     return data

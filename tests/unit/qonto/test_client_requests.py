@@ -27,6 +27,7 @@ from ._client_support import (
     LOGIN,
     SECRET,
     Script,
+    error_reply,
     invoice_json,
     json_reply,
     make_client,
@@ -143,6 +144,35 @@ class TestQuery:
         assert params["page"] == "2"
         assert params["per_page"] == "50"
         assert "iban" not in params
+
+    def test_a_page_can_be_handed_over_as_bytes_with_the_same_query(self) -> None:
+        body = {"transactions": [], "meta": meta(3, 5)}
+        script = Script([json_reply(200, body), error_reply(503, "x", "y"), json_reply(200, body)])
+        client, _ = make_client(script)
+        seen: list[bytes] = []
+
+        def parse(raw: bytes) -> int:
+            seen.append(raw)
+            return len(raw)
+
+        answer = client.transactions.list_parsed(
+            parse=parse,
+            page=3,
+            bank_account_id="acc-1",
+            per_page=100,
+        )
+        assert answer == len(seen[0])
+        assert json.loads(seen[0]) == body
+        params = script.requests[0].url.params
+        assert (params["bank_account_id"], params["page"], params["per_page"]) == (
+            "acc-1",
+            "3",
+            "100",
+        )
+        # the same road as ``list``: a 503 is retried, and the caller's parser runs once
+        client.transactions.list_parsed(parse=seen.append, bank_account_id="acc-1")
+        assert len(script.requests) == 3
+        assert len(seen) == 2
 
     def test_transactions_need_an_account(self) -> None:
         client, _ = make_client(Script([json_reply(200, {})]))

@@ -37,7 +37,6 @@ from verone.qonto import (
     TransactionFilters,
 )
 from verone.qonto._pagination import MAX_PER_PAGE, MAX_PER_PAGE_INVOICING
-from verone.qonto.resources.transactions import PATH as TRANSACTIONS_PATH
 from verone.qonto.types._base import Amount
 from verone.qonto.types.documents import ClientSnapshot, InvoiceItem
 from verone.qonto.types.pagination import PaginationMeta
@@ -158,12 +157,6 @@ def parse_transaction_page(body: bytes) -> TransactionPage:
     return TransactionPage(page.meta.current_page, page.meta.total_pages, items, unreadable)
 
 
-def _parse_page(body: object) -> TransactionPage:
-    if not isinstance(body, bytes):
-        raise TypeError("a transactions page is read from its bytes")
-    return parse_transaction_page(body)
-
-
 class QontoSyncClient:
     """Reads what the syncs need; pages after the first are fetched ``concurrency`` at a time.
 
@@ -214,13 +207,7 @@ class QontoSyncClient:
             # through the client (rate budget, retries, errors), but the body stays bytes so
             # the page is parsed once, straight into the wire models (parse_transaction_page)
             with qonto_errors():
-                return transactions._call(
-                    "GET",
-                    TRANSACTIONS_PATH,
-                    _parse_page,
-                    query=filters.query(number),
-                    raw_body=True,
-                )
+                return transactions.list_parsed(filters, parse=parse_transaction_page, page=number)
 
         first = fetch(1)
         yield first

@@ -4,12 +4,12 @@ attachments (list, upload, detach one, detach all)."""
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator
-from typing import Unpack
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TypeVar, Unpack
 
 from pydantic import TypeAdapter
 
-from verone.qonto._base import RequestOptions, ShapeError
+from verone.qonto._base import RequestOptions, ShapeError, raw_bytes
 from verone.qonto._encoding import FileUpload
 from verone.qonto._pagination import (
     DEFAULT_MAX_PAGES,
@@ -37,6 +37,8 @@ from verone.qonto.types._base import from_wire
 from verone.qonto.types.attachments import Attachment
 from verone.qonto.types.pagination import PaginationMeta
 from verone.qonto.types.transactions import Transaction
+
+T = TypeVar("T")
 
 PATH = "/v2/transactions"
 ONE = PATH + "/{id}"
@@ -192,6 +194,29 @@ class Transactions(SyncResource):
         query = with_keywords(filters, where).query(page)
         return self._call("GET", PATH, _page, query=query, options=options)
 
+    def list_parsed(
+        self,
+        filters: TransactionFilters = NO_FILTERS,
+        /,
+        *,
+        parse: Callable[[bytes], T],
+        page: int | None = None,
+        options: RequestOptions | None = None,
+        **where: Unpack[TransactionFilterArgs],
+    ) -> T:
+        """One page of ``GET /v2/transactions`` whose body, as bytes, goes to ``parse``: for a
+        caller that parses pages straight into its own models (the same budget, retries and
+        errors as ``list``)."""
+        query = with_keywords(filters, where).query(page)
+        return self._call(
+            "GET",
+            PATH,
+            lambda body: parse(raw_bytes(body)),
+            query=query,
+            options=options,
+            raw_body=True,
+        )
+
     def iter(
         self,
         filters: TransactionFilters = NO_FILTERS,
@@ -244,6 +269,29 @@ class AsyncTransactions(AsyncResource):
         """One page of ``GET /v2/transactions`` (filters as keywords, or a filters object)."""
         query = with_keywords(filters, where).query(page)
         return await self._call("GET", PATH, _page, query=query, options=options)
+
+    async def list_parsed(
+        self,
+        filters: TransactionFilters = NO_FILTERS,
+        /,
+        *,
+        parse: Callable[[bytes], T],
+        page: int | None = None,
+        options: RequestOptions | None = None,
+        **where: Unpack[TransactionFilterArgs],
+    ) -> T:
+        """One page of ``GET /v2/transactions`` whose body, as bytes, goes to ``parse``: for a
+        caller that parses pages straight into its own models (the same budget, retries and
+        errors as ``list``)."""
+        query = with_keywords(filters, where).query(page)
+        return await self._call(
+            "GET",
+            PATH,
+            lambda body: parse(raw_bytes(body)),
+            query=query,
+            options=options,
+            raw_body=True,
+        )
 
     def iter(
         self,
