@@ -170,3 +170,50 @@ def test_creating_customers_and_products(accountant: httpx.Client, viewer: httpx
     bad = accountant.patch(f"/api/products/{made.json()['id']}", json={"vatRate": "20"})
     assert bad.status_code == 422
     assert viewer.get(f"/api/products/{made.json()['id']}").json()["vatRate"] == "0.2"
+
+
+def test_patching_a_customer_reaches_its_qonto_client(
+    stack: Stack, accountant: httpx.Client, viewer: httpx.Client
+) -> None:
+    customer = {
+        "kind": "company",
+        "companyName": "Atelier Verrier SAS",
+        "email": f"compta+{uuid.uuid4().hex[:6]}@verrier.example",
+        "vatNumber": "FR55123456789",
+        "billingStreet": "3 quai des Arts",
+        "billingPostalCode": "33000",
+        "billingCity": "Bordeaux",
+        "billingCountry": "FR",
+    }
+    body = accountant.post("/api/customers", json=customer).json()
+    path = f"/api/customers/{body['id']}"
+    assert viewer.patch(path, json={"billingCity": "Mérignac"}).status_code == 403
+    local = accountant.patch(path, json={"phone": "+33 5 56 00 00 00"})
+    assert local.status_code == 200, local.text
+    assert local.json()["qontoClientId"] is None  # no Qonto client yet: local only
+
+    item = {"title": "Vitrail", "quantity": "1", "unitPrice": "420.00", "vatRate": "0.2"}
+    made = accountant.post(
+        "/api/qonto/invoices/service", json={"customerId": body["id"], "items": [item]}
+    )
+    assert made.status_code == 201, made.text
+    client_id = accountant.get(path).json()["qontoClientId"]
+    assert client_id
+
+    patched = accountant.patch(path, json={"companyName": "Atelier Verrier", "vatNumber": None})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["displayName"] == "Atelier Verrier"
+    assert patched.json()["missingForInvoicing"] == ["numéro de TVA ou SIREN"]
+    with stack.sandbox() as sandbox:
+        remote = sandbox.get(
+            f"/v2/clients/{client_id}", headers={"Authorization": "verone-4819:sandbox-secret-key"}
+        ).json()["client"]
+    assert remote["name"] == "Atelier Verrier"
+    assert remote["vat_number"] is None
+
+    nameless = accountant.patch(path, json={"companyName": None})
+    assert nameless.status_code == 422
+    assert "raison sociale" in nameless.text
+    assert accountant.patch(f"/api/customers/{uuid.uuid4()}", json={}).status_code == 404
+    assert accountant.patch(path, json={"siren": "12"}).status_code == 422
+    assert viewer.get(path).json()["displayName"] == "Atelier Verrier"

@@ -31,6 +31,46 @@ class CustomerIn(RequestModel):
     locale: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "fr"
 
 
+class CustomerPatchIn(RequestModel):
+    """A partial change of a customer: only the fields sent change; ``null`` clears one."""
+
+    kind: CustomerKind | None = None
+    company_name: Short | None = None
+    first_name: Short | None = None
+    last_name: Short | None = None
+    email: Email | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    vat_number: Annotated[str, Field(max_length=20)] | None = None
+    siren: Annotated[str, Field(pattern=r"^[0-9]{9}$")] | None = None
+    siret: Annotated[str, Field(pattern=r"^[0-9]{14}$")] | None = None
+    billing_street: Short | None = None
+    billing_postal_code: Annotated[str, Field(max_length=20)] | None = None
+    billing_city: Short | None = None
+    billing_country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    locale: Annotated[str, Field(pattern=r"^[a-z]{2}$")] | None = None
+
+    def changes(self) -> dict[str, object]:
+        """The fields sent, by their ``CustomerFields`` names."""
+        return self.model_dump(exclude_unset=True)
+
+
+#: The fields of the web form (``parties/_customer_form.html``): an emptied one is cleared.
+CUSTOMER_FORM_FIELDS = (
+    "kind",
+    "company_name",
+    "first_name",
+    "last_name",
+    "email",
+    "vat_number",
+    "siren",
+    "billing_street",
+    "billing_postal_code",
+    "billing_city",
+    "billing_country",
+)
+
+
 class ProductIn(RequestModel):
     sku: Code
     name: Text

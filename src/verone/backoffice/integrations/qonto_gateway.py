@@ -44,6 +44,7 @@ from verone.qonto.types.client_invoices import (
     ClientInvoiceUpdateParams,
     PaymentMethodsParams,
 )
+from verone.qonto.types.clients import ClientUpdateParams
 from verone.qonto.types.credit_notes import CreditNoteCreateParams
 from verone.qonto.types.documents import SendParams
 from verone.qonto.types.quotes import QuoteCreateParams, QuoteItemParams
@@ -118,6 +119,15 @@ class QontoApiGateway(LiveViews, QontoProbes):
             return self._client.clients.create(
                 client_params(customer), options=self._key(idempotency_key)
             ).id
+
+    def update_client(self, client_id: str, customer: Customer, idempotency_key: str) -> None:
+        """``PATCH /v2/clients/{id}`` with what ``create_client`` sends (same content: safe to
+        re-send)."""
+        params = ClientUpdateParams.model_validate(
+            client_params(customer).model_dump(exclude_unset=True)
+        )
+        with qonto_errors(write=True):
+            self._client.clients.update(client_id, params, options=self._key(idempotency_key))
 
     # ------------------------------------------------------------------ drafts
 

@@ -89,6 +89,15 @@ def create_customer(ctx: AccountantContext, body: sc.CustomerIn) -> s.CustomerOu
     return render.customer(ctx.call_local(catalog.create_customer, fields))
 
 
+@router.patch("/customers/{customer_id}", response_model=s.CustomerOut, responses=NOT_FOUND)
+def update_customer(
+    ctx: AccountantContext, customer_id: uuid.UUID, body: sc.CustomerPatchIn
+) -> s.CustomerOut:
+    """Change a customer; a linked Qonto client gets the change first (``PATCH
+    /v2/clients/{id}``): the customer changes only once Qonto has taken it."""
+    return render.customer(ctx.call(catalog.update_customer, customer_id, body.changes()))
+
+
 @router.post("/products", response_model=s.ProductOut, status_code=201)
 def create_product(ctx: AccountantContext, body: sc.ProductIn) -> s.ProductOut:
     fields = catalog.ProductFields(**body.model_dump())

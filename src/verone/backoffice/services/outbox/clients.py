@@ -80,7 +80,14 @@ def ensure_qonto_client(
         return Intent(_Claim(customer), None, {"customer_id": str(customer_id)})
 
     def call(claim: _Claim, key: str) -> str:
-        return gateway.find_client(claim.customer) or gateway.create_client(claim.customer, key)
+        found = gateway.find_client(claim.customer)
+        if found is not None:
+            with uow:  # a found client held by another customer: refuse (the entry fails)
+                holder = uow.customers.by_qonto_client_id(found)
+            if holder is not None and holder.id != customer_id:
+                raise ClientLinkedElsewhere()
+            return found
+        return gateway.create_client(claim.customer, key)
 
     def apply(claim: _Claim, client_id: str) -> tuple[str, Outcome]:
         store_client_id(uow, customer_id, client_id)
@@ -99,6 +106,33 @@ def ensure_qonto_client(
             time.sleep(_POLL_SECONDS)
 
 
+class ClientLinkedElsewhere(errors.QontoRejected):
+    """The Qonto client found for a customer already belongs to another local customer."""
+
+    code = "qonto_client_linked_elsewhere"
+    default_message = (
+        "Le client Qonto trouvé (même e-mail ou n° de TVA) est déjà lié à un autre client : "
+        "corrigez l'e-mail ou le n° de TVA de l'un des deux, puis recommencez."
+    )
+
+
 def store_client_id(uow: UnitOfWork, customer_id: uuid.UUID, client_id: str) -> None:
-    """Inside an open unit of work: record the customer's Qonto client id."""
+    """Inside an open unit of work: record the customer's Qonto client id.
+
+    Raises ``ClientLinkedElsewhere`` (a clear refusal, not the unique index's error) when
+    another local customer already holds that Qonto client.
+    """
+    holder = uow.customers.by_qonto_client_id(client_id)
+    if holder is not None and holder.id != customer_id:
+        raise ClientLinkedElsewhere()
     lock_customer(uow, customer_id).qonto_client_id = client_id
+
+
+def client_write_in_flight(uow: UnitOfWork, customer_id: uuid.UUID) -> bool:
+    """Whether a create or an update of this customer's Qonto client is still unsettled."""
+    wanted = str(customer_id)
+    return any(
+        entry.operation in (Operation.CREATE_CLIENT, Operation.UPDATE_CLIENT)
+        and intent_context(entry).get("customer_id") == wanted
+        for entry in uow.outbox.list_unsettled()
+    )

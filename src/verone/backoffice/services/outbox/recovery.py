@@ -5,7 +5,10 @@ Each pending or ambiguous intent is finished with step 3 of the write (``write.s
 - inside Qonto's 30-minute idempotency window, a write that is safe to repeat is re-sent
   with the same key: Qonto answers the first outcome if the first call arrived, or does it
   now (a draft, a client, a payment state, a send, an attachment);
-- a client is first searched by e-mail / VAT number;
+- a client is first searched by e-mail / VAT number; one already linked to another local
+  customer fails the entry with a clear reason (never the unique index's error);
+- a client update re-sends the staged PATCH (same content: safe at any age), then writes the
+  staged values on the local customer;
 - a draft past the window, and an issued quote or credit note (never re-sent by the job: the
   user confirms again), is looked up by its content among the documents no local document
   holds (docs/adr/0004-outbox-write.md: no technical marker on what the customer reads).
@@ -30,6 +33,7 @@ from verone.backoffice.ports import (
     RemoteDocument,
     UnitOfWork,
 )
+from verone.backoffice.services.catalog import apply_customer_update, staged_customer
 from verone.backoffice.services.common import (
     get_customer,
     get_document,
@@ -113,6 +117,25 @@ class _Settler:
         def apply() -> tuple[bool, Outcome]:
             store_client_id(self.uow, customer.id, found)
             return True, {"qonto_id": found}
+
+        return settle(self.uow, self.clock, entry.id, apply)
+
+    def client_update(self, entry: OutboxEntry) -> bool:
+        """Re-send the staged PATCH of the customer's Qonto client, then write it locally."""
+        context = intent_context(entry)
+        customer_id, by = context.get("customer_id"), context.get("by")
+        if customer_id is None or by is None:
+            return False
+        with self.uow:
+            customer = get_customer(self.uow, uuid.UUID(customer_id))
+        if customer.qonto_client_id is None:
+            return False
+        candidate = staged_customer(customer, context.get("changes"))
+        self.gateway.update_client(customer.qonto_client_id, candidate, entry.idempotency_key)
+        user_id = uuid.UUID(by)
+
+        def apply() -> tuple[bool, Outcome]:
+            return True, apply_customer_update(self.uow, self.clock, candidate, user_id)[1]
 
         return settle(self.uow, self.clock, entry.id, apply)
 
@@ -315,6 +338,8 @@ def _settle_one(settler: _Settler, entry: OutboxEntry) -> bool:
     operation = entry.operation
     if operation == Operation.CREATE_CLIENT:
         return settler.client(entry)
+    if operation == Operation.UPDATE_CLIENT:
+        return settler.client_update(entry)
     if operation == Operation.CREATE_DRAFT:
         return settler.draft(entry)
     if operation in ISSUING:

@@ -45,6 +45,7 @@ class Operation(StrEnum):
     """The outbox operations: one per kind of Qonto write."""
 
     CREATE_CLIENT = "create_client"
+    UPDATE_CLIENT = "update_client"
     CREATE_DRAFT = "create_draft"
     UPDATE_DRAFT = "update_draft"
     DELETE_DRAFT = "delete_draft"

@@ -85,6 +85,22 @@ async def create_customer(request: Request, ctx: AccountantPage) -> Response:
     return hx_redirect_with_flash(request, f"/clients/{customer.id}", "Client créé.")
 
 
+@router.get("/clients/{customer_id}/modifier")
+def edit_customer_dialog(request: Request, ctx: AccountantPage, customer_id: uuid.UUID) -> Response:
+    found = queries.get_customer(ctx.uow, customer_id)
+    return render(request, ctx, "parties/_customer_form.html", {"customer": found})
+
+
+@router.post("/clients/{customer_id}/modifier")
+async def update_customer(
+    request: Request, ctx: AccountantPage, customer_id: uuid.UUID
+) -> Response:
+    body = await read_form(request, sc.CustomerIn)
+    changes = {name: getattr(body, name) for name in sc.CUSTOMER_FORM_FIELDS}
+    catalog.update_customer(ctx.uow, ctx.gateway, ctx.clock, ctx.actor, customer_id, changes)
+    return hx_redirect_with_flash(request, f"/clients/{customer_id}", "Client modifié.")
+
+
 @router.get("/clients/{customer_id}")
 def customer(request: Request, ctx: ViewerPage, customer_id: uuid.UUID) -> Response:
     found = queries.get_customer(ctx.uow, customer_id)
