@@ -126,7 +126,8 @@ def test_the_change_reaches_the_qonto_client_then_the_mirror(
     with uow:
         assert uow.outbox.list_unsettled() == []
         stored = uow.customers.get(world.customer.id)
-        assert stored is not None and stored.billing_city == "Lyon"
+        assert stored is not None
+        assert stored.billing_city == "Lyon"
         assert stored.missing_for_invoicing() == []  # the SIREN still identifies it
     assert _audits(uow, world) == ["customer.update"]
     assert patch["idempotency_key"]
@@ -188,7 +189,8 @@ def test_a_lost_answer_is_finished_by_the_recovery(
         (entry,) = uow.outbox.list_unsettled()
         assert entry.operation == "update_client"
         stored = uow.customers.get(world.customer.id)
-        assert stored is not None and stored.billing_city == "Paris"  # not before Qonto's word
+        assert stored is not None
+        assert stored.billing_city == "Paris"  # not before Qonto's word
     with pytest.raises(catalog.ClientUpdateInFlight):
         catalog.update_customer(
             uow, gateway, clock, world.as_accountant, world.customer.id, {"billing_city": "Brest"}
@@ -203,9 +205,11 @@ def test_a_lost_answer_is_finished_by_the_recovery(
     assert {str(r["idempotency_key"]) for r in _patches(http, client_id)} == {entry.idempotency_key}
     with uow:
         stored = uow.customers.get(world.customer.id)
-        assert stored is not None and stored.billing_city == "Nantes"
+        assert stored is not None
+        assert stored.billing_city == "Nantes"
         settled = uow.outbox.get(entry.id)
-        assert settled is not None and settled.status is OutboxStatus.SUCCEEDED
+        assert settled is not None
+        assert settled.status is OutboxStatus.SUCCEEDED
     assert _audits(uow, world) == ["customer.update"]
 
 
@@ -213,7 +217,7 @@ def test_recovering_a_find_that_lands_on_another_customers_client_fails_clearly(
     uow: SqlAlchemyUnitOfWork,
     live: tuple[SandboxState, httpx.Client, QontoApiGateway],
 ) -> None:
-    state, http, gateway = live
+    state, _http, gateway = live
     clock = SandboxClock(state)
     world = seed_world(uow, clock.now())
     client_id = _linked(uow, gateway, clock, world)
@@ -237,7 +241,8 @@ def test_recovering_a_find_that_lands_on_another_customers_client_fails_clearly(
     assert report.failed == [entry.id]
     with uow:
         failed = uow.outbox.get(entry.id)
-        assert failed is not None and failed.status is OutboxStatus.FAILED
+        assert failed is not None
+        assert failed.status is OutboxStatus.FAILED
         assert "déjà lié à un autre client" in (failed.error or "")
         assert uow.customers.get(twin.id).qonto_client_id is None  # type: ignore[union-attr]
         assert uow.customers.get(world.customer.id).qonto_client_id == client_id  # type: ignore[union-attr]
