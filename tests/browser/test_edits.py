@@ -38,3 +38,57 @@ def test_a_customer_is_edited_from_its_page(ui: Ui) -> None:
     expect(page.get_by_role("alert")).to_contain_text("adresse de facturation")
     expect(page.get_by_role("alert")).not_to_contain_text("e-mail")
     ui.check_page("41-client-modifie")
+
+
+def test_a_drafts_lines_are_edited_with_live_totals(ui: Ui) -> None:
+    page = ui.page
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        customer = api.get("/api/customers", params={"perPage": 1}).json()["items"][0]
+        item = {
+            "title": "Pose de luminaires",
+            "quantity": "2",
+            "unitPrice": "100",
+            "vatRate": "0.2",
+        }
+        made = api.post(
+            "/api/qonto/invoices/service", json={"customerId": customer["id"], "items": [item]}
+        )
+        assert made.status_code == 201, made.text
+        draft = made.json()["document"]
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto(f"/factures/{draft['id']}")
+    page.get_by_role("button", name="Modifier").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog.get_by_label("Désignation")).to_have_value("Pose de luminaires")
+    expect(dialog.locator("[data-total-ttc]")).to_have_text("240,00\u00a0€")
+    dialog.get_by_label("Quantité").fill("3")
+    expect(dialog.locator("[data-total-ttc]")).to_have_text("360,00\u00a0€")
+    dialog.get_by_label("Notes").fill("Intervention sur deux jours")
+    ui.check_page("42-brouillon-modifier")
+    dialog.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.locator(".flash")).to_have_text("Brouillon modifié.")
+    expect(page.locator("main")).to_contain_text("360,00")
+    ui.check_page("43-brouillon-modifie")
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        stored = api.get(f"/api/qonto/invoices/{draft['id']}").json()
+    assert stored["totalAmount"] == "360.00"
+    assert stored["notes"] == "Intervention sur deux jours"
+
+
+def test_an_issued_document_offers_no_edit(ui: Ui) -> None:
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        orders = api.get("/api/orders", params={"invoicingStatus": "not_invoiced"}).json()
+        made = api.post("/api/qonto/invoices", json={"salesOrderId": orders["items"][0]["id"]})
+        draft = made.json()["document"]
+        preview = api.get(f"/api/qonto/invoices/{draft['id']}/finalize-preview").json()
+        done = api.post(
+            f"/api/qonto/invoices/{draft['id']}/finalize",
+            json={"confirmationToken": preview["confirmationToken"]},
+        )
+        assert done.status_code == 200, done.text
+        refused = api.get(f"/factures/{draft['id']}/modifier")
+        assert refused.status_code in {409, 422}
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto(f"/factures/{draft['id']}")
+    expect(ui.page.get_by_role("heading", level=1)).to_be_visible()
+    expect(ui.page.get_by_role("button", name="Modifier")).to_have_count(0)

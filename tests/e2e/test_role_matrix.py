@@ -152,6 +152,8 @@ EXPECTED: dict[str, str] = {
     "POST /factures/{document_id}/marquer-payee": ACCOUNTANT,
     "POST /factures/{document_id}/marquer-impayee": ACCOUNTANT,
     "POST /factures/{document_id}/supprimer": ACCOUNTANT,
+    "GET /factures/{document_id}/modifier": ACCOUNTANT,
+    "POST /factures/{document_id}/modifier": ACCOUNTANT,
     "GET /commandes": VIEWER,
     "GET /commandes/{order_id}": VIEWER,
     "GET /commandes/{order_id}/facturer": ACCOUNTANT,

@@ -65,7 +65,7 @@ def available_actions(document: FinancialDocument, user: User) -> frozenset[Docu
     kind, status = document.kind, document.status
     moves = kind.transitions.get(status, frozenset())
     if document.is_editable:
-        found.add(A.DELETE)  # editing a draft's lines: through the API for now
+        found.add(A.DELETE)  # and « Modifier » an invoice or quote draft
     if status is S.PENDING:
         found.add(A.PUSH_TO_QONTO)
     if S.FINALIZED in moves and status is S.DRAFT and user.can_finalize:

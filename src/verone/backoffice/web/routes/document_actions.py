@@ -11,8 +11,10 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from verone.backoffice.api import parse
 from verone.backoffice.api import schemas as s
-from verone.backoffice.domain.errors import ConfirmationInvalid
+from verone.backoffice.domain.errors import ConfirmationInvalid, DocumentNotEditable
+from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.services import (
     finalization,
     invoicing,
@@ -156,3 +158,46 @@ def convert(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Re
     c = ctx
     invoice = quotes.convert_quote_to_invoice(c.uow, c.gateway, c.clock, ctx.actor, document_id)
     return _done(request, invoice.id, "Devis converti : brouillon de facture créé dans Qonto.")
+
+
+@router.get("/factures/{document_id}/modifier")
+def edit_draft_dialog(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    """The lines editor pre-filled with the draft's lines, dates and notes."""
+    document = queries.get_document(ctx.uow, document_id)
+    if not document.is_editable or document.document_type is DocumentType.CREDIT_NOTE:
+        raise DocumentNotEditable("Seul un brouillon de facture ou de devis se modifie.")
+    context = {"doc": document, "rows": document.items}
+    return render(request, ctx, "documents/_edit_draft.html", context)
+
+
+@router.post("/factures/{document_id}/modifier")
+async def edit_draft(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
+    """The same service as ``PATCH /api/qonto/invoices/{id}`` and ``…/quotes/{id}``."""
+    document = queries.get_document(ctx.uow, document_id)
+    if document.document_type is DocumentType.QUOTE:
+        quote = await read_form(request, s.QuotePatchIn)
+        invoicing.update_draft(
+            ctx.uow,
+            ctx.gateway,
+            ctx.clock,
+            ctx.actor,
+            document_id,
+            items=None if quote.items is None else parse.items(quote.items),
+            issue_date=quote.issue_date,
+            notes=quote.notes,
+        )
+    else:
+        body = await read_form(request, s.InvoicePatchIn)
+        invoicing.update_draft(
+            ctx.uow,
+            ctx.gateway,
+            ctx.clock,
+            ctx.actor,
+            document_id,
+            items=None if body.items is None else parse.items(body.items),
+            issue_date=body.issue_date,
+            due_date=body.due_date,
+            notes=body.notes,
+            purchase_order=body.purchase_order,
+        )
+    return _done(request, document_id, "Brouillon modifié.")
