@@ -20,6 +20,7 @@ every method named ``m`` of the source, and an unresolved ``x.finalize`` / ``x.i
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,13 @@ CLIENT_ISSUING = frozenset(
         ("credit_notes", "create"),
     }
 )
+#: A raw request path that issues (``POST`` on it), outside the Qonto library's resources:
+#: ``{}`` stands for a formatted part of an f-string.
+ISSUING_PATH = re.compile(
+    r"^/v2/(quotes|credit_notes)/?$|^/v2/(client_invoices|quotes)/.+/finalize$"
+)
+#: The library, where the paths legitimately live (its issuing methods are the sinks above).
+LIBRARY = "verone.qonto"
 
 
 @dataclass
@@ -80,6 +88,7 @@ class Graph:
         self.classes: dict[str, ast.ClassDef] = {}
         self.imports: dict[str, dict[str, str]] = {}
         self.by_method_name: dict[str, set[str]] = {}
+        self.constants: dict[str, str] = {}
 
     # ------------------------------------------------------------------ building
 
@@ -104,6 +113,18 @@ class Graph:
                 for alias in node.names:
                     aliases[alias.asname or alias.name] = f"{base}.{alias.name}"
         self.imports[module] = aliases
+        for statement in tree.body:
+            target = value = None
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target, value = statement.targets[0], statement.value
+            elif isinstance(statement, ast.AnnAssign):
+                target, value = statement.target, statement.value
+            if (
+                isinstance(target, ast.Name)
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+            ):
+                self.constants[f"{module}.{target.id}"] = value.value
         self._collect(module, tree.body, prefix=module, cls=None)
 
     def _collect(self, module: str, body: Iterable[ast.stmt], prefix: str, cls: str | None) -> None:
@@ -183,13 +204,35 @@ class Graph:
             self._link(function)
 
     def _link(self, function: Function) -> None:
+        outside_library = not function.module.startswith(LIBRARY)
         for node in ast.walk(function.node):
+            if outside_library and self._issuing_path(function, node):
+                function.sinks.add(_dotted(node) or f"path {ast.unparse(node)}")
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 resolved = self._resolve_name(function, node.id)
                 if resolved is not None:
                     function.refs |= self._targets(resolved)
             elif isinstance(node, ast.Attribute):
                 self._link_attribute(function, node)
+
+    def _issuing_path(self, function: Function, node: ast.AST) -> bool:
+        """A literal, f-string or module constant naming an issuing request path."""
+        text: str | None = None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        elif isinstance(node, ast.JoinedStr):
+            text = "".join(
+                str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values
+            )
+        elif isinstance(node, ast.Name | ast.Attribute) and isinstance(
+            getattr(node, "ctx", None), ast.Load
+        ):
+            dotted = _dotted(node)
+            if dotted is not None and "()" not in dotted:
+                head, _, rest = dotted.partition(".")
+                resolved = self._resolve_name(function, head) or f"{function.module}.{head}"
+                text = self.constants.get(self._follow(".".join(filter(None, [resolved, rest]))))
+        return text is not None and ISSUING_PATH.match(text) is not None
 
     def _link_attribute(self, function: Function, node: ast.Attribute) -> None:
         text = _dotted(node) or f"?.{node.attr}"
