@@ -45,6 +45,7 @@ from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import audit as audit_service
 from verone.backoffice.services import (
     auth,
+    catalog,
     common,
     credit_notes,
     diagnostics,
@@ -383,6 +384,13 @@ class Drivers:
             "integration.integration_overview": lambda: integration.integration_overview(
                 u, g, SETUP
             ),
+            "catalog.update_customer": lambda: catalog.update_customer(
+                u, g, c, actor, w.customer.id, {"billing_city": "Lyon"}
+            ),
+            "catalog.staged_customer": lambda: catalog.staged_customer(
+                w.customer, '{"billing_city": "Lyon"}'
+            ),
+            "catalog.actor_id": lambda: catalog.actor_id(w.as_accountant),
             "diagnostics.diagnose": lambda: diagnostics.diagnose(u, g, c, SETUP, _schema),
         }
         self._hand = set(calls)
@@ -499,6 +507,7 @@ NOT_DRIVEN: dict[str, str] = {
     "catalog.create_customer": "catalog write, no Qonto call (tests/integration catalog)",
     "catalog.create_product": "catalog write, no Qonto call (tests/integration catalog)",
     "catalog.update_product": "catalog write, no Qonto call (tests/integration catalog)",
+    "catalog.apply_customer_update": "the outbox's apply step of update_customer (driven)",
     "sync_transactions.check_page": "pure: checks a page of Qonto transactions",
     "sync_transactions.sync_account": "one account of sync_transactions (driven above)",
     "sync_transactions.to_bank_transaction": "pure: maps one Qonto transaction",
