@@ -211,6 +211,11 @@ def test_patching_a_customer_reaches_its_qonto_client(
     assert remote["name"] == "Atelier Verrier"
     assert remote["vat_number"] is None
 
+    refused = accountant.patch(path, json={"companyName": "Renommé", "currency": "ZZZ"})
+    assert refused.status_code == 422, refused.text  # Qonto refuses the currency
+    assert refused.json()["error"]["code"].startswith("qonto_")
+    assert accountant.get(path).json()["displayName"] == "Atelier Verrier"  # nothing changed
+
     nameless = accountant.patch(path, json={"companyName": None})
     assert nameless.status_code == 422
     assert "raison sociale" in nameless.text
