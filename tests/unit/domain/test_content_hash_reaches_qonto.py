@@ -166,3 +166,18 @@ def test_every_field_that_reaches_qonto_is_in_the_content_hash(kind: DocumentTyp
     expected |= {"issue_date", "currency", "discount_value"}
     expected.add("notes")  # the header of an invoice or quote, the reason of a credit note
     assert expected <= set(reaching), sorted(expected - set(reaching))
+
+
+@pytest.mark.parametrize("kind", list(DocumentType))
+@pytest.mark.parametrize("field_name", ["customer_id", "customer_name", "parent_document_id"])
+def test_who_the_document_is_for_is_in_the_content_hash(
+    kind: DocumentType, field_name: str
+) -> None:
+    """The customer reaches Qonto as the Qonto client the gateway is handed (looked up from the
+    document's customer at issue time), a credit note's invoice as the invoice id: outside the
+    wire payload compared above, so each is checked here."""
+    base = _document(kind)
+    variant = copy.deepcopy(base)
+    changed: object = "Autre client" if field_name == "customer_name" else uuid.uuid4()
+    object.__setattr__(variant, field_name, changed)
+    assert compute_content_hash(variant) != compute_content_hash(base), field_name
