@@ -92,3 +92,20 @@ def test_an_issued_document_offers_no_edit(ui: Ui) -> None:
     ui.goto(f"/factures/{draft['id']}")
     expect(ui.page.get_by_role("heading", level=1)).to_be_visible()
     expect(ui.page.get_by_role("button", name="Modifier")).to_have_count(0)
+
+
+def test_a_draft_made_from_an_order_is_not_offered_to_the_lines_editor(ui: Ui) -> None:
+    """Its lines count what the order has left to invoice: the editor would detach them."""
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        orders = api.get("/api/orders", params={"invoicingStatus": "not_invoiced"}).json()
+        made = api.post("/api/qonto/invoices", json={"salesOrderId": orders["items"][0]["id"]})
+        assert made.status_code == 201, made.text
+        draft = made.json()["document"]
+        refused = api.get(f"/factures/{draft['id']}/modifier")
+        assert refused.status_code == 409, refused.text
+        assert "les détacherait de la commande" in refused.text
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto(f"/factures/{draft['id']}")
+    expect(ui.page.get_by_role("heading", level=1)).to_contain_text("Brouillon")
+    expect(ui.page.get_by_role("button", name="Supprimer le brouillon")).to_be_visible()
+    expect(ui.page.get_by_role("button", name="Modifier")).to_have_count(0)

@@ -22,6 +22,7 @@ S = DocumentStatus
 
 class DocumentAction(StrEnum):
     DELETE = "delete"
+    EDIT = "edit"
     PUSH_TO_QONTO = "push_to_qonto"
     FINALIZE = "finalize"
     SEND = "send"
@@ -54,6 +55,25 @@ def filtered_documents(
     return FilteredDocuments(found, totals)
 
 
+def edit_refusal(document: FinancialDocument) -> str | None:
+    """Why the lines editor may not change ``document``, or None when it may. The editor
+    replaces the lines with what it shows: lines taken from an order (their link counts what
+    the order has left to invoice) and line discounts are not shown, so it would lose them."""
+    if not document.is_editable or document.kind.credits_parent:
+        return "Seul un brouillon de facture ou de devis se modifie."
+    if any(item.sales_order_item_id is not None for item in document.items):
+        return (
+            "Ce brouillon reprend les lignes d'une commande : le modifier ici les détacherait "
+            "de la commande. Supprimez-le et refaites-le depuis la commande."
+        )
+    if any(item.discount_kind is not None for item in document.items):
+        return (
+            "Ce brouillon a des remises par ligne, que l'éditeur ne reprend pas : supprimez-le "
+            "et refaites-le."
+        )
+    return None
+
+
 def available_actions(document: FinancialDocument, user: User) -> frozenset[DocumentAction]:
     """What ``user`` may do to ``document`` now; an action it may not take is absent."""
     A = DocumentAction
@@ -65,7 +85,9 @@ def available_actions(document: FinancialDocument, user: User) -> frozenset[Docu
     kind, status = document.kind, document.status
     moves = kind.transitions.get(status, frozenset())
     if document.is_editable:
-        found.add(A.DELETE)  # and « Modifier » an invoice or quote draft
+        found.add(A.DELETE)
+    if edit_refusal(document) is None:
+        found.add(A.EDIT)
     if status is S.PENDING:
         found.add(A.PUSH_TO_QONTO)
     if S.FINALIZED in moves and status is S.DRAFT and user.can_finalize:

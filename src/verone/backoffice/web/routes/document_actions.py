@@ -13,9 +13,11 @@ from fastapi.responses import Response
 
 from verone.backoffice.api import parse
 from verone.backoffice.api import schemas as s
+from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.errors import ConfirmationInvalid, DocumentNotEditable
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.services import (
+    document_views,
     finalization,
     invoicing,
     payments,
@@ -24,7 +26,6 @@ from verone.backoffice.services import (
     quotes,
     sending,
 )
-from verone.backoffice.services.document_views import vat_breakdown
 from verone.backoffice.web import labels
 from verone.backoffice.web.context import AccountantPage, FinalizerPage, RequestContext
 from verone.backoffice.web.forms import read_form
@@ -55,7 +56,7 @@ def _preview(
     context = {
         "doc": preview.document,
         "token": preview.confirmation_token,
-        "vat_rates": vat_breakdown(preview.document),
+        "vat_rates": document_views.vat_breakdown(preview.document),
         "word": CONFIRMATION_WORD,
         "reason": reason,
     }
@@ -160,12 +161,18 @@ def convert(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Re
     return _done(request, invoice.id, "Devis converti : brouillon de facture créé dans Qonto.")
 
 
+def _editable_draft(ctx: AccountantPage, document_id: uuid.UUID) -> FinancialDocument:
+    document = queries.get_document(ctx.uow, document_id)
+    refusal = document_views.edit_refusal(document)
+    if refusal is not None:
+        raise DocumentNotEditable(refusal)
+    return document
+
+
 @router.get("/factures/{document_id}/modifier")
 def edit_draft_dialog(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
     """The lines editor pre-filled with the draft's lines, dates and notes."""
-    document = queries.get_document(ctx.uow, document_id)
-    if not document.is_editable or document.document_type is DocumentType.CREDIT_NOTE:
-        raise DocumentNotEditable("Seul un brouillon de facture ou de devis se modifie.")
+    document = _editable_draft(ctx, document_id)
     context = {"doc": document, "rows": document.items}
     return render(request, ctx, "documents/_edit_draft.html", context)
 
@@ -173,7 +180,7 @@ def edit_draft_dialog(request: Request, ctx: AccountantPage, document_id: uuid.U
 @router.post("/factures/{document_id}/modifier")
 async def edit_draft(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
     """The same service as ``PATCH /api/qonto/invoices/{id}`` and ``…/quotes/{id}``."""
-    document = queries.get_document(ctx.uow, document_id)
+    document = _editable_draft(ctx, document_id)
     if document.document_type is DocumentType.QUOTE:
         quote = await read_form(request, s.QuotePatchIn)
         invoicing.update_draft(
