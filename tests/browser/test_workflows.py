@@ -137,3 +137,12 @@ def test_a_stale_preview_is_refused_and_shown_again(ui: Ui) -> None:
     expect(dialog.locator("tbody")).to_contain_text("99,99")
     _confirm_finalize(ui)
     expect(page.locator("#issued-number")).to_have_text(re.compile(r"^F-"))
+
+
+def test_the_reconcile_run_shows_its_result_on_the_page(ui: Ui) -> None:
+    page = ui.page
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto("/rapprochement")
+    page.get_by_role("button", name="Lancer le rapprochement").click()
+    expect(page.locator("#run-result")).to_contain_text("suggestion(s) à examiner")
+    ui.check_page("16-rapprochement-lance")

@@ -172,6 +172,7 @@ EXPECTED: dict[str, str] = {
     "POST /synchronisation": ACCOUNTANT,
     "POST /rapprochement/factures/{document_id}/accepter": ACCOUNTANT,
     "POST /rapprochement/allocations/{allocation_id}/annuler": ACCOUNTANT,
+    "POST /rapprochement/lancer": ACCOUNTANT,
     "GET /integration": VIEWER,
     "GET /integration/diagnostic": VIEWER,
     "POST /integration/outbox/regler": ADMIN,

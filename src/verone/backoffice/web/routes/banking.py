@@ -127,3 +127,13 @@ def undo(request: Request, ctx: AccountantPage, allocation_id: uuid.UUID) -> Res
     return hx_redirect_with_flash(
         request, f"/factures/{document.id}", "Rapprochement annulé : la facture est à payer."
     )
+
+
+@router.post("/rapprochement/lancer")
+def run(request: Request, ctx: AccountantPage) -> Response:
+    """« Lancer le rapprochement »: apply the unambiguous confident matches (the same service
+    as ``POST /api/reconciliation/run``); the answer is the result, swapped under the button."""
+    report = reconciliation.reconcile(
+        ctx.uow, ctx.gateway, ctx.runtime.sync_reader, ctx.clock, dry_run=False
+    )
+    return render(request, ctx, "banking/_run.html", {"report": report})
