@@ -20,7 +20,7 @@ from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.users import Role
 from verone.backoffice.ports import AttachmentLink, Clock, QontoGateway, RemoteDocument, UnitOfWork
 from verone.backoffice.services.actors import Actor
-from verone.backoffice.services.common import acting_user, get_document
+from verone.backoffice.services.common import acting_user, get_document, lock_document
 
 URL_SAFETY_MARGIN = timedelta(seconds=60)
 
@@ -77,7 +77,9 @@ def _store(
 ) -> str:
     sha = hashlib.sha256(content).hexdigest()
     with uow:
-        document = get_document(uow, document_id)
+        # locked and read fresh: the finalize's own wait and the PDF job may store the same
+        # PDF at once; the second waits for the first instead of failing on its version
+        document = lock_document(uow, document_id)
         document.record_pdf(
             attachment_id=attachment_id,
             url=url,
