@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from verone.backoffice.api import schemas as s
 from verone.backoffice.domain.documents import DocumentItem
@@ -55,3 +57,27 @@ def quantities(lines: Sequence[s.OrderLineIn] | None) -> dict[uuid.UUID, Decimal
             raise _invalid("Ligne de commande en double.", f"body.lines.{index}")
         found[line.sales_order_item_id] = line.quantity
     return found
+
+
+class DraftChanges(TypedDict, total=False):
+    """The keyword changes of ``invoicing.update_draft``."""
+
+    items: list[DocumentItem] | None
+    issue_date: date | None
+    due_date: date | None
+    notes: str | None
+    purchase_order: str | None
+
+
+def draft_changes(body: s.InvoicePatchIn | s.QuotePatchIn) -> DraftChanges:
+    """A draft's PATCH body (API or web form) as ``update_draft``'s changes; a quote has no
+    due date nor purchase order."""
+    changes = DraftChanges(
+        items=None if body.items is None else items(body.items),
+        issue_date=body.issue_date,
+        notes=body.notes,
+    )
+    if isinstance(body, s.InvoicePatchIn):
+        changes["due_date"] = body.due_date
+        changes["purchase_order"] = body.purchase_order
+    return changes

@@ -105,15 +105,7 @@ def update_invoice(
     ctx: AccountantContext, document_id: LocalId, body: s.InvoicePatchIn
 ) -> s.DocumentOut:
     """Edit a draft: ``items`` replace the lines; totals are recomputed and pushed to Qonto."""
-    document = ctx.call(
-        invoicing.update_draft,
-        document_id,
-        items=None if body.items is None else parse.items(body.items),
-        issue_date=body.issue_date,
-        due_date=body.due_date,
-        notes=body.notes,
-        purchase_order=body.purchase_order,
-    )
+    document = ctx.call(invoicing.update_draft, document_id, **parse.draft_changes(body))
     return render.document(document, ctx.today())
 
 

@@ -84,13 +84,7 @@ def update_quote(
     ctx: AccountantContext, document_id: LocalId, body: s.QuotePatchIn
 ) -> s.DocumentOut:
     """Edit a draft quote: ``items`` replace the lines; totals are recomputed."""
-    document = ctx.call(
-        invoicing.update_draft,
-        document_id,
-        items=None if body.items is None else parse.items(body.items),
-        issue_date=body.issue_date,
-        notes=body.notes,
-    )
+    document = ctx.call(invoicing.update_draft, document_id, **parse.draft_changes(body))
     return render.document(document, ctx.today())
 
 

@@ -15,7 +15,6 @@ from verone.backoffice.api import parse
 from verone.backoffice.api import schemas as s
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.errors import ConfirmationInvalid, DocumentNotEditable
-from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.services import (
     document_views,
     finalization,
@@ -181,30 +180,10 @@ def edit_draft_dialog(request: Request, ctx: AccountantPage, document_id: uuid.U
 async def edit_draft(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
     """The same service as ``PATCH /api/qonto/invoices/{id}`` and ``…/quotes/{id}``."""
     document = _editable_draft(ctx, document_id)
-    if document.document_type is DocumentType.QUOTE:
-        quote = await read_form(request, s.QuotePatchIn)
-        invoicing.update_draft(
-            ctx.uow,
-            ctx.gateway,
-            ctx.clock,
-            ctx.actor,
-            document_id,
-            items=None if quote.items is None else parse.items(quote.items),
-            issue_date=quote.issue_date,
-            notes=quote.notes,
-        )
+    body: s.InvoicePatchIn | s.QuotePatchIn
+    if document.kind.answerable:  # a quote: no due date nor purchase order
+        body = await read_form(request, s.QuotePatchIn)
     else:
         body = await read_form(request, s.InvoicePatchIn)
-        invoicing.update_draft(
-            ctx.uow,
-            ctx.gateway,
-            ctx.clock,
-            ctx.actor,
-            document_id,
-            items=None if body.items is None else parse.items(body.items),
-            issue_date=body.issue_date,
-            due_date=body.due_date,
-            notes=body.notes,
-            purchase_order=body.purchase_order,
-        )
+    ctx.call(invoicing.update_draft, document_id, **parse.draft_changes(body))
     return _done(request, document_id, "Brouillon modifié.")
