@@ -76,9 +76,11 @@ def test_a_drafts_lines_are_edited_with_live_totals(ui: Ui) -> None:
 
 
 def test_an_issued_document_offers_no_edit(ui: Ui) -> None:
+    # the browser stack is shared: orders from the end of the list, so the golden path's
+    # « Créer la facture » on the first order finds it as the demo data made it
     with ui.stack.login(ui.stack.users.accountant.email) as api:
         orders = api.get("/api/orders", params={"invoicingStatus": "not_invoiced"}).json()
-        made = api.post("/api/qonto/invoices", json={"salesOrderId": orders["items"][0]["id"]})
+        made = api.post("/api/qonto/invoices", json={"salesOrderId": orders["items"][-1]["id"]})
         draft = made.json()["document"]
         preview = api.get(f"/api/qonto/invoices/{draft['id']}/finalize-preview").json()
         done = api.post(
@@ -98,7 +100,7 @@ def test_a_draft_made_from_an_order_is_not_offered_to_the_lines_editor(ui: Ui) -
     """Its lines count what the order has left to invoice: the editor would detach them."""
     with ui.stack.login(ui.stack.users.accountant.email) as api:
         orders = api.get("/api/orders", params={"invoicingStatus": "not_invoiced"}).json()
-        made = api.post("/api/qonto/invoices", json={"salesOrderId": orders["items"][0]["id"]})
+        made = api.post("/api/qonto/invoices", json={"salesOrderId": orders["items"][-2]["id"]})
         assert made.status_code == 201, made.text
         draft = made.json()["document"]
         refused = api.get(f"/factures/{draft['id']}/modifier")
