@@ -11,6 +11,13 @@ from verone.backoffice.domain.parties import CustomerKind
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Code = Annotated[str, Field(min_length=1, max_length=64)]
+Phone = Annotated[str, Field(max_length=40)]
+ShortCode = Annotated[str, Field(max_length=20)]
+Siren = Annotated[str, Field(pattern=r"^[0-9]{9}$")]
+Siret = Annotated[str, Field(pattern=r"^[0-9]{14}$")]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Locale = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 
 
 class CustomerIn(RequestModel):
@@ -19,16 +26,16 @@ class CustomerIn(RequestModel):
     first_name: Short | None = None
     last_name: Short | None = None
     email: Email | None = None
-    phone: Annotated[str, Field(max_length=40)] | None = None
-    vat_number: Annotated[str, Field(max_length=20)] | None = None
-    siren: Annotated[str, Field(pattern=r"^[0-9]{9}$")] | None = None
-    siret: Annotated[str, Field(pattern=r"^[0-9]{14}$")] | None = None
+    phone: Phone | None = None
+    vat_number: ShortCode | None = None
+    siren: Siren | None = None
+    siret: Siret | None = None
     billing_street: Short | None = None
-    billing_postal_code: Annotated[str, Field(max_length=20)] | None = None
+    billing_postal_code: ShortCode | None = None
     billing_city: Short | None = None
-    billing_country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
-    locale: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "fr"
+    billing_country: Country | None = None
+    currency: Currency = "EUR"
+    locale: Locale = "fr"
 
 
 class CustomerPatchIn(RequestModel):
@@ -39,16 +46,16 @@ class CustomerPatchIn(RequestModel):
     first_name: Short | None = None
     last_name: Short | None = None
     email: Email | None = None
-    phone: Annotated[str, Field(max_length=40)] | None = None
-    vat_number: Annotated[str, Field(max_length=20)] | None = None
-    siren: Annotated[str, Field(pattern=r"^[0-9]{9}$")] | None = None
-    siret: Annotated[str, Field(pattern=r"^[0-9]{14}$")] | None = None
+    phone: Phone | None = None
+    vat_number: ShortCode | None = None
+    siren: Siren | None = None
+    siret: Siret | None = None
     billing_street: Short | None = None
-    billing_postal_code: Annotated[str, Field(max_length=20)] | None = None
+    billing_postal_code: ShortCode | None = None
     billing_city: Short | None = None
-    billing_country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
-    locale: Annotated[str, Field(pattern=r"^[a-z]{2}$")] | None = None
+    billing_country: Country | None = None
+    currency: Currency | None = None
+    locale: Locale | None = None
 
     def changes(self) -> dict[str, object]:
         """The fields sent, by their ``CustomerFields`` names."""
@@ -78,7 +85,7 @@ class ProductIn(RequestModel):
     vat_rate: DecimalIn
     unit: Annotated[str, Field(max_length=32)] | None = None
     description: LongText | None = None
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR"
+    currency: Currency = "EUR"
 
 
 class ProductPatchIn(RequestModel):
