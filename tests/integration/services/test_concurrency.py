@@ -1,17 +1,25 @@
-"""Two users finalizing the same draft at once, on real PostgreSQL sessions: one finalize."""
+"""Races on real sessions: two users finalizing the same draft at once (one finalize), two
+allocations of one transfer to two invoices (never more than the transfer's amount)."""
 
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.integration.services.support import (
     CONFIRMATION_KEY,
     SandboxClock,
+    TestClient,
+    World,
     finalize_calls,
     make_client,
     private_postgres_schema,
@@ -19,12 +27,18 @@ from tests.integration.services.support import (
     seed_world,
     served_sandbox,
 )
+from verone.backoffice.db.migrate import upgrade_database
+from verone.backoffice.db.repositories import AllocationRepository
 from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
-from verone.backoffice.domain.statuses import DocumentStatus
+from verone.backoffice.domain.banking import BankAccount, BankTransaction, TransactionSide
+from verone.backoffice.domain.confirmation import compute_content_hash
+from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
+from verone.backoffice.domain.statuses import DocumentOrigin, DocumentStatus, DocumentType
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
-from verone.backoffice.services import finalization, invoicing, pdfs
+from verone.backoffice.integrations.qonto_sync import QontoSyncClient
+from verone.backoffice.services import finalization, invoicing, pdfs, reconciliation
 from verone.backoffice.services.actors import Actor
 from verone.sandbox.state import SandboxState
 
@@ -111,3 +125,129 @@ def test_two_concurrent_finalizes_make_exactly_one_qonto_finalize(
         assert stored.status is DocumentStatus.FINALIZED
         assert stored.number == numbers[0]
         assert uow.outbox.list_unsettled() == []
+
+
+# ------------------------------------------- one transfer allocated to two invoices at once
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def racing_factory(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[sessionmaker[Session]]:
+    """Sessions on their own connections, committing for real, on a database of their own."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'race.db'}"
+        upgrade_database(url)
+        engine = make_engine(url)
+        try:
+            yield make_session_factory(engine)
+        finally:
+            engine.dispose()
+        return
+    with private_postgres_schema() as url:
+        engine = make_engine(url)
+        try:
+            yield make_session_factory(engine)
+        finally:
+            engine.dispose()
+
+
+def _transfer_and_two_invoices(
+    factory: sessionmaker[Session], world: World, now: datetime
+) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """A 500 € transfer and two finalized 300 € invoices (never in Qonto: local payment)."""
+    with SqlAlchemyUnitOfWork(factory) as uow:
+        account = uow.bank_accounts.upsert(
+            BankAccount("acc-race", "Compte courant", "FR7630001007941234567890185", "EUR",
+                        Decimal("1000.00"), now)
+        )  # fmt: skip
+        uow.flush()
+        transfer = uow.bank_transactions.upsert(
+            BankTransaction("txn-race", account.id, Decimal("500.00"), "EUR",
+                            TransactionSide.CREDIT, "VIR ATELIER DUPONT", "completed", now, now,
+                            settled_at=now)
+        )  # fmt: skip
+        invoices = []
+        for n in range(2):
+            invoice = FinancialDocument(
+                document_type=DocumentType.INVOICE, origin=DocumentOrigin.SERVICE,
+                customer_id=world.customer.id, customer_name="Atelier Dupont", currency="EUR",
+                created_by=world.accountant.id, created_at=now, issue_date=now.date(),
+                due_date=now.date(),
+                items=[DocumentItem("Conseil", Decimal(1), Decimal("250.00"), Decimal("0.2"))],
+            )  # fmt: skip
+            invoice.recompute_totals()
+            invoice.finalize(f"F-2026-9{n:02d}", now, world.accountant.id,
+                             compute_content_hash(invoice))  # fmt: skip
+            invoices.append(invoice)
+        for invoice in invoices:
+            uow.documents.add(invoice)
+        uow.commit()
+    return transfer.id, [invoice.id for invoice in invoices]
+
+
+def test_two_concurrent_allocations_of_one_transfer_never_exceed_its_amount(
+    racing_factory: sessionmaker[Session],
+    gateway: QontoApiGateway,
+    http: TestClient,
+    clock: SandboxClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both allocations fit alone (300 € of 500 €), not together. Each unit of work waits,
+    right after reading what the transfer already gave, until the other one has read it too
+    (or 1.5 s): without the transfer's lock both read 0 € and both allocate (PostgreSQL; on
+    SQLite ``BEGIN IMMEDIATE`` already serializes them); with it the second one waits, reads
+    300 € and gets the clear error."""
+    world = seed_world(SqlAlchemyUnitOfWork(racing_factory), clock.now())
+    transaction_id, invoice_ids = _transfer_and_two_invoices(racing_factory, world, clock.now())
+    reader = QontoSyncClient(make_client(http))
+    arrived = [threading.Event(), threading.Event()]
+    original = AllocationRepository.allocated_from_transaction
+    who = threading.local()
+
+    def allocated_then_meet(self: AllocationRepository, txn_id: uuid.UUID) -> Decimal:
+        taken = original(self, txn_id)
+        arrived[who.index].set()
+        arrived[1 - who.index].wait(timeout=1.5)
+        return taken
+
+    monkeypatch.setattr(AllocationRepository, "allocated_from_transaction", allocated_then_meet)
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def run(index: int) -> None:
+        who.index = index
+        barrier.wait()
+        try:
+            outcomes.append(
+                reconciliation.apply_match(
+                    SqlAlchemyUnitOfWork(racing_factory),
+                    gateway,
+                    reader,
+                    clock,
+                    world.as_accountant,
+                    transaction_id,
+                    invoice_ids[index],
+                    Decimal("300.00"),
+                )
+            )
+        except errors.DomainError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    monkeypatch.undo()
+    with SqlAlchemyUnitOfWork(racing_factory) as uow:
+        allocations = uow.allocations.for_transaction(transaction_id)
+        assert sum(a.amount for a in allocations) <= Decimal("500.00")
+        assert len(allocations) == 1
+    applied = [o for o in outcomes if isinstance(o, reconciliation.AppliedMatch)]
+    refusals = [o for o in outcomes if isinstance(o, errors.DomainError)]
+    assert len(applied) == 1
+    assert [type(r) for r in refusals] == [errors.PaymentExceedsInvoice]
+    assert refusals[0].message == "Le montant dépasse ce qui reste de la transaction."
+    assert applied[0].invoice_paid

@@ -183,6 +183,11 @@ class _Allocated:
     paid_on: date
 
 
+def _transaction_lock(transaction_id: uuid.UUID) -> str:
+    """The lock of a bank transaction's allocations (taken after the invoice's lock)."""
+    return f"bank_transaction:{transaction_id}"
+
+
 def _check_match(
     document: FinancialDocument, transaction: BankTransaction, taken: Decimal, amount: Decimal
 ) -> None:
@@ -204,7 +209,11 @@ def _allocate(
 ) -> Intent[_Allocated] | Done[tuple[_Allocated, FinancialDocument | None]]:
     """The allocation, and the intent to mark the invoice paid when it is now fully paid."""
     user_id = None if actor is None else acting_user(uow, actor).id
+    # Lock order, always: the invoice, then the bank transaction (docs/sync.md,
+    # "Reconciliation"). The invoice's lock keeps it within its total, the transaction's
+    # keeps two invoices from sharing more than the transfer brought.
     document = lock_document(uow, document_id)
+    uow.lock(_transaction_lock(transaction_id))
     transaction = uow.bank_transactions.get(transaction_id)
     if transaction is None:
         raise NotFound("Transaction introuvable.")
