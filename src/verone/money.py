@@ -20,8 +20,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
+from babel.numbers import format_currency, format_decimal
+
 CENT = Decimal("0.01")
 ROUNDING = ROUND_HALF_UP
+FRENCH = "fr_FR"
 ZERO = Decimal("0.00")
 
 
@@ -67,22 +70,16 @@ def from_cents(cents: int) -> Decimal:
 
 
 def format_decimal_fr(amount: Decimal, places: int = 2) -> str:
-    """``Decimal("1234.5")`` → ``"1 234,50"`` (narrow no-break space as thousands separator)."""
+    """``Decimal("1234.5")`` → ``"1 234,50"`` (Babel's French grouping: a narrow no-break
+    space), rounded half up like every amount of the product."""
     q = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
-    sign = "-" if q < 0 else ""
-    text = f"{abs(q):,.{places}f}"
-    whole, _, frac = text.partition(".")
-    whole = whole.replace(",", "\u202f")
-    return f"{sign}{whole},{frac}" if places else f"{sign}{whole}"
-
-
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(q, format=pattern, locale=FRENCH)
 
 
 def format_money_fr(amount: Decimal, currency: str = "EUR") -> str:
-    """``1 234,56 €`` — the French display of an amount."""
-    symbol = CURRENCY_SYMBOLS.get(currency, currency)
-    return f"{format_decimal_fr(amount)}\u00a0{symbol}"
+    """``1 234,56 €`` — the French display of an amount (Babel), rounded half up."""
+    return format_currency(amount.quantize(CENT, rounding=ROUNDING), currency, locale=FRENCH)
 
 
 @dataclass(frozen=True, slots=True)

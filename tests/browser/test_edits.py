@@ -3,9 +3,14 @@ the French error next to the field and the missing invoicing fields still flagge
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any, cast
+
+import httpx
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Ui
+from verone.money import format_money_fr
 
 
 def test_a_customer_is_edited_from_its_page(ui: Ui) -> None:
@@ -111,3 +116,60 @@ def test_a_draft_made_from_an_order_is_not_offered_to_the_lines_editor(ui: Ui) -
     expect(ui.page.get_by_role("heading", level=1)).to_contain_text("Brouillon")
     expect(ui.page.get_by_role("button", name="Supprimer le brouillon")).to_be_visible()
     expect(ui.page.get_by_role("button", name="Modifier")).to_have_count(0)
+
+
+def _discounted_order(api: httpx.Client) -> dict[str, Any]:
+    """A demo order with a line discount and a document discount, away from both ends of the
+    list (the golden path takes the first, the edit tests the last two)."""
+    orders = api.get(
+        "/api/orders", params={"invoicingStatus": "not_invoiced", "perPage": 100}
+    ).json()["items"]
+    for summary in reversed(orders[1:-2]):
+        order = api.get(f"/api/orders/{summary['id']}").json()
+        lines = [line for line in order["items"] if line["discountKind"] is not None]
+        if order["discountKind"] is not None and lines:
+            return cast(dict[str, Any], order)
+    raise AssertionError("the demo data has no order with both kinds of discount")
+
+
+def test_a_credit_note_from_a_discounted_invoice_credits_it_exactly(ui: Ui) -> None:
+    """The dialog keeps each line's discount and the invoice's: the proposed credit note is the
+    invoice's TTC, accepted as it is, and the invoice page shows the discounts."""
+    page = ui.page
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        order = _discounted_order(api)
+        made = api.post("/api/qonto/invoices", json={"salesOrderId": order["id"]})
+        assert made.status_code == 201, made.text
+        draft = made.json()["document"]
+        preview = api.get(f"/api/qonto/invoices/{draft['id']}/finalize-preview").json()
+        done = api.post(
+            f"/api/qonto/invoices/{draft['id']}/finalize",
+            json={"confirmationToken": preview["confirmationToken"]},
+        )
+        assert done.status_code == 200, done.text
+        invoice = done.json()["document"]
+    ttc = format_money_fr(Decimal(invoice["totalAmount"]))
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto(f"/factures/{invoice['id']}")
+    lines = page.locator("#lignes")
+    expect(lines.get_by_role("columnheader", name="Remise")).to_be_visible()
+    expect(lines).to_contain_text("Remise globale")
+    expect(lines.locator("tfoot")).to_contain_text(ttc)
+    ui.check_page("44-facture-remises")
+    page.get_by_role("button", name="Créer un avoir").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog.locator("[data-total-ttc]")).to_have_text(ttc)
+    expect(dialog).to_contain_text("Remise globale")
+    dialog.get_by_label("Motif").fill("Annulation de la commande")
+    ui.check_page("45-avoir-remises")
+    dialog.get_by_role("button", name="Créer le brouillon d'avoir").click()
+    expect(page.locator(".flash")).to_have_text("Brouillon d'avoir créé.")
+    expect(page.locator("main")).to_contain_text(ttc)
+    note_id = ui.document_id()
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        note = api.get(f"/api/qonto/credit-notes/{note_id}").json()
+    assert note["totalAmount"] == invoice["totalAmount"]
+    assert note["discountKind"] == order["discountKind"]
+    assert [line["discountKind"] for line in note["items"]] == [
+        line["discountKind"] for line in invoice["items"]
+    ]

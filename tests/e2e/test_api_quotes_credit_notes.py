@@ -152,6 +152,34 @@ def test_credit_note_copies_the_invoice_and_respects_the_cap(
     assert too_much.json()["error"]["code"] == "credit_exceeds_invoice"
 
 
+def test_a_credit_note_with_its_own_lines_takes_the_document_discount_given(
+    accountant: httpx.Client,
+) -> None:
+    invoice = _issued_invoice(accountant, "400.00")  # 480.00 TTC
+    url = "/api/qonto/credit-notes"
+    body = {"invoiceId": invoice["id"], "reason": "Geste", "items": [ITEM]}
+    half = {**body, "discountKind": "percentage", "discountValue": "0.5"}
+    made = accountant.post(url, json=half)
+    assert made.status_code == 201, made.text
+    note = made.json()["document"]
+    assert note["discountKind"] == "percentage"
+    assert note["totalHt"] == "240.00"  # 480.00 less half
+    assert note["totalAmount"] == "288.00"
+
+    for bad, field in (
+        ({"discountKind": "percentage"}, "discountValue"),
+        ({"discountKind": "percentage", "discountValue": "2"}, "discountValue"),
+        ({"discountKind": "rebate", "discountValue": "1"}, "discountKind"),
+    ):
+        refused = accountant.post(url, json={**body, **bad})
+        assert refused.status_code == 422, refused.text
+        fields = refused.json()["error"]["details"]["fields"]
+        assert any(field in str(f["location"]) for f in fields), fields
+    without = accountant.post(url, json=body)  # no discount given: none, so over the cap
+    assert without.status_code == 409
+    assert "cet avoir : 576,00\u00a0€" in without.json()["error"]["message"]
+
+
 def test_credit_note_on_a_draft_invoice_is_refused(accountant: httpx.Client) -> None:
     draft = accountant.post(
         "/api/qonto/invoices/service",

@@ -11,15 +11,18 @@ from tests.integration.services.support import (
     TestClient,
     World,
     issue,
+    make_order,
     recorded,
     service_items,
 )
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
+from verone.backoffice.domain.credit_notes import copy_items
 from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.services import credit_notes, invoicing, numbering, pdfs
+from verone.money import DiscountKind, format_money_fr
 
 
 def issued_invoice(
@@ -79,6 +82,43 @@ def test_a_full_credit_copies_the_lines_and_cancels_the_invoice(
 
     issue(uow, gateway, clock, world.as_accountant, note.id)
 
+    with uow:
+        stored = uow.documents.get(invoice.id)
+        assert stored is not None
+        assert stored.status is DocumentStatus.CANCELLED
+
+
+def test_given_lines_carry_their_discounts_and_the_document_discount_given(
+    uow: SqlAlchemyUnitOfWork, gateway: QontoApiGateway, clock: SandboxClock, world: World
+) -> None:
+    """What the web dialog sends: the invoice's lines, each with its discount, and the
+    invoice's document discount. Without that discount the same lines credit more than the
+    invoice, refused with French amounts."""
+    order = make_order(world.customer, clock.now())
+    order.items[0].discount_kind, order.items[0].discount_value = (
+        DiscountKind.ABSOLUTE,
+        Decimal("50"),
+    )
+    order.discount_kind, order.discount_value = DiscountKind.PERCENTAGE, Decimal("0.1")
+    with uow:
+        uow.orders.add(order)
+        uow.commit()
+    draft = invoicing.create_invoice_from_order(uow, gateway, clock, world.as_accountant, order.id)
+    invoice = issue(uow, gateway, clock, world.as_accountant, draft.id).document
+    lines = copy_items(invoice)
+    assert lines[0].discount_kind is DiscountKind.ABSOLUTE
+
+    with pytest.raises(errors.CreditExceedsInvoice) as refused:
+        credit_notes.create_credit_note(uow, clock, world.as_accountant, invoice.id, items=lines)
+    total = format_money_fr(invoice.total_amount)
+    assert refused.value.message.endswith(f"facture : {total}."), refused.value.message
+
+    note = credit_notes.create_credit_note(
+        uow, clock, world.as_accountant, invoice.id, items=lines, discount=invoice.discount
+    )
+    assert note.discount == invoice.discount
+    assert note.total_amount == invoice.total_amount
+    issue(uow, gateway, clock, world.as_accountant, note.id)
     with uow:
         stored = uow.documents.get(invoice.id)
         assert stored is not None

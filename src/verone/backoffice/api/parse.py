@@ -13,7 +13,7 @@ from verone.backoffice.api import schemas as s
 from verone.backoffice.domain.documents import DocumentItem
 from verone.backoffice.domain.errors import InvalidDocument
 from verone.backoffice.edge.errors import EdgeError
-from verone.money import MoneyError
+from verone.money import Discount, DiscountKind, MoneyError
 
 
 def _invalid(message: str, location: str) -> EdgeError:
@@ -45,6 +45,35 @@ def items(lines: Sequence[s.ItemIn], location: str = "body.items") -> list[Docum
         except (MoneyError, ValueError, InvalidDocument) as exc:
             raise _invalid(str(exc) or "Ligne invalide.", f"{location}.{index}") from None
     return parsed
+
+
+def discount(
+    kind: DiscountKind | None, value: Decimal | None, location: str = "body.discountValue"
+) -> Discount | None:
+    """A document discount: both its kind and its value, or neither."""
+    if kind is None and value is None:
+        return None
+    if kind is None or value is None:
+        raise _invalid("Une remise a un type et une valeur.", location)
+    try:
+        return Discount(kind, value)
+    except MoneyError as exc:
+        raise _invalid(f"Remise invalide : {exc}.", location) from None
+
+
+class CreditNoteFields(TypedDict):
+    items: list[DocumentItem] | None
+    discount: Discount | None
+    reason: str | None
+
+
+def credit_note(body: s.CreditNoteIn) -> CreditNoteFields:
+    """A credit-note creation body (API or web form) as ``create_credit_note``'s arguments."""
+    return CreditNoteFields(
+        items=None if body.items is None else items(body.items),
+        discount=discount(body.discount_kind, body.discount_value),
+        reason=body.reason,
+    )
 
 
 def quantities(lines: Sequence[s.OrderLineIn] | None) -> dict[uuid.UUID, Decimal] | None:

@@ -85,6 +85,8 @@ def document(doc: FinancialDocument, today: date) -> s.DocumentOut:
     fields = _summary_fields(doc, today)
     fields["notes"] = doc.notes
     fields["purchase_order"] = doc.purchase_order
+    fields["discount_kind"] = doc.discount_kind
+    fields["discount_value"] = doc.discount_value
     fields["items"] = [item(line) for line in sorted(doc.items, key=lambda i: i.position)]
     return s.DocumentOut.model_validate(fields)
 

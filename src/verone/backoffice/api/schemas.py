@@ -212,6 +212,8 @@ class DocumentSummary(ApiModel):
 class DocumentOut(DocumentSummary):
     notes: str | None
     purchase_order: str | None = None
+    discount_kind: DiscountKind | None = None  # the document discount, spread over the lines
+    discount_value: Exact | None = None
     items: list[DocumentItemOut]
 
 
@@ -307,9 +309,14 @@ class CreditNotePatchIn(RequestModel):
 
 
 class CreditNoteIn(RequestModel):
+    """Without ``items`` the invoice's lines and document discount are copied; given
+    ``items`` carry the document discount given here (none when absent)."""
+
     invoice_id: uuid.UUID
     reason: Text
     items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=500)
+    discount_kind: DiscountKind | None = None
+    discount_value: DecimalIn | None = None
 
 
 class FinalizedOut(ApiModel):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
 from verone.backoffice.domain.statuses import DocumentOrigin, DocumentStatus, DocumentType
+from verone.money import Discount, format_money_fr
 
 CREDITABLE_STATUSES = frozenset({DocumentStatus.FINALIZED, DocumentStatus.PAID})
 
@@ -21,9 +22,11 @@ def check_credit_cap(
     if credit <= 0:
         raise errors.InvalidDocument("Un avoir a un montant positif.")
     if already_credited + credit > invoice.total_amount:
+        cur = invoice.currency
         raise errors.CreditExceedsInvoice(
-            f"Déjà crédité : {already_credited} ; cet avoir : {credit} ; "
-            f"facture : {invoice.total_amount} {invoice.currency}."
+            f"Déjà crédité : {format_money_fr(already_credited, cur)} ; "
+            f"cet avoir : {format_money_fr(credit, cur)} ; "
+            f"facture : {format_money_fr(invoice.total_amount, cur)}."
         )
 
 
@@ -52,12 +55,17 @@ def draft_credit_note(
     created_by: uuid.UUID,
     at: datetime,
     items: Sequence[DocumentItem] | None = None,
+    discount: Discount | None = None,
 ) -> FinancialDocument:
-    """A local credit-note draft for a finalized invoice, its lines copied when none given."""
+    """A local credit-note draft for a finalized invoice. Without ``items`` it copies the
+    invoice's lines and document discount; given lines come with their own document
+    ``discount`` (None: none)."""
     if invoice.document_type is not DocumentType.INVOICE or invoice.status not in (
         CREDITABLE_STATUSES
     ):
         raise errors.CreditNoteRequiresFinalizedInvoice()
+    if not items:
+        items, discount = copy_items(invoice), invoice.discount
     note = FinancialDocument(
         document_type=DocumentType.CREDIT_NOTE,
         origin=DocumentOrigin.INVOICE,
@@ -69,9 +77,9 @@ def draft_credit_note(
         issue_date=at.date(),
         sales_order_id=invoice.sales_order_id,
         parent_document_id=invoice.id,
-        discount_kind=None if items else invoice.discount_kind,
-        discount_value=None if items else invoice.discount_value,
-        items=list(items) if items else copy_items(invoice),
+        discount_kind=discount.kind if discount else None,
+        discount_value=discount.value if discount else None,
+        items=list(items),
     )
     check_credit_cap(invoice, already_credited, note.total_amount)
     return note

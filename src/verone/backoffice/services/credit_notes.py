@@ -2,7 +2,8 @@
 edit or delete it, then issue it through ``finalization.finalize_document`` (confirmed by the
 user) which calls ``POST /v2/credit_notes``. Caps are checked before any call.
 
-``create_credit_note(uow, clock, actor, invoice_id, *, items=None, reason=None)``,
+``create_credit_note(uow, clock, actor, invoice_id, *, items=None, discount=None,
+reason=None)``,
 ``update_credit_note(uow, clock, actor, credit_note_id, *, items=None, reason=None)``,
 ``delete_credit_note(uow, clock, actor, credit_note_id)``. If Qonto answers 404 at
 finalization, ``CreditNoteUnsupported`` is raised and the draft stays intact: create it in
@@ -21,6 +22,7 @@ from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import acting_user, audit, get_document, lock_document
 from verone.backoffice.services.outbox.write import ISSUING, unsettled_for
+from verone.money import Discount
 
 
 def _note(uow: UnitOfWork, credit_note_id: uuid.UUID) -> FinancialDocument:
@@ -39,10 +41,11 @@ def create_credit_note(
     invoice_id: uuid.UUID,
     *,
     items: Sequence[DocumentItem] | None = None,
+    discount: Discount | None = None,
     reason: str | None = None,
 ) -> FinancialDocument:
     """A local, editable credit-note draft for an issued invoice (cap checked now and again
-    at finalization)."""
+    at finalization); ``discount`` is the document discount of the given ``items``."""
     with uow:
         user = acting_user(uow, actor)
         uow.lock(f"document:{invoice_id}")
@@ -53,6 +56,7 @@ def create_credit_note(
             created_by=user.id,
             at=clock.now(),
             items=list(items) if items else None,
+            discount=discount,
         )
         note.notes = reason or f"Avoir sur la facture {invoice.number}"
         uow.documents.add(note)

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
 from verone.backoffice.domain.orders import SalesOrderItem, invoiced_quantities
 from verone.backoffice.domain.queries import DocumentFilter, DocumentTotals, Page, PageRequest
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.ports import UnitOfWork
 from verone.backoffice.services.queries import DocumentDetails, OrderNotFound
-from verone.money import ZERO
+from verone.money import ZERO, document_totals, line_totals
 
 S = DocumentStatus
 
@@ -58,18 +58,13 @@ def filtered_documents(
 def edit_refusal(document: FinancialDocument) -> str | None:
     """Why the lines editor may not change ``document``, or None when it may. The editor
     replaces the lines with what it shows: lines taken from an order (their link counts what
-    the order has left to invoice) and line discounts are not shown, so it would lose them."""
+    the order has left to invoice) are not shown as such, so it would detach them."""
     if not document.is_editable or document.kind.credits_parent:
         return "Seul un brouillon de facture ou de devis se modifie."
     if any(item.sales_order_item_id is not None for item in document.items):
         return (
             "Ce brouillon reprend les lignes d'une commande : le modifier ici les détacherait "
             "de la commande. Supprimez-le et refaites-le depuis la commande."
-        )
-    if any(item.discount_kind is not None for item in document.items):
-        return (
-            "Ce brouillon a des remises par ligne, que l'éditeur ne reprend pas : supprimez-le "
-            "et refaites-le."
         )
     return None
 
@@ -119,13 +114,41 @@ class VatLine:
     vat: Decimal
 
 
-def vat_breakdown(document: FinancialDocument) -> list[VatLine]:
-    """HT and TVA per rate, from the lines' stored totals (« TVA 20 % : … »)."""
+@dataclass(frozen=True, slots=True)
+class LineRow:
+    item: DocumentItem
+    net: Decimal  # quantity x price less the line's own discount, before the document's
+
+
+@dataclass(frozen=True, slots=True)
+class LinesView:
+    """What the lines table shows: each line after its own discount, the document discount
+    taken off their sum (``Total HT``), and the VAT per rate."""
+
+    rows: list[LineRow]
+    line_discounts: bool
+    discount: Decimal
+    vat_rates: list[VatLine]
+
+
+def lines_view(document: FinancialDocument) -> LinesView:
+    """The lines table of a document page or a finalize preview, from the product's one
+    totals rule (``document_totals``) and the lines' stored totals."""
+    items = sorted(document.items, key=lambda i: i.position)
+    inputs = [item.as_line_input() for item in items]
     by_rate: dict[Decimal, tuple[Decimal, Decimal]] = {}
-    for line in document.items:
+    for line in items:
         base, vat = by_rate.get(line.vat_rate, (ZERO, ZERO))
         by_rate[line.vat_rate] = (base + line.subtotal, vat + line.vat)
-    return [VatLine(rate, base, vat) for rate, (base, vat) in sorted(by_rate.items())]
+    return LinesView(
+        rows=[
+            LineRow(item, line_totals(line).subtotal)
+            for item, line in zip(items, inputs, strict=True)
+        ],
+        line_discounts=any(item.discount is not None for item in items),
+        discount=document_totals(inputs, document.discount).discount,
+        vat_rates=[VatLine(rate, base, vat) for rate, (base, vat) in sorted(by_rate.items())],
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,19 +103,44 @@
   // ---- lines editor: add / remove lines, live totals (display only; the server computes) --
   function number(value) { var n = parseFloat(String(value || "").replace(",", ".")); return isNaN(n) ? 0 : n; }
   var euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
-  function recompute(editor) {
-    var ht = 0, vat = 0;
-    editor.querySelectorAll("tbody tr").forEach(function (row) {
-      var q = number((row.querySelector('[name$="-quantity"]') || {}).value);
-      var p = number((row.querySelector('[name$="-unitPrice"]') || {}).value);
-      var r = number((row.querySelector('[name$="-vatRate"]') || {}).value);
-      var line = Math.round(q * p * 100) / 100;
-      ht += line; vat += Math.round(line * r * 100) / 100;
-      var cell = row.querySelector("[data-line-total]");
-      if (cell) { cell.textContent = euros.format(line); }
+  // Totals the way the server counts them (verone.money.document_totals): cents rounded
+  // half up, a document discount spread over the lines by largest remainder before their VAT.
+  function toCents(value) { var sign = value < 0 ? -1 : 1; return sign * Math.floor(Math.abs(value) * 100 + 0.5 + 1e-7); }
+  // a discount off ``base`` cents: a fraction of it ("percentage") or an amount, never more than it
+  function discountOn(kind, value, base) {
+    if (kind === "percentage") { return Math.min(toCents(base * value / 100), base); }
+    if (kind === "absolute") { return Math.min(toCents(value), base); }
+    return 0;
+  }
+  function spread(amount, weights) {
+    var total = weights.reduce(function (a, w) { return a + Math.max(w, 0); }, 0);
+    if (!amount || !total) { return weights.map(function () { return 0; }); }
+    var raw = weights.map(function (w) { return amount * Math.max(w, 0) / total; });
+    var shares = raw.map(Math.floor);
+    var left = amount - shares.reduce(function (a, b) { return a + b; }, 0);
+    var order = raw.map(function (r, i) { return i; }).sort(function (a, b) {
+      return (raw[b] - shares[b]) - (raw[a] - shares[a]) || weights[b] - weights[a];
     });
-    var set = function (name, value) { var el = editor.querySelector("[data-total-" + name + "]"); if (el) { el.textContent = euros.format(value); } };
-    set("ht", ht); set("vat", vat); set("ttc", ht + vat);
+    order.slice(0, left).forEach(function (i) { shares[i] += 1; });
+    return shares;
+  }
+  function recompute(editor) {
+    var lines = [];
+    editor.querySelectorAll("tbody tr").forEach(function (row) {
+      var field = function (suffix) { return (row.querySelector('[name$="-' + suffix + '"]') || {}).value; };
+      var gross = toCents(number(field("quantity")) * number(field("unitPrice")));
+      var net = gross - discountOn(field("discountKind"), number(field("discountValue")), gross);
+      lines.push({ net: net, rate: number(field("vatRate")) });
+      var cell = row.querySelector("[data-line-total]");
+      if (cell) { cell.textContent = euros.format(net / 100); }
+    });
+    var net = lines.reduce(function (a, line) { return a + line.net; }, 0);
+    var doc = editor.querySelector("[data-doc-discount]");
+    var off = doc ? discountOn(doc.dataset.kind, number(doc.dataset.value), net) : 0;
+    var shares = spread(off, lines.map(function (line) { return line.net; }));
+    var vat = lines.reduce(function (a, line, i) { return a + toCents((line.net - shares[i]) * line.rate / 100); }, 0);
+    var set = function (name, value) { var el = editor.querySelector("[data-total-" + name + "]"); if (el) { el.textContent = euros.format(value / 100); } };
+    set("discount", -off); set("ht", net - off); set("vat", vat); set("ttc", net - off + vat);
   }
   function renumber(editor) {
     editor.querySelectorAll("tbody tr").forEach(function (row, index) {
@@ -142,6 +167,7 @@
       var body = editor.querySelector("tbody");
       var row = body.querySelector("tr").cloneNode(true);
       row.querySelectorAll("input").forEach(function (field) { field.value = field.getAttribute("data-default") || ""; });
+      row.querySelectorAll("[data-reset-text]").forEach(function (el) { el.textContent = el.getAttribute("data-reset-text"); });
       body.appendChild(row);
       renumber(editor); recompute(editor);
       row.querySelector("input").focus();

@@ -8,16 +8,16 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_timedelta
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent
+
+from verone.money import Discount, DiscountKind, format_money_fr
 
 LOCALE = "fr_FR"
 PARIS = ZoneInfo("Europe/Paris")
 
 
 def money(value: Decimal | None, currency: str = "EUR") -> str:
-    if value is None:
-        return "—"
-    return format_currency(value, currency, locale=LOCALE)
+    return "—" if value is None else format_money_fr(value, currency)
 
 
 def decimal(value: Decimal | None) -> str:
@@ -29,6 +29,15 @@ def rate(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return format_percent(value, format="#,##0.##\u00a0%", locale=LOCALE)
+
+
+def discount(value: Discount | None, currency: str = "EUR") -> str:
+    """A line's or a document's discount: ``10 %`` of it, or ``50,00 €`` off it."""
+    if value is None:
+        return "—"
+    if value.kind is DiscountKind.PERCENTAGE:
+        return rate(value.value)
+    return money(value.value, currency)
 
 
 def day(value: date | datetime | None) -> str:

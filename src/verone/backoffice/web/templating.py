@@ -30,6 +30,7 @@ _env.filters.update(
     money=formatting.money,
     decimal=formatting.decimal,
     rate=formatting.rate,
+    discount=formatting.discount,
     day=formatting.day,
     timestamp=formatting.timestamp,
     iso=formatting.iso,

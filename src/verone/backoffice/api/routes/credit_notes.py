@@ -42,10 +42,7 @@ def create_credit_note(ctx: AccountantContext, body: s.CreditNoteIn) -> s.Create
     """Credit note (draft) on an issued invoice; without ``items`` the invoice's are copied."""
     queries.get_document(ctx.uow, body.invoice_id, DocumentType.INVOICE)
     document = ctx.call_local(
-        credit_notes.create_credit_note,
-        body.invoice_id,
-        items=None if body.items is None else parse.items(body.items),
-        reason=body.reason,
+        credit_notes.create_credit_note, body.invoice_id, **parse.credit_note(body)
     )
     return render.created(document, ctx.today())
 

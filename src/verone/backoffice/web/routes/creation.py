@@ -154,20 +154,15 @@ async def create_service_document(
 
 @router.get("/factures/{document_id}/avoir")
 def credit_note_dialog(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
-    """The invoice's lines pre-filled and editable, and what can still be credited."""
+    """The invoice's lines pre-filled and editable, with their discounts and the invoice's,
+    and what can still be credited."""
     details = queries.document_details(ctx.uow, document_id, DocumentType.INVOICE)
-    rows = [
-        {
-            "title": line.title,
-            "quantity": line.quantity,
-            "unit_price": line.unit_price,
-            "vat_rate": line.vat_rate,
-        }
-        for line in details.document.items
-    ]
+    invoice = details.document
     context = {
-        "doc": details.document,
-        "rows": rows,
+        "doc": invoice,
+        "rows": sorted(invoice.items, key=lambda item: item.position),
+        "doc_discount": invoice.discount,
+        "carry_discount": True,
         "creditable": document_views.creditable_amount(details),
     }
     return render(request, ctx, "creation/_credit_note.html", context)
@@ -178,12 +173,7 @@ async def create_credit_note(
     request: Request, ctx: AccountantPage, document_id: uuid.UUID
 ) -> Response:
     body = await read_form(request, s.CreditNoteIn, invoiceId=str(document_id))
-    note = credit_notes.create_credit_note(
-        ctx.uow,
-        ctx.clock,
-        ctx.actor,
-        body.invoice_id,
-        items=None if body.items is None else parse.items(body.items),
-        reason=body.reason,
+    note = ctx.call_local(
+        credit_notes.create_credit_note, body.invoice_id, **parse.credit_note(body)
     )
     return _created(request, note.id, "Brouillon d'avoir créé.")

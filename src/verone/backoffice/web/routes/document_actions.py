@@ -55,7 +55,7 @@ def _preview(
     context = {
         "doc": preview.document,
         "token": preview.confirmation_token,
-        "vat_rates": document_views.vat_breakdown(preview.document),
+        "lines": document_views.lines_view(preview.document),
         "word": CONFIRMATION_WORD,
         "reason": reason,
     }
@@ -170,9 +170,11 @@ def _editable_draft(ctx: AccountantPage, document_id: uuid.UUID) -> FinancialDoc
 
 @router.get("/factures/{document_id}/modifier")
 def edit_draft_dialog(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
-    """The lines editor pre-filled with the draft's lines, dates and notes."""
+    """The lines editor pre-filled with the draft's lines (their discounts kept), dates and
+    notes; the document discount stays and is counted in the totals."""
     document = _editable_draft(ctx, document_id)
-    context = {"doc": document, "rows": document.items}
+    rows = sorted(document.items, key=lambda item: item.position)
+    context = {"doc": document, "rows": rows, "doc_discount": document.discount}
     return render(request, ctx, "documents/_edit_draft.html", context)
 
 

@@ -101,7 +101,7 @@ def document_page(request: Request, ctx: ViewerPage, document_id: uuid.UUID) -> 
         "people": audit.people(ctx.uow),
         "today": today,
         "actions": document_views.available_actions(document, ctx.user),
-        "vat_rates": document_views.vat_breakdown(document),
+        "lines": document_views.lines_view(document),
         "tab": labels.TAB[document.document_type],
     }
     return render(request, ctx, "documents/detail.html", context)
