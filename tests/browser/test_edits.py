@@ -80,6 +80,40 @@ def test_a_drafts_lines_are_edited_with_live_totals(ui: Ui) -> None:
     assert stored["notes"] == "Intervention sur deux jours"
 
 
+def test_a_drafts_line_discount_is_kept_by_the_editor(ui: Ui) -> None:
+    page = ui.page
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        customer = api.get("/api/customers", params={"perPage": 1}).json()["items"][0]
+        item = {
+            "title": "Étude d'éclairage",
+            "quantity": "1",
+            "unitPrice": "333.33",
+            "vatRate": "0.2",
+            "discountKind": "percentage",
+            "discountValue": "0.15",
+        }
+        made = api.post(
+            "/api/qonto/invoices/service", json={"customerId": customer["id"], "items": [item]}
+        )
+        assert made.status_code == 201, made.text
+        draft = made.json()["document"]
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto(f"/factures/{draft['id']}")
+    page.get_by_role("button", name="Modifier").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog.get_by_role("columnheader", name="Remise")).to_be_visible()
+    ttc = format_money_fr(Decimal(draft["totalAmount"]))  # 333.33 less 15 %, plus VAT
+    expect(dialog.locator("[data-total-ttc]")).to_have_text(ttc)
+    dialog.get_by_label("Quantité").fill("2")
+    dialog.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.locator(".flash")).to_have_text("Brouillon modifié.")
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        stored = api.get(f"/api/qonto/invoices/{draft['id']}").json()
+    assert stored["items"][0]["discountKind"] == "percentage"
+    assert stored["items"][0]["discountValue"] == "0.15"
+    assert stored["totalHt"] == "566.66"  # 666.66 less 15 % (100.00)
+
+
 def test_an_issued_document_offers_no_edit(ui: Ui) -> None:
     # the browser stack is shared: orders from the end of the list, so the golden path's
     # « Créer la facture » on the first order finds it as the demo data made it
