@@ -31,6 +31,7 @@ from verone.backoffice.config import Settings
 from verone.backoffice.db.tables import financial_document_items, financial_documents
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.services import auth
+from verone.backoffice.services.actors import Actor
 from verone.money import from_cents
 
 TARGET_P95_MS = 25.0
@@ -131,7 +132,11 @@ def run(kind: str, documents: int, repeat: int) -> list[tuple[str, float, float,
         with build_container(settings) as container:
             user = _fill(container, documents)
             token = auth.create_api_token(
-                container.unit_of_work(), container.clock, user, name="bench"
+                container.unit_of_work(),
+                container.clock,
+                Actor.cli(),
+                name="bench",
+                user_id=user.id,
             ).secret
             app = create_app(container, run_jobs=False)
             headers = {"Authorization": f"Bearer {token}"}

@@ -414,6 +414,35 @@ class TestListing:
         assert not_yet.total == 0
         assert percent.total == 0
 
+    def test_the_search_follows_every_write_and_any_term(
+        self, uow: SqlAlchemyUnitOfWork, documents: list[FinancialDocument]
+    ) -> None:
+        """The search index (a trigram table on SQLite, ``pg_trgm`` on PostgreSQL) answers
+        what the scan did: a renamed document is found by its new name only, a deleted one
+        no more, short terms and quotes work."""
+
+        def found(term: str) -> list[str]:
+            with uow:
+                page = uow.documents.list(DocumentFilter(search=term), PageRequest())
+                return sorted(d.customer_name for d in page.items)
+
+        assert found("bre & f") == ["Zèbre & Fils"]
+        with uow:
+            stored = uow.documents.get(documents[5].id)
+            assert stored is not None
+            stored.customer_name = 'Atelier "Les Ormes"'
+            gone = uow.documents.get(documents[6].id)
+            assert gone is not None
+            uow.documents.delete(gone)
+            uow.commit()
+        assert found("client 5") == []
+        assert found('"les ormes"') == ['Atelier "Les Ormes"']
+        assert found("ORMES") == ['Atelier "Les Ormes"']
+        assert found("client 6") == []
+        assert found("t 4") == ["Client 4"]
+        assert found("4") == ["Client 4"]  # shorter than a trigram: the scan
+        assert found("f-2026-00") == ["Client 0", "Client 1"]
+
     def test_sort_by_amount(
         self, uow: SqlAlchemyUnitOfWork, documents: list[FinancialDocument]
     ) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from tests.integration.databases import postgres_url, with_search_path
 from verone.backoffice.db.migrate import check_database, downgrade_database, upgrade_database
 from verone.backoffice.db.session import make_engine
-from verone.backoffice.db.tables import metadata
+from verone.backoffice.db.tables import SEARCH_INDEX_PREFIXES, metadata
 
 EXPECTED_TABLES = {
     "users",
@@ -59,9 +59,11 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
 
 
 def table_names(url: str) -> set[str]:
+    """The modelled tables: the search index's own (SQLite's FTS5 table) are left out."""
     engine = make_engine(url)
     try:
-        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+        names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        return {name for name in names if not name.startswith(SEARCH_INDEX_PREFIXES)}
     finally:
         engine.dispose()
 

@@ -195,6 +195,11 @@ _EDITABLE = _in("status", EDITABLE_STATUSES)
 _TOTAL_COLUMNS = ("total_amount_cents", "amount_paid_cents", "total_ht_cents")
 _SORTABLE_COLUMNS = ("issue_date", "due_date", "number", "customer_name")
 
+#: The search over numbers and customer names (migration « document search index »; an FTS5
+#: trigram table on SQLite, ``pg_trgm`` indexes on PostgreSQL), outside the models
+DOCUMENT_SEARCH = "financial_documents_search"
+SEARCH_INDEX_PREFIXES = (DOCUMENT_SEARCH, "ix_financial_documents_search_")
+
 financial_documents = Table(
     "financial_documents",
     metadata,

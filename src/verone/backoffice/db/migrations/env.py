@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from verone.backoffice.db import tables_ops  # noqa: F401  # registers the operations tables
 from verone.backoffice.db.locks import lock_key
 from verone.backoffice.db.session import make_engine
-from verone.backoffice.db.tables import metadata
+from verone.backoffice.db.tables import SEARCH_INDEX_PREFIXES, metadata
 
 config = context.config
 MIGRATION_LOCK = "migrations"
@@ -30,9 +30,16 @@ def run_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_name=_modelled,
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _modelled(name: str | None, type_: str, parent_names: object) -> bool:
+    """The schema objects the models describe: the search index (an FTS5 table and its
+    shadow tables on SQLite, ``pg_trgm`` indexes on PostgreSQL) is its migration's alone."""
+    return not (name or "").startswith(SEARCH_INDEX_PREFIXES)
 
 
 def run_online() -> None:
@@ -44,6 +51,7 @@ def run_online() -> None:
                 target_metadata=metadata,
                 render_as_batch=True,
                 compare_type=True,
+                include_name=_modelled,
             )
             with context.begin_transaction():
                 if connection.dialect.name == "postgresql":

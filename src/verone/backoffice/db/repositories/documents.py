@@ -8,11 +8,22 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, ColumnElement, and_, func, insert, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    column,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from verone.backoffice.db.locks import is_postgresql
-from verone.backoffice.db.tables import document_numbers, financial_documents
+from verone.backoffice.db.tables import DOCUMENT_SEARCH, document_numbers, financial_documents
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.kinds import KINDS
 from verone.backoffice.domain.queries import (
@@ -41,7 +52,25 @@ _SORT_COLUMNS = {
 }
 
 
-def _conditions(criteria: DocumentFilter) -> list[ColumnElement[bool]]:
+_SEARCH = table(DOCUMENT_SEARCH, column("rowid"))  # SQLite's trigram table
+_TRIGRAM = 3  # the shortest term the trigram index can answer
+
+
+def _search(term: str, sqlite: bool) -> ColumnElement[bool]:
+    """Documents whose number or customer name contains ``term``, any case. SQLite reads its
+    FTS5 trigram table (a phrase there is a substring); PostgreSQL's ``pg_trgm`` indexes
+    serve the ``LIKE`` itself (docs/performance.md)."""
+    if sqlite and len(term) >= _TRIGRAM:
+        phrase = '"' + term.replace('"', '""') + '"'
+        matching = select(_SEARCH.c.rowid).where(literal_column(_SEARCH.name).op("MATCH")(phrase))
+        return literal_column("financial_documents.rowid").in_(matching)
+    return or_(
+        func.lower(D.number).contains(term, autoescape=True),
+        func.lower(D.customer_name).contains(term, autoescape=True),
+    )
+
+
+def _conditions(criteria: DocumentFilter, sqlite: bool) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if criteria.document_type is not None:
         where.append(D.document_type == criteria.document_type)
@@ -54,13 +83,7 @@ def _conditions(criteria: DocumentFilter) -> list[ColumnElement[bool]]:
     if criteria.sales_order_id is not None:
         where.append(D.sales_order_id == criteria.sales_order_id)
     if criteria.search:
-        term = criteria.search.strip().lower()
-        where.append(
-            or_(
-                func.lower(D.number).contains(term, autoescape=True),
-                func.lower(D.customer_name).contains(term, autoescape=True),
-            )
-        )
+        where.append(_search(criteria.search.strip().lower(), sqlite))
     if criteria.issued_from is not None:
         where.append(D.issue_date >= criteria.issued_from)
     if criteria.issued_to is not None:
@@ -95,6 +118,9 @@ class DocumentRepository:
 
     def add(self, document: FinancialDocument) -> None:
         self._session.add(document)
+
+    def _conditions(self, criteria: DocumentFilter) -> list[ColumnElement[bool]]:
+        return _conditions(criteria, sqlite=not is_postgresql(self._session))
 
     def get(self, document_id: uuid.UUID) -> FinancialDocument | None:
         return self._session.get(FinancialDocument, document_id)
@@ -146,7 +172,7 @@ class DocumentRepository:
         id)`` serve the default order, and a page past the middle is read from the other
         end (a short offset instead of a long one). ``total``, when the caller has just
         counted the same set (the totals of a list page), spares the count."""
-        where = _conditions(criteria)
+        where = self._conditions(criteria)
         if total is None:
             total = int(
                 self._session.scalar(
@@ -190,7 +216,7 @@ class DocumentRepository:
                 ),
             )
             .select_from(financial_documents)
-            .where(*_conditions(criteria))
+            .where(*self._conditions(criteria))
         ).one()
         return DocumentTotals(
             count=int(row[0]),
