@@ -320,6 +320,7 @@ class InMemoryUnitOfWork:
     bank_accounts: ports.BankAccountRepository
     bank_transactions: ports.BankTransactionRepository
     allocations: ports.AllocationRepository
+    rejections: ports.RejectionRepository
     sync: ports.SyncRepository
     webhook_events: ports.WebhookEventRepository
     rate_budget: ports.RateBudgetRepository

@@ -1,6 +1,6 @@
 """The other workflows in a real browser: a viewer sees no write control; a quote is issued
 then converted into an invoice; a partial payment is matched by hand, then undone; a preview
-made stale by an edit is refused and shown again."""
+made stale by an edit is refused and shown again; a suggestion is rejected, then restored."""
 
 from __future__ import annotations
 
@@ -146,3 +146,44 @@ def test_the_reconcile_run_shows_its_result_on_the_page(ui: Ui) -> None:
     page.get_by_role("button", name="Lancer le rapprochement").click()
     expect(page.locator("#run-result")).to_contain_text("suggestion(s) à examiner")
     ui.check_page("16-rapprochement-lance")
+
+
+def test_a_suggestion_is_rejected_then_restored(ui: Ui) -> None:
+    page = ui.page
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        issued = _issued_invoice(api)
+        with ui.stack.sandbox() as sandbox:
+            paid = sandbox.post(
+                "/_sandbox/incoming-transfer",
+                json={
+                    "amount": issued["totalAmount"],
+                    "reference": issued["number"],
+                    "counterparty_name": issued["customerName"],
+                },
+            )
+            assert paid.status_code in {200, 201}, paid.text
+        assert api.post("/api/qonto/sync", json={"full": False}).status_code == 200
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto("/rapprochement")
+    suggestions = page.locator("section[aria-labelledby='suggestions-title']")
+    rejected = page.locator("#suggestions-rejetees")
+    mine = suggestions.locator("tr", has=page.get_by_role("link", name=issued["number"]))
+    expect(mine.first).to_contain_text("Montant identique au reste dû")
+    count = mine.count()
+    ui.check_page("19-rapprochement-suggestion")
+    mine.first.get_by_role("button", name="Rejeter").click()
+    expect(page.locator(".flash")).to_have_text(
+        f"Suggestion rejetée : ce virement ne paie pas {issued['number']}."
+    )
+    expect(mine).to_have_count(count - 1)
+    row = rejected.locator("tr", has=page.get_by_role("link", name=issued["number"]))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(f"par {ui.stack.users.accountant.display_name}")
+    ui.check_page("20-rapprochement-suggestion-rejetee")
+    row.get_by_role("button", name="Rétablir").click()
+    expect(page.locator(".flash")).to_have_text("Suggestion rétablie.")
+    expect(mine).to_have_count(count)
+    expect(mine.first).to_contain_text("Montant identique au reste dû")
+    expect(
+        rejected.locator("tr", has=page.get_by_role("link", name=issued["number"]))
+    ).to_have_count(0)

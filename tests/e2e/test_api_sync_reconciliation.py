@@ -1,8 +1,10 @@
 """Sync and reconciliation through the API: transactions mirrored from the sandbox, a customer's
-transfer matched to its invoice (paid in Qonto and locally), undone, and documents synced."""
+transfer matched to its invoice (paid in Qonto and locally), undone, documents synced, and a
+proposal rejected then restored."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -89,3 +91,82 @@ def test_documents_sync_and_dry_run_reconciliation(accountant: httpx.Client) -> 
     assert dry.status_code == 200
     assert dry.json()["dryRun"] is True
     assert dry.json()["applied"] == []
+
+
+def test_a_rejected_proposal_leaves_the_listing_and_the_run_until_restored(
+    stack: Stack, accountant: httpx.Client, viewer: httpx.Client
+) -> None:
+    invoice = _issued_invoice(accountant)
+    with stack.sandbox() as sandbox:
+        transfer = sandbox.post(
+            "/_sandbox/incoming-transfer",
+            json={
+                "amount": invoice["totalAmount"],
+                "reference": invoice["number"],
+                "counterparty_name": invoice["customerName"],
+            },
+        )
+        assert transfer.status_code in {200, 201}, transfer.text
+    assert accountant.post("/api/qonto/sync", json={}).status_code == 200
+    proposals = viewer.get("/api/reconciliation/proposals").json()
+    best = max((p for p in proposals if p["invoiceId"] == invoice["id"]), key=lambda p: p["score"])
+    pair = {"transactionId": best["transactionId"], "invoiceId": invoice["id"]}
+
+    refused = viewer.post("/api/reconciliation/rejections", json=pair)
+    assert refused.status_code == 403
+    rejected = accountant.post("/api/reconciliation/rejections", json=pair)
+    assert rejected.status_code == 201, rejected.text
+    body = rejected.json()
+    assert body["invoiceNumber"] == invoice["number"]
+    assert body["transaction"]["id"] == best["transactionId"]
+    assert body["rejectedByName"] == stack.users.accountant.display_name
+    assert body["rejectedAt"]
+
+    def listed() -> set[tuple[str, str]]:
+        found = viewer.get("/api/reconciliation/proposals").json()
+        return {(p["transactionId"], p["invoiceId"]) for p in found}
+
+    assert (best["transactionId"], invoice["id"]) not in listed()
+    # the run proposes it no more (applying for real is proven in tests/integration: a dry
+    # run here leaves the shared stack's other credits alone)
+    run = accountant.post("/api/reconciliation/run", json={"dryRun": True})
+    assert run.status_code == 200, run.text
+    proposed = {(p["transactionId"], p["invoiceId"]) for p in run.json()["proposals"]}
+    assert (best["transactionId"], invoice["id"]) not in proposed
+    mine = [
+        r for r in viewer.get("/api/reconciliation/rejections").json()
+        if r["invoiceId"] == invoice["id"]
+    ]  # fmt: skip
+    assert [r["transactionId"] for r in mine] == [best["transactionId"]]
+
+    again = accountant.post("/api/reconciliation/rejections", json=pair)
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "match_already_rejected"
+    assert again.json()["error"]["message"] == "Cette suggestion est déjà rejetée."
+    accept = accountant.post(
+        f"/api/qonto/invoices/{invoice['id']}/reconcile",
+        json={"transactionId": best["transactionId"], "amount": best["amount"]},
+    )
+    assert accept.status_code == 409
+    assert accept.json()["error"]["code"] == "match_rejected"
+
+    restored = accountant.post("/api/reconciliation/rejections/restore", json=pair)
+    assert restored.status_code == 200, restored.text
+    assert restored.json()["invoiceId"] == invoice["id"]
+    assert (best["transactionId"], invoice["id"]) in listed()
+    missing = accountant.post("/api/reconciliation/rejections/restore", json=pair)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "rejection_not_found"
+    unknown = accountant.post(
+        "/api/reconciliation/rejections", json={**pair, "transactionId": str(uuid.uuid4())}
+    )
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["message"] == "Transaction introuvable."
+    bad = accountant.post("/api/reconciliation/rejections", json={"transactionId": "x"})
+    assert bad.status_code == 422
+
+    schema = viewer.get("/api/openapi.json").json()["paths"]
+    assert {"201", "404", "409"} <= set(
+        schema["/api/reconciliation/rejections"]["post"]["responses"]
+    )
+    assert "404" in schema["/api/reconciliation/rejections/restore"]["post"]["responses"]

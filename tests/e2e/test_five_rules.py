@@ -31,6 +31,7 @@ from tests.integration.services.support import (
     TestClient,
     World,
     add_order,
+    add_transfer,
     issue,
     recorded,
     service_items,
@@ -58,6 +59,7 @@ from verone.backoffice.services import (
     pdfs,
     queries,
     quotes,
+    reconciliation,
     sending,
     user_admin,
     users,
@@ -232,6 +234,7 @@ class Drivers:
             uow, clock, accountant, world.customer.id, service_items()
         )
         issue(uow, gateway, clock, accountant, self.issued_quote.id)
+        self.transfer = add_transfer(uow, clock.now(), "10.00", "VIR DU TEST")
 
     def hand_driven(self) -> set[str]:
         if not hasattr(self, "_hand"):
@@ -246,6 +249,18 @@ class Drivers:
     def locked(self, document_id: uuid.UUID) -> object:
         with self.uow:
             return common.lock_document(self.uow, document_id)
+
+    def restored(self, actor: Actor) -> object:
+        """Restore a pair the accountant has just rejected (``actor`` restores it)."""
+        try:
+            reconciliation.reject_match(
+                self.uow, self.clock, self.world.as_accountant, self.transfer.id, self.issued.id
+            )
+        except errors.MatchAlreadyRejected:
+            pass
+        return reconciliation.restore_match(
+            self.uow, self.clock, actor, self.transfer.id, self.issued.id
+        )
 
     def fresh_draft(self, actor: Actor) -> uuid.UUID:
         return invoicing.create_service_invoice(
@@ -392,6 +407,11 @@ class Drivers:
             ),
             "catalog.actor_id": lambda: catalog.actor_id(w.as_accountant),
             "diagnostics.diagnose": lambda: diagnostics.diagnose(u, g, c, SETUP, _schema),
+            "reconciliation.reject_match": lambda: reconciliation.reject_match(
+                u, c, actor, self.transfer.id, self.issued.id
+            ),
+            "reconciliation.restore_match": lambda: self.restored(actor),
+            "reconciliation.list_rejected": lambda: reconciliation.list_rejected(u),
         }
         self._hand = set(calls)
         call = calls.get(name) or self.generic(name, actor)

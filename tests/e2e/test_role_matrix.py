@@ -129,6 +129,9 @@ EXPECTED: dict[str, str] = {
     "GET /api/reconciliation/proposals": VIEWER,
     "POST /api/reconciliation/run": ACCOUNTANT,
     "GET /api/reconciliation/transactions": VIEWER,
+    "GET /api/reconciliation/rejections": VIEWER,
+    "POST /api/reconciliation/rejections": ACCOUNTANT,
+    "POST /api/reconciliation/rejections/restore": ACCOUNTANT,
     # the web pages (same contexts as the API; an anonymous visitor goes to the login page)
     "GET /connexion": PUBLIC,
     "POST /connexion": PUBLIC,
@@ -173,6 +176,8 @@ EXPECTED: dict[str, str] = {
     "POST /rapprochement/factures/{document_id}/accepter": ACCOUNTANT,
     "POST /rapprochement/allocations/{allocation_id}/annuler": ACCOUNTANT,
     "POST /rapprochement/lancer": ACCOUNTANT,
+    "POST /rapprochement/rejets": ACCOUNTANT,
+    "POST /rapprochement/rejets/retablir": ACCOUNTANT,
     "GET /integration": VIEWER,
     "GET /integration/diagnostic": VIEWER,
     "POST /integration/outbox/regler": ADMIN,

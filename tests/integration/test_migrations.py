@@ -31,6 +31,7 @@ EXPECTED_TABLES = {
     "bank_accounts",
     "bank_transactions",
     "payment_allocations",
+    "rejected_matches",
     "sync_runs",
     "sync_cursors",
     "webhook_events",

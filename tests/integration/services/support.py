@@ -22,9 +22,12 @@ from starlette.testclient import TestClient as TestClient
 from tests.integration.databases import postgres_url, with_search_path
 from verone.backoffice.db.migrate import upgrade_database
 from verone.backoffice.db.session import make_engine
-from verone.backoffice.domain.documents import DocumentItem
+from verone.backoffice.domain.banking import BankAccount, BankTransaction, TransactionSide
+from verone.backoffice.domain.confirmation import compute_content_hash
+from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
 from verone.backoffice.domain.orders import SalesOrder, SalesOrderItem
 from verone.backoffice.domain.parties import Customer, CustomerKind
+from verone.backoffice.domain.statuses import DocumentOrigin, DocumentType
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.ports import UnitOfWork
@@ -212,6 +215,43 @@ def add_order(uow: UnitOfWork, customer: Customer, now: datetime) -> SalesOrder:
         uow.orders.add(order)
         uow.commit()
     return order
+
+
+def add_transfer(
+    uow: UnitOfWork, now: datetime, amount: str, label: str, reference: str | None = None
+) -> BankTransaction:
+    """A settled incoming transfer in the bank mirror (as the transactions sync stores it)."""
+    with uow:
+        account = uow.bank_accounts.upsert(
+            BankAccount(f"acc-{uuid.uuid4().hex[:8]}", "Compte courant",
+                        "FR7630001007941234567890185", "EUR", Decimal("10000.00"), now)
+        )  # fmt: skip
+        transfer = uow.bank_transactions.upsert(
+            BankTransaction(f"txn-{uuid.uuid4().hex[:12]}", account.id, Decimal(amount), "EUR",
+                            TransactionSide.CREDIT, label, "completed", now, now,
+                            settled_at=now, reference=reference)
+        )  # fmt: skip
+        uow.commit()
+    return transfer
+
+
+def add_local_invoice(
+    uow: UnitOfWork, world: World, now: datetime, number: str, unit_price_ht: str
+) -> FinancialDocument:
+    """A finalized invoice never sent to Qonto (one line at 20 % VAT): its payment is local."""
+    invoice = FinancialDocument(
+        document_type=DocumentType.INVOICE, origin=DocumentOrigin.SERVICE,
+        customer_id=world.customer.id, customer_name=world.customer.display_name,
+        currency="EUR", created_by=world.accountant.id, created_at=now, issue_date=now.date(),
+        due_date=now.date(),
+        items=[DocumentItem("Conseil", Decimal(1), Decimal(unit_price_ht), Decimal("0.2"))],
+    )  # fmt: skip
+    invoice.recompute_totals()
+    invoice.finalize(number, now, world.accountant.id, compute_content_hash(invoice))
+    with uow:
+        uow.documents.add(invoice)
+        uow.commit()
+    return invoice
 
 
 def service_items() -> list[DocumentItem]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from tests.integration.services.support import (
     CONFIRMATION_KEY,
     SandboxClock,
     TestClient,
-    World,
+    add_local_invoice,
+    add_transfer,
     finalize_calls,
     make_client,
     private_postgres_schema,
@@ -32,10 +32,7 @@ from verone.backoffice.db.repositories import AllocationRepository
 from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
-from verone.backoffice.domain.banking import BankAccount, BankTransaction, TransactionSide
-from verone.backoffice.domain.confirmation import compute_content_hash
-from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
-from verone.backoffice.domain.statuses import DocumentOrigin, DocumentStatus, DocumentType
+from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import finalization, invoicing, pdfs, reconciliation
@@ -152,40 +149,6 @@ def racing_factory(
             engine.dispose()
 
 
-def _transfer_and_two_invoices(
-    factory: sessionmaker[Session], world: World, now: datetime
-) -> tuple[uuid.UUID, list[uuid.UUID]]:
-    """A 500 € transfer and two finalized 300 € invoices (never in Qonto: local payment)."""
-    with SqlAlchemyUnitOfWork(factory) as uow:
-        account = uow.bank_accounts.upsert(
-            BankAccount("acc-race", "Compte courant", "FR7630001007941234567890185", "EUR",
-                        Decimal("1000.00"), now)
-        )  # fmt: skip
-        uow.flush()
-        transfer = uow.bank_transactions.upsert(
-            BankTransaction("txn-race", account.id, Decimal("500.00"), "EUR",
-                            TransactionSide.CREDIT, "VIR ATELIER DUPONT", "completed", now, now,
-                            settled_at=now)
-        )  # fmt: skip
-        invoices = []
-        for n in range(2):
-            invoice = FinancialDocument(
-                document_type=DocumentType.INVOICE, origin=DocumentOrigin.SERVICE,
-                customer_id=world.customer.id, customer_name="Atelier Dupont", currency="EUR",
-                created_by=world.accountant.id, created_at=now, issue_date=now.date(),
-                due_date=now.date(),
-                items=[DocumentItem("Conseil", Decimal(1), Decimal("250.00"), Decimal("0.2"))],
-            )  # fmt: skip
-            invoice.recompute_totals()
-            invoice.finalize(f"F-2026-9{n:02d}", now, world.accountant.id,
-                             compute_content_hash(invoice))  # fmt: skip
-            invoices.append(invoice)
-        for invoice in invoices:
-            uow.documents.add(invoice)
-        uow.commit()
-    return transfer.id, [invoice.id for invoice in invoices]
-
-
 def test_two_concurrent_allocations_of_one_transfer_never_exceed_its_amount(
     racing_factory: sessionmaker[Session],
     gateway: QontoApiGateway,
@@ -199,7 +162,13 @@ def test_two_concurrent_allocations_of_one_transfer_never_exceed_its_amount(
     SQLite ``BEGIN IMMEDIATE`` already serializes them); with it the second one waits, reads
     300 € and gets the clear error."""
     world = seed_world(SqlAlchemyUnitOfWork(racing_factory), clock.now())
-    transaction_id, invoice_ids = _transfer_and_two_invoices(racing_factory, world, clock.now())
+    uow = SqlAlchemyUnitOfWork(racing_factory)
+    now = clock.now()
+    # a 500 € transfer, two finalized 300 € invoices (never in Qonto: a local payment)
+    transaction_id = add_transfer(uow, now, "500.00", "VIR ATELIER DUPONT").id
+    invoice_ids = [
+        add_local_invoice(uow, world, now, f"F-2026-9{n:02d}", "250.00").id for n in range(2)
+    ]
     reader = QontoSyncClient(make_client(http))
     arrived = [threading.Event(), threading.Event()]
     original = AllocationRepository.allocated_from_transaction

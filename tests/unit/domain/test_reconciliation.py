@@ -89,6 +89,32 @@ def test_two_transactions_claiming_the_same_invoice_are_both_reviewed() -> None:
     assert not any(p.automatic for p in proposals)
 
 
+def test_a_rejected_pair_is_no_candidate_and_claims_nothing() -> None:
+    target = invoice("F-2026-030", "240.00")
+    other = invoice("F-2026-031", "240.00", customer="Atelier Dupont")
+    txn = credit("240.00", "VIR SEPA HOTEL DU LAC", reference="Facture F-2026-030")
+    rival = credit("240.00", "VIR ATELIER DUPONT", counterparty_name="ATELIER DUPONT")
+    before = propose_matches([txn, rival], [target, other])
+    assert (txn.id, target.id) in {(p.transaction_id, p.invoice_id) for p in before}
+    after = propose_matches([txn, rival], [target, other], rejected=[(txn.id, target.id)])
+    pairs = {(p.transaction_id, p.invoice_id) for p in after}
+    assert (txn.id, target.id) not in pairs
+    assert (txn.id, other.id) in pairs  # the transfer's other candidate stays
+    # another transfer's proposals are untouched by this pair
+    assert {p for p in before if p.transaction_id == rival.id} == {
+        p for p in after if p.transaction_id == rival.id
+    }
+
+
+def test_a_split_with_a_rejected_part_is_no_split() -> None:
+    a, b = invoice("F-2026-040", "100.00"), invoice("F-2026-041", "50.50")
+    txn = credit("150.50", "VIR HOTEL DU LAC", reference="F-2026-040 F-2026-041")
+    assert {p.kind for p in propose_matches([txn], [a, b])} == {MatchKind.SPLIT}
+    proposals = propose_matches([txn], [a, b], rejected=[(txn.id, a.id)])
+    # b alone cannot take 150.50 € (never more than is due): nothing is left to propose
+    assert all(p.invoice_id != a.id and p.kind is not MatchKind.SPLIT for p in proposals)
+
+
 def test_qonto_attachment_link_is_trusted() -> None:
     target = invoice("F-2026-040", "75.00", attachment_id="att-1")
     [proposal] = propose_matches([credit("75.00", attachment_ids=("att-1",))], [target])

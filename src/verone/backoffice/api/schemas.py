@@ -351,6 +351,13 @@ class ReconcileIn(RequestModel):
     amount: DecimalIn
 
 
+class RejectionIn(RequestModel):
+    """A (bank transaction, invoice) pair: the suggestion to reject, or to restore."""
+
+    transaction_id: uuid.UUID
+    invoice_id: uuid.UUID
+
+
 class CancelledOut(ApiModel):
     document: DocumentOut
     credit_note_recommended: bool

@@ -258,6 +258,18 @@ class AllocationOut(ApiModel):
     document: DocumentSummary | None
 
 
+class RejectionOut(ApiModel):
+    """A rejected pair: who rejected it and when; never proposed until restored."""
+
+    transaction_id: uuid.UUID
+    invoice_id: uuid.UUID
+    invoice_number: str | None
+    rejected_by: uuid.UUID
+    rejected_by_name: str | None
+    rejected_at: datetime
+    transaction: BankTransactionOut | None
+
+
 class SendOut(ApiModel):
     document_id: uuid.UUID
     recipients: list[Email]

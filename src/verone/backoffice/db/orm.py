@@ -17,6 +17,7 @@ from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
 from verone.backoffice.domain.operations import Email, OutboxEntry, SyncRun, WebhookEvent
 from verone.backoffice.domain.orders import SalesOrder, SalesOrderItem
 from verone.backoffice.domain.parties import Customer, Product
+from verone.backoffice.domain.reconciliation import RejectedMatch
 from verone.backoffice.domain.users import ApiToken, User, UserSession
 
 mapper_registry = registry(metadata=t.metadata)
@@ -126,6 +127,15 @@ def _map_operations() -> None:
         o.payment_allocations,
         properties={
             "amount": o.payment_allocations.c.amount_cents,
+            "_transaction": _after(BankTransaction),
+            "_document": _after(FinancialDocument),
+            "_user": _after(User),
+        },
+    )
+    m(
+        RejectedMatch,
+        o.rejected_matches,
+        properties={
             "_transaction": _after(BankTransaction),
             "_document": _after(FinancialDocument),
             "_user": _after(User),

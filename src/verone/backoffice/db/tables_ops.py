@@ -128,6 +128,19 @@ payment_allocations = Table(
     Index(None, "document_id"),
 )
 
+#: Pairs a person rejected: never proposed, nor applied, until restored (the row is deleted).
+rejected_matches = Table(
+    "rejected_matches",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("transaction_id", Uuid, ForeignKey("bank_transactions.id"), nullable=False),
+    Column("document_id", Uuid, ForeignKey("financial_documents.id"), nullable=False),
+    Column("rejected_by", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("rejected_at", UTCDateTime, nullable=False),
+    UniqueConstraint("transaction_id", "document_id"),
+    Index(None, "document_id"),
+)
+
 sync_runs = Table(
     "sync_runs",
     metadata,

@@ -34,6 +34,7 @@ class SqlAlchemyUnitOfWork:
     bank_accounts: r.BankAccountRepository
     bank_transactions: r.BankTransactionRepository
     allocations: r.AllocationRepository
+    rejections: r.RejectionRepository
     sync: r.SyncRepository
     webhook_events: r.WebhookEventRepository
     rate_budget: r.RateBudgetRepository
@@ -65,6 +66,7 @@ class SqlAlchemyUnitOfWork:
         self.bank_accounts = r.BankAccountRepository(session)
         self.bank_transactions = r.BankTransactionRepository(session)
         self.allocations = r.AllocationRepository(session)
+        self.rejections = r.RejectionRepository(session)
         self.sync = r.SyncRepository(session)
         self.webhook_events = r.WebhookEventRepository(session)
         self.rate_budget = r.RateBudgetRepository(session)

@@ -127,6 +127,23 @@ class PaymentExceedsInvoice(DomainError):
     default_message = "Le montant rapproché dépasse le reste à payer de la facture."
 
 
+class MatchRejected(DomainError):
+    code = "match_rejected"
+    default_message = (
+        "Ce virement a été écarté pour cette facture : rétablissez la suggestion d'abord."
+    )
+
+
+class MatchAlreadyRejected(DomainError):
+    code = "match_already_rejected"
+    default_message = "Cette suggestion est déjà rejetée."
+
+
+class RejectionNotFound(NotFound):
+    code = "rejection_not_found"
+    default_message = "Aucune suggestion rejetée pour ce virement et cette facture."
+
+
 class OutboxNotPending(IllegalTransition):
     code = "outbox_not_pending"
     default_message = "Cette opération sortante est déjà réglée."

@@ -1,16 +1,17 @@
 """Reconciliation as a pure function: bank credits and open invoices in, scored proposals out.
 
 Candidates come from indexes (amount in cents, invoice-number tokens, Qonto attachment ids,
-customer-name tokens, IBANs), never from comparing every transaction with every invoice.
+customer-name tokens, IBANs), never from comparing every transaction with every invoice. A pair
+a person rejected (``RejectedMatch``) is never a candidate (docs/sync.md).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
@@ -101,6 +102,22 @@ class Proposal:
     @property
     def reasons_text(self) -> str:
         return " ; ".join(self.reasons)
+
+
+@dataclass(eq=False)
+class RejectedMatch:
+    """A person said transaction ``transaction_id`` does not pay invoice ``document_id``: the
+    pair is proposed (and applied) no more until it is restored."""
+
+    transaction_id: uuid.UUID
+    document_id: uuid.UUID
+    rejected_by: uuid.UUID
+    rejected_at: datetime
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+#: (transaction id, invoice id)
+Pair = tuple[uuid.UUID, uuid.UUID]
 
 
 # ---------------------------------------------------------------------- scoring
@@ -315,22 +332,29 @@ def _split(txn: TransactionFacts, quoted: list[_Entry], txn_cents: int) -> list[
     ]
 
 
-def _score_transaction(txn: TransactionFacts, index: _Index) -> list[_Candidate]:
+def _score_transaction(
+    txn: TransactionFacts, index: _Index, rejected: Collection[uuid.UUID] = ()
+) -> list[_Candidate]:
+    """The candidates of one transaction, best first; none for a ``rejected`` invoice id."""
     txn_cents = to_cents(txn.amount)
     if txn_cents <= 0:
         return []
     numbers = numbers_in(txn.reference, txn.label)
     if numbers:
         quoted = [index.by_number[n] for n in numbers if n in index.by_number]
-        split = _split(txn, quoted, txn_cents)
-        if split:
-            return split
+        # a split stands or falls whole: one rejected part and it is no split any more
+        if not any(e.invoice.id in rejected for e in quoted):
+            split = _split(txn, quoted, txn_cents)
+            if split:
+                return split
     iban = normalize_iban(txn.counterparty_iban)
     found = _candidates(txn, txn_cents, numbers, iban, index)
     tokens = name_tokens(txn.counterparty_name) | name_tokens(txn.label)
     _add_name_candidates(txn, tokens, index, found)
     scored = []
     for candidate in found.values():
+        if candidate.entry.invoice.id in rejected:
+            continue
         if not _score_amount(candidate, txn_cents, txn.currency):
             continue
         _score_context(candidate, txn, tokens, iban)
@@ -346,17 +370,22 @@ def propose_matches(
     open_invoices: Sequence[OpenInvoice],
     *,
     window_days: int = DEFAULT_WINDOW_DAYS,
+    rejected: Iterable[Pair] = (),
 ) -> list[Proposal]:
     """Every plausible (transaction, invoice) pair, best first per transaction, with reasons.
 
     A transaction's best proposal is *unambiguous* when it leads the next by ``AUTO_MARGIN``
-    points and no other transaction claims the same invoice as its own best proposal.
+    points and no other transaction claims the same invoice as its own best proposal. A
+    ``rejected`` pair is no candidate at all: it neither leads nor claims its invoice.
     """
     index = _build_index(open_invoices, window_days)
+    refused: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for transaction_id, invoice_id in rejected:
+        refused[transaction_id].add(invoice_id)
     per_transaction: list[tuple[TransactionFacts, list[_Candidate]]] = []
     best_claims: dict[int, int] = defaultdict(int)
     for txn in transactions:
-        scored = _score_transaction(txn, index)
+        scored = _score_transaction(txn, index, refused.get(txn.id, ()))
         if scored:
             per_transaction.append((txn, scored))
             for candidate in _leaders(scored):

@@ -1,6 +1,7 @@
 """Read models of « Transactions bancaires » and « Rapprochement »: the suggestions with the
 movement they concern, the credits nobody matched, the open invoices to match by hand, the
-latest allocations, and the state of the last syncs (the progress element polls it)."""
+latest allocations, the rejected suggestions, and the state of the last syncs (the progress
+element polls it)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class ReconciliationQueue:
     unmatched: Page[BankTransaction]
     open_invoices: Sequence[FinancialDocument]
     allocations: Page[queries.AllocationView]
+    rejected: Sequence[reconciliation.RejectedView]
 
 
 def reconciliation_queue(uow: UnitOfWork, page: PageRequest) -> ReconciliationQueue:
@@ -54,6 +56,7 @@ def reconciliation_queue(uow: UnitOfWork, page: PageRequest) -> ReconciliationQu
         unmatched=queries.unmatched_transactions(uow, page),
         open_invoices=open_invoices,
         allocations=queries.list_allocations(uow, PageRequest(1, 20)),
+        rejected=reconciliation.list_rejected(uow),
     )
 
 

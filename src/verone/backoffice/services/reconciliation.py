@@ -1,5 +1,6 @@
 """Reconciliation use cases: propose (the pure matcher over the mirror), apply a match as a
-payment allocation, reconcile automatically (dry run first), undo.
+payment allocation, reconcile automatically (dry run first), undo; reject a suggestion (the
+pair is proposed, applied and accepted by hand no more) and restore it (docs/sync.md).
 
 A fully paid invoice is marked paid in Qonto (``mark_as_paid`` through the outbox, with its
 idempotency key) and locally, and its PDF is attached to the paying transaction.
@@ -21,6 +22,7 @@ from verone.backoffice.domain.reconciliation import (
     DEFAULT_WINDOW_DAYS,
     OpenInvoice,
     Proposal,
+    RejectedMatch,
     TransactionFacts,
     propose_matches,
 )
@@ -126,10 +128,12 @@ def load_facts(uow: UnitOfWork) -> tuple[list[TransactionFacts], list[OpenInvoic
 
 
 def propose(uow: UnitOfWork, *, window_days: int = DEFAULT_WINDOW_DAYS) -> list[Proposal]:
-    """Scored, explained proposals for every open credit (nothing is written)."""
+    """Scored, explained proposals for every open credit, the rejected pairs left out (nothing
+    is written). The page, the API's listing and ``reconcile`` all start here."""
     with uow:
         transactions, invoices = load_facts(uow)
-    return propose_matches(transactions, invoices, window_days=window_days)
+        rejected = uow.rejections.pairs()
+    return propose_matches(transactions, invoices, window_days=window_days, rejected=rejected)
 
 
 def proposals_for_invoice(
@@ -217,6 +221,8 @@ def _allocate(
     transaction = uow.bank_transactions.get(transaction_id)
     if transaction is None:
         raise NotFound("Transaction introuvable.")
+    if uow.rejections.get(transaction.id, document.id) is not None:
+        raise errors.MatchRejected()
     taken = uow.allocations.allocated_from_transaction(transaction.id)
     _check_match(document, transaction, taken, amount)
     already = uow.allocations.allocated_to_document(document.id)
@@ -367,3 +373,103 @@ def undo_allocation(
         return Done(document)
 
     return payment_state_write(uow, clock, Operation.UNMARK_PAID, prepare, gateway.unmark_paid)
+
+
+# ---------------------------------------------------------------------- rejected suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedView:
+    """A rejected pair with its transaction and invoice (« Suggestions rejetées »)."""
+
+    rejection: RejectedMatch
+    transaction: BankTransaction | None
+    document: FinancialDocument | None
+    rejected_by_name: str | None = None
+
+
+def _lock_pair(
+    uow: UnitOfWork, transaction_id: uuid.UUID, document_id: uuid.UUID
+) -> tuple[BankTransaction, FinancialDocument]:
+    """The invoice's lock, then the transaction's: the order of ``_allocate``."""
+    document = lock_document(uow, document_id)
+    if not document.kind.payable:
+        raise errors.DocumentNotFound("Facture introuvable.")
+    uow.lock(_transaction_lock(transaction_id))
+    transaction = uow.bank_transactions.get(transaction_id)
+    if transaction is None:
+        raise NotFound("Transaction introuvable.")
+    return transaction, document
+
+
+def reject_match(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    transaction_id: uuid.UUID,
+    document_id: uuid.UUID,
+) -> RejectedView:
+    """« Rejeter »: this transfer does not pay this invoice. The pair is proposed no more
+    (the page, the API, ``reconcile``) and ``apply_match`` refuses it until it is restored."""
+    with uow:
+        user = acting_user(uow, actor)
+        transaction, document = _lock_pair(uow, transaction_id, document_id)
+        if uow.rejections.get(transaction.id, document.id) is not None:
+            raise errors.MatchAlreadyRejected()
+        if any(
+            a.document_id == document.id for a in uow.allocations.for_transaction(transaction.id)
+        ):
+            raise errors.IllegalTransition(
+                "Ce virement est déjà rapproché de cette facture : "
+                "annulez le rapprochement d'abord."
+            )
+        rejection = RejectedMatch(transaction.id, document.id, user.id, clock.now())
+        uow.rejections.add(rejection)
+        details = {"transaction_id": str(transaction.id), "transaction": transaction.label}
+        audit(uow, clock, user.id, "reconciliation.rejected", document, details)
+        uow.commit()
+    return RejectedView(rejection, transaction, document, user.display_name)
+
+
+def restore_match(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    transaction_id: uuid.UUID,
+    document_id: uuid.UUID,
+) -> RejectedView:
+    """« Rétablir »: the rejected pair may be proposed and applied again (returns what was
+    removed; the audit entry keeps who had rejected it and when)."""
+    with uow:
+        user = acting_user(uow, actor)
+        transaction, document = _lock_pair(uow, transaction_id, document_id)
+        rejection = uow.rejections.get(transaction.id, document.id)
+        if rejection is None:
+            raise errors.RejectionNotFound()
+        uow.rejections.delete(rejection)
+        details = {
+            "transaction_id": str(transaction.id),
+            "rejected_by": str(rejection.rejected_by),
+            "rejected_at": rejection.rejected_at.isoformat(),
+        }
+        audit(uow, clock, user.id, "reconciliation.restored", document, details)
+        by = uow.users.get(rejection.rejected_by)
+        uow.commit()
+    return RejectedView(rejection, transaction, document, by.display_name if by else None)
+
+
+def list_rejected(uow: UnitOfWork, *, limit: int = 50) -> list[RejectedView]:
+    """The latest rejected pairs, newest first, with their transaction and invoice."""
+    with uow:
+        views = []
+        for rejection in uow.rejections.recent(limit):
+            by = uow.users.get(rejection.rejected_by)
+            views.append(
+                RejectedView(
+                    rejection,
+                    uow.bank_transactions.get(rejection.transaction_id),
+                    uow.documents.get(rejection.document_id),
+                    by.display_name if by else None,
+                )
+            )
+        return views

@@ -1,5 +1,6 @@
-"""``/api/reconciliation``: the review queue, read-only — incoming transactions not yet fully
-matched, and the allocations already made (by users or automatically)."""
+"""``/api/reconciliation``: the review queue — incoming transactions not yet fully matched,
+the proposals, the allocations already made (by users or automatically) — and the rejected
+suggestions (reject, restore)."""
 
 from __future__ import annotations
 
@@ -142,3 +143,40 @@ def run(ctx: AccountantContext, body: si.ReconcileRunIn | None = None) -> si.Rec
 def undo(ctx: AccountantContext, allocation_id: uuid.UUID) -> s.DocumentOut:
     """Remove an allocation; an invoice it had paid goes back to unpaid (in Qonto too)."""
     return render.document(ctx.call(reconciliation.undo_allocation, allocation_id), ctx.today())
+
+
+def render_rejection(view: reconciliation.RejectedView) -> si.RejectionOut:
+    r = view.rejection
+    return si.RejectionOut(
+        transaction_id=r.transaction_id,
+        invoice_id=r.document_id,
+        invoice_number=None if view.document is None else view.document.number,
+        rejected_by=r.rejected_by,
+        rejected_by_name=view.rejected_by_name,
+        rejected_at=r.rejected_at,
+        transaction=None if view.transaction is None else bank_transaction(view.transaction),
+    )
+
+
+@router.get("/rejections", response_model=list[si.RejectionOut])
+def rejections(ctx: ViewerContext) -> list[si.RejectionOut]:
+    """Rejected suggestions, newest first (the 50 latest): pairs never proposed until restored."""
+    return [render_rejection(v) for v in reconciliation.list_rejected(ctx.uow)]
+
+
+@router.post("/rejections", response_model=si.RejectionOut, status_code=201)
+def reject(ctx: AccountantContext, body: s.RejectionIn) -> si.RejectionOut:
+    """Reject a suggestion: this transaction does not pay this invoice. The pair leaves the
+    proposals and the automatic run, and accepting it is refused (409 ``match_rejected``)
+    until it is restored. 404: unknown transaction or invoice; 409
+    ``match_already_rejected``, or the pair already matched."""
+    view = ctx.call_local(reconciliation.reject_match, body.transaction_id, body.invoice_id)
+    return render_rejection(view)
+
+
+@router.post("/rejections/restore", response_model=si.RejectionOut)
+def restore(ctx: AccountantContext, body: s.RejectionIn) -> si.RejectionOut:
+    """Restore a rejected suggestion (« Rétablir »): the pair may be proposed and applied
+    again; the answer is the rejection removed. 404 ``rejection_not_found``: not rejected."""
+    view = ctx.call_local(reconciliation.restore_match, body.transaction_id, body.invoice_id)
+    return render_rejection(view)

@@ -5,6 +5,7 @@ from verone.backoffice.db.repositories.banking import (
     AllocationRepository,
     BankAccountRepository,
     BankTransactionRepository,
+    RejectionRepository,
 )
 from verone.backoffice.db.repositories.documents import DocumentRepository
 from verone.backoffice.db.repositories.operations import (
@@ -38,6 +39,7 @@ __all__ = [
     "OutboxRepository",
     "ProductRepository",
     "RateBudgetRepository",
+    "RejectionRepository",
     "SyncRepository",
     "UserRepository",
     "UserSessionRepository",

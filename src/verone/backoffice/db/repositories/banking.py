@@ -1,4 +1,5 @@
-"""Bank accounts and transactions (upserted by Qonto id) and payment allocations."""
+"""Bank accounts and transactions (upserted by Qonto id), payment allocations, and the
+reconciliation pairs a person rejected."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ from sqlalchemy.orm import Session
 
 from verone.backoffice.db.locks import is_postgresql
 from verone.backoffice.db.tables import financial_documents
-from verone.backoffice.db.tables_ops import bank_accounts, bank_transactions, payment_allocations
+from verone.backoffice.db.tables_ops import (
+    bank_accounts,
+    bank_transactions,
+    payment_allocations,
+    rejected_matches,
+)
 from verone.backoffice.domain.banking import (
     BankAccount,
     BankTransaction,
@@ -26,6 +32,7 @@ from verone.backoffice.domain.banking import (
     TransactionSnapshot,
 )
 from verone.backoffice.domain.queries import Page, PageRequest
+from verone.backoffice.domain.reconciliation import Pair, RejectedMatch
 from verone.money import ZERO, from_cents, to_cents
 
 _TXN_FIELDS = (
@@ -372,3 +379,35 @@ class AllocationRepository:
             .limit(page.per_page)
         )
         return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
+
+
+class RejectionRepository:
+    """Rejected (transaction, invoice) pairs; restoring one deletes its row."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, rejection: RejectedMatch) -> None:
+        self._session.add(rejection)
+
+    def get(self, transaction_id: uuid.UUID, document_id: uuid.UUID) -> RejectedMatch | None:
+        r = rejected_matches.c
+        query = select(RejectedMatch).where(
+            r.transaction_id == transaction_id, r.document_id == document_id
+        )
+        return self._session.scalars(query).first()
+
+    def delete(self, rejection: RejectedMatch) -> None:
+        self._session.delete(rejection)
+
+    def pairs(self) -> set[Pair]:
+        """Every rejected (transaction id, invoice id): what the matcher must skip."""
+        r = rejected_matches.c
+        rows = self._session.execute(select(r.transaction_id, r.document_id))
+        return {(transaction_id, document_id) for transaction_id, document_id in rows}
+
+    def recent(self, limit: int) -> builtins.list[RejectedMatch]:
+        """The latest rejections, newest first."""
+        r = rejected_matches.c
+        query = select(RejectedMatch).order_by(r.rejected_at.desc(), r.id).limit(limit)
+        return list(self._session.scalars(query))

@@ -1,6 +1,7 @@
 """« Transactions bancaires » and « Rapprochement »: the mirror of the bank, the suggestions
-(score, reasons) to accept, the credits to match by hand, undo, and « Synchroniser
-maintenant », which runs in the background while a progress element polls the sync runs."""
+(score, reasons) to accept or reject, the rejected ones to restore, the credits to match by
+hand, undo, and « Synchroniser maintenant », which runs in the background while a progress
+element polls the sync runs."""
 
 from __future__ import annotations
 
@@ -118,6 +119,25 @@ async def accept(
     )
     message = "Paiement rapproché." + (" La facture est payée." if applied.invoice_paid else "")
     return hx_redirect_with_flash(request, "/rapprochement", message)
+
+
+@router.post("/rapprochement/rejets")
+async def reject(request: Request, ctx: AccountantPage) -> Response:
+    """« Rejeter » a suggestion: the pair is proposed no more (« Suggestions rejetées »)."""
+    body = await read_form(request, s.RejectionIn)
+    view = ctx.call_local(reconciliation.reject_match, body.transaction_id, body.invoice_id)
+    number = view.document.number if view.document else "la facture"
+    return hx_redirect_with_flash(
+        request, "/rapprochement", f"Suggestion rejetée : ce virement ne paie pas {number}."
+    )
+
+
+@router.post("/rapprochement/rejets/retablir")
+async def restore(request: Request, ctx: AccountantPage) -> Response:
+    """« Rétablir » a rejected suggestion: the pair may be proposed again."""
+    body = await read_form(request, s.RejectionIn)
+    ctx.call_local(reconciliation.restore_match, body.transaction_id, body.invoice_id)
+    return hx_redirect_with_flash(request, "/rapprochement", "Suggestion rétablie.")
 
 
 @router.post("/rapprochement/allocations/{allocation_id}/annuler")
