@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import json
 import pkgutil
 import textwrap
 import uuid
@@ -38,6 +39,7 @@ from tests.integration.services.support import (
 )
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
+from verone.backoffice.domain.operations import WebhookEvent
 from verone.backoffice.domain.queries import AuditFilter, DocumentFilter, PageRequest
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.domain.users import Role, User
@@ -63,6 +65,7 @@ from verone.backoffice.services import (
     sending,
     user_admin,
     users,
+    webhooks,
 )
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.outbox import recovery
@@ -262,6 +265,26 @@ class Drivers:
             self.uow, self.clock, actor, self.transfer.id, self.issued.id
         )
 
+    def delivered(self, kind: str) -> str:
+        """A verified delivery stored as the webhook route stores it: a client invoice event
+        of the issued invoice, or a booked transaction; its event id."""
+        event_id = f"evt-{uuid.uuid4()}"
+        data = {"id": self.issued.qonto_id} if kind == "v1/client-invoices" else {}
+        payload = json.dumps({"id": event_id, "type": kind, "data": data})
+        event = WebhookEvent(event_id, kind, payload, self.clock.now())
+        assert webhooks.record_event(self.uow, event)
+        return event_id
+
+    def processed(self) -> None:
+        reader = QontoSyncClient(self.gateway._client)
+        for kind in sorted(webhooks.SUBSCRIBED_EVENTS):
+            event_id = self.delivered(kind)
+            webhooks.process_event(self.uow, self.gateway, reader, self.clock, event_id)
+            with self.uow:
+                stored = self.uow.webhook_events.by_event_id(event_id)
+                assert stored is not None
+                assert stored.processed_at is not None, stored.error
+
     def fresh_draft(self, actor: Actor) -> uuid.UUID:
         return invoicing.create_service_invoice(
             self.uow, self.gateway, self.clock, actor, self.world.customer.id, service_items()
@@ -274,6 +297,8 @@ class Drivers:
                 u, g, c, actor, add_order(u, w.customer, c.now()).id
             ),
             "invoicing.create_service_invoice": lambda: self.fresh_draft(actor),
+            "webhooks.record_event": lambda: self.delivered("v1/transactions"),
+            "webhooks.process_event": self.processed,
             "invoicing.update_draft": lambda: invoicing.update_draft(
                 u, g, c, actor, self.fresh_draft(actor), items=service_items()[:1]
             ),

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from verone.backoffice.api.routes.webhooks import SUBSCRIBED_EVENTS
 from verone.backoffice.bootstrap import Container
+from verone.backoffice.services.webhooks import SUBSCRIBED_EVENTS
 from verone.cli._console import console
 from verone.cli._runtime import open_container, print_json
 from verone.qonto.types.webhooks import WebhookSubscription, WebhookSubscriptionParams

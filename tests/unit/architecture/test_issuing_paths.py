@@ -65,7 +65,7 @@ NOT_ISSUING = frozenset(
 #: The background tasks known today: a new one must appear here (and in the drivers).
 BACKGROUND_TASKS = frozenset(
     {
-        "verone.backoffice.api.routes.webhooks.process_event",
+        "verone.backoffice.services.webhooks.process_event",
         "verone.backoffice.web.routes.banking._run_sync",
     }
 )

@@ -1,12 +1,9 @@
 """``POST /api/qonto/webhooks``: Qonto's deliveries. The signature (``X-Qonto-Signature``,
-constant time, timestamp window) is checked, the event stored once (dedup on its id), the
-answer sent at once (202), and the event processed in the background; polling stays the
-safety net for anything missed."""
+constant time, timestamp window) is checked here; the event is stored once and processed
+after the answer (202) by ``services.webhooks``."""
 
 from __future__ import annotations
 
-import json
-import logging
 from typing import Literal
 
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -15,85 +12,21 @@ from starlette.concurrency import run_in_threadpool
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.api.schemas import ApiModel
-from verone.backoffice.bootstrap import Container
-from verone.backoffice.domain.errors import DomainError
 from verone.backoffice.domain.operations import WebhookEvent
-from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.edge.context import PublicContext
 from verone.backoffice.edge.errors import EdgeError
-from verone.backoffice.services import payments
-from verone.backoffice.services.sync_transactions import sync_transactions
+from verone.backoffice.services import webhooks
 from verone.qonto import WebhookSignatureError, verify_signature
 from verone.qonto.webhooks import SIGNATURE_HEADER
-
-logger = logging.getLogger(__name__)
 
 router = APIRouter(
     prefix="/api/qonto", tags=["webhooks"], responses=STANDARD_ERRORS, route_class=AuditedRoute
 )
 
-INVOICE_EVENTS = frozenset({"v1/client-invoices"})
-TRANSACTION_EVENTS = frozenset({"v1/transactions"})
-#: What the back office subscribes to (``verone webhooks subscribe``, the embedded default)
-SUBSCRIBED_EVENTS = INVOICE_EVENTS | TRANSACTION_EVENTS
-
 
 class WebhookAck(ApiModel):
     received: Literal[True] = True
     duplicate: bool
-
-
-def _store(container: Container, event: WebhookEvent) -> bool:
-    with container.unit_of_work() as uow:
-        new = uow.webhook_events.insert_if_new(event)
-        uow.commit()
-    return new
-
-
-def _apply(container: Container, event_type: str, data: object) -> None:
-    """A booked transaction: mirror the new transactions now (the incremental sync, leased
-    per account) rather than at the next poll. A client invoice: adopt Qonto's state of the
-    invoice we mirror (paid, unpaid, canceled)."""
-    if event_type in TRANSACTION_EVENTS:
-        sync_transactions(container.unit_of_work(), container.sync_reader, container.clock)
-        return
-    if event_type not in INVOICE_EVENTS or not isinstance(data, dict):
-        return
-    qonto_id = data.get("id")
-    if not isinstance(qonto_id, str):
-        return
-    with container.unit_of_work() as uow:
-        document = uow.documents.by_qonto_id(DocumentType.INVOICE, qonto_id)
-    if document is None or not document.is_issued:
-        return
-    remote = container.gateway.get_document(DocumentType.INVOICE, qonto_id)
-    payments.adopt_remote_state(
-        container.unit_of_work(), container.clock, document.id, remote, None
-    )
-
-
-def process_event(container: Container, event_id: str) -> None:
-    """Background work for one stored event; failures are recorded on the event."""
-    with container.unit_of_work() as uow:
-        event = uow.webhook_events.by_event_id(event_id)
-    if event is None or event.processed_at is not None:
-        return
-    error: str | None = None
-    try:
-        payload = json.loads(event.payload)
-        data = payload.get("data") if isinstance(payload, dict) else None
-        _apply(container, event.event_type, data)
-    except (DomainError, ValueError) as exc:
-        error = f"{type(exc).__name__}: {exc}"[:500]
-        logger.warning("webhook %s not processed: %s", event_id, error)
-    with container.unit_of_work() as uow:
-        stored = uow.webhook_events.by_event_id(event_id)
-        if stored is not None:
-            if error is None:
-                stored.mark_processed(container.clock.now())
-            else:
-                stored.error = error
-            uow.commit()
 
 
 @router.post(
@@ -154,7 +87,14 @@ async def receive_webhook(
         payload=raw.decode("utf-8", errors="replace"),
         received_at=container.clock.now(),
     )
-    new = await run_in_threadpool(_store, container, event)
+    new = await run_in_threadpool(webhooks.record_event, container.unit_of_work(), event)
     if new:
-        background.add_task(process_event, container, parsed.id)
+        background.add_task(
+            webhooks.process_event,
+            container.unit_of_work(),
+            container.gateway,
+            container.sync_reader,
+            container.clock,
+            parsed.id,
+        )
     return WebhookAck(duplicate=not new)
