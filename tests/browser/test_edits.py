@@ -45,21 +45,21 @@ def test_a_customer_is_edited_from_its_page(ui: Ui) -> None:
     ui.check_page("41-client-modifie")
 
 
-def test_a_drafts_lines_are_edited_with_live_totals(ui: Ui) -> None:
-    page = ui.page
+def _service_draft(ui: Ui, item: dict[str, str]) -> dict[str, Any]:
+    """An invoice draft of one line for the first customer, made through the API."""
     with ui.stack.login(ui.stack.users.accountant.email) as api:
         customer = api.get("/api/customers", params={"perPage": 1}).json()["items"][0]
-        item = {
-            "title": "Pose de luminaires",
-            "quantity": "2",
-            "unitPrice": "100",
-            "vatRate": "0.2",
-        }
         made = api.post(
             "/api/qonto/invoices/service", json={"customerId": customer["id"], "items": [item]}
         )
         assert made.status_code == 201, made.text
-        draft = made.json()["document"]
+        return cast(dict[str, Any], made.json()["document"])
+
+
+def test_a_drafts_lines_are_edited_with_live_totals(ui: Ui) -> None:
+    page = ui.page
+    item = {"title": "Pose de luminaires", "quantity": "2", "unitPrice": "100", "vatRate": "0.2"}
+    draft = _service_draft(ui, item)
     ui.login(ui.stack.users.accountant.email)
     ui.goto(f"/factures/{draft['id']}")
     page.get_by_role("button", name="Modifier").click()
@@ -82,21 +82,15 @@ def test_a_drafts_lines_are_edited_with_live_totals(ui: Ui) -> None:
 
 def test_a_drafts_line_discount_is_kept_by_the_editor(ui: Ui) -> None:
     page = ui.page
-    with ui.stack.login(ui.stack.users.accountant.email) as api:
-        customer = api.get("/api/customers", params={"perPage": 1}).json()["items"][0]
-        item = {
-            "title": "Étude d'éclairage",
-            "quantity": "1",
-            "unitPrice": "333.33",
-            "vatRate": "0.2",
-            "discountKind": "percentage",
-            "discountValue": "0.15",
-        }
-        made = api.post(
-            "/api/qonto/invoices/service", json={"customerId": customer["id"], "items": [item]}
-        )
-        assert made.status_code == 201, made.text
-        draft = made.json()["document"]
+    item = {
+        "title": "Étude d'éclairage",
+        "quantity": "1",
+        "unitPrice": "333.33",
+        "vatRate": "0.2",
+        "discountKind": "percentage",
+        "discountValue": "0.15",
+    }
+    draft = _service_draft(ui, item)
     ui.login(ui.stack.users.accountant.email)
     ui.goto(f"/factures/{draft['id']}")
     page.get_by_role("button", name="Modifier").click()

@@ -34,6 +34,13 @@ def issued_invoice(
     return issue(uow, gateway, clock, world.as_accountant, invoice.id).document
 
 
+def status_of(uow: SqlAlchemyUnitOfWork, document: FinancialDocument) -> DocumentStatus:
+    with uow:
+        stored = uow.documents.get(document.id)
+        assert stored is not None
+        return stored.status
+
+
 def one_line(price: str) -> list[DocumentItem]:
     return [
         DocumentItem(
@@ -82,10 +89,7 @@ def test_a_full_credit_copies_the_lines_and_cancels_the_invoice(
 
     issue(uow, gateway, clock, world.as_accountant, note.id)
 
-    with uow:
-        stored = uow.documents.get(invoice.id)
-        assert stored is not None
-        assert stored.status is DocumentStatus.CANCELLED
+    assert status_of(uow, invoice) is DocumentStatus.CANCELLED
 
 
 def test_given_lines_carry_their_discounts_and_the_document_discount_given(
@@ -119,10 +123,7 @@ def test_given_lines_carry_their_discounts_and_the_document_discount_given(
     assert note.discount == invoice.discount
     assert note.total_amount == invoice.total_amount
     issue(uow, gateway, clock, world.as_accountant, note.id)
-    with uow:
-        stored = uow.documents.get(invoice.id)
-        assert stored is not None
-        assert stored.status is DocumentStatus.CANCELLED
+    assert status_of(uow, invoice) is DocumentStatus.CANCELLED
 
 
 def test_a_draft_credit_note_is_editable_and_deletable(
