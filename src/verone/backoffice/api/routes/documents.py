@@ -18,7 +18,7 @@ from verone.backoffice.api.errors import ErrorResponse
 from verone.backoffice.api.middleware import SAME_ORIGIN_FRAMING
 from verone.backoffice.api.params import Pagination, Search
 from verone.backoffice.domain.queries import DocumentFilter, DocumentSort
-from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.domain.statuses import DocumentOrigin, DocumentStatus, DocumentType
 from verone.backoffice.edge.context import (
     AccountantContext,
     FinalizerContext,
@@ -96,6 +96,25 @@ def add_read_routes(router: APIRouter, kind: DocumentType, noun: str) -> None:
     _add_list(router, kind, noun)
     _add_detail(router, kind, noun)
     _add_details(router, kind, noun)
+
+
+def add_service_list_route(router: APIRouter, kind: DocumentType, noun: str) -> None:
+    """``GET /service``: the documents of one kind made from manual lines (no order)."""
+
+    @router.get(
+        "/service",
+        response_model=s.ListEnvelope[s.DocumentSummary],
+        summary=f"List service {noun}",
+        operation_id=f"list_service_{kind}s",
+    )
+    def list_service_documents(
+        ctx: ViewerContext, paging: Pagination
+    ) -> s.ListEnvelope[s.DocumentSummary]:
+        """Manual lines, no order; newest first."""
+        today = ctx.today()
+        criteria = DocumentFilter(document_type=kind, origin=DocumentOrigin.SERVICE)
+        found = queries.list_documents(ctx.uow, criteria, paging)
+        return render.page(found, lambda doc: render.summary(doc, today))
 
 
 def _add_list(router: APIRouter, kind: DocumentType, noun: str) -> None:

@@ -14,16 +14,15 @@ from fastapi import APIRouter, Depends
 from verone.backoffice.api import parse, render
 from verone.backoffice.api import schemas as s
 from verone.backoffice.api.errors import STANDARD_ERRORS
-from verone.backoffice.api.params import Pagination
 from verone.backoffice.api.routes.documents import (
     add_issue_routes,
     add_read_routes,
     add_send_route,
+    add_service_list_route,
     document_ref,
 )
 from verone.backoffice.api.routing import AuditedRoute
-from verone.backoffice.domain.queries import DocumentFilter
-from verone.backoffice.domain.statuses import DocumentOrigin, DocumentType
+from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.edge.context import AccountantContext, ViewerContext
 from verone.backoffice.services import invoicing, qonto_live, queries, quotes
 
@@ -44,15 +43,7 @@ def create_from_order(ctx: AccountantContext, body: s.QuoteFromOrderIn) -> s.Cre
     return render.created(document, ctx.today())
 
 
-@router.get("/service", response_model=s.ListEnvelope[s.DocumentSummary])
-def list_service_quotes(
-    ctx: ViewerContext, paging: Pagination
-) -> s.ListEnvelope[s.DocumentSummary]:
-    """Service quotes (manual lines, no order), newest first."""
-    today = ctx.today()
-    criteria = DocumentFilter(document_type=KIND, origin=DocumentOrigin.SERVICE)
-    found = queries.list_documents(ctx.uow, criteria, paging)
-    return render.page(found, lambda doc: render.summary(doc, today))
+add_service_list_route(router, KIND, "quotes")
 
 
 @router.post("/service", response_model=s.CreatedDocument, status_code=201)
