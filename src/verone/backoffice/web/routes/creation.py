@@ -59,12 +59,8 @@ async def invoice_from_order(
     body = await read_form(
         request, s.InvoiceFromOrderIn, optional_rows="lines", salesOrderId=str(order_id)
     )
-    c = ctx
-    document = invoicing.create_invoice_from_order(
-        c.uow,
-        c.gateway,
-        c.clock,
-        ctx.actor,
+    document = ctx.call(
+        invoicing.create_invoice_from_order,
         body.sales_order_id,
         quantities=parse.quantities(body.lines),
         issue_date=body.issue_date,
@@ -83,11 +79,8 @@ def quote_from_order_dialog(request: Request, ctx: AccountantPage, order_id: uui
 @router.post("/commandes/{order_id}/devis")
 async def quote_from_order(request: Request, ctx: AccountantPage, order_id: uuid.UUID) -> Response:
     body = await read_form(request, s.QuoteFromOrderIn, salesOrderId=str(order_id))
-    c = ctx
-    quote = quotes.create_quote_from_order(
-        c.uow,
-        c.clock,
-        ctx.actor,
+    quote = ctx.call_local(
+        quotes.create_quote_from_order,
         body.sales_order_id,
         expiry_days=body.expiry_days,
     )
@@ -125,24 +118,18 @@ async def create_service_document(
     ctx: AccountantPage,
     type: str = "factures",
 ) -> Response:
-    c = ctx
     if kind_of(_kind(type)).answerable:  # a quote: answered by the customer, no due date
         quote_in = await read_form(request, s.ServiceQuoteIn)
-        quote = quotes.create_service_quote(
-            c.uow,
-            c.clock,
-            ctx.actor,
+        quote = ctx.call_local(
+            quotes.create_service_quote,
             quote_in.customer_id,
             parse.items(quote_in.items),
             expiry_date=quote_in.expiry_date,
         )
         return _created(request, quote.id, "Brouillon de devis créé.")
     body = await read_form(request, s.ServiceInvoiceIn)
-    document = invoicing.create_service_invoice(
-        c.uow,
-        c.gateway,
-        c.clock,
-        ctx.actor,
+    document = ctx.call(
+        invoicing.create_service_invoice,
         body.customer_id,
         parse.items(body.items),
         issue_date=body.issue_date,

@@ -99,44 +99,38 @@ def _done(request: Request, document_id: uuid.UUID, message: str) -> Response:
 
 @router.post("/factures/{document_id}/envoyer-a-qonto")
 def push_to_qonto(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
-    c = ctx
-    invoicing.validate_to_draft(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    ctx.call(invoicing.validate_to_draft, document_id)
     return _done(request, document_id, "Brouillon créé dans Qonto.")
 
 
 @router.post("/factures/{document_id}/envoyer")
 def send(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
-    c = ctx
-    sent = sending.send_document(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    sent = ctx.call(sending.send_document, document_id)
     return _done(request, document_id, "Envoyé à " + ", ".join(sent.recipients) + ".")
 
 
 @router.post("/factures/{document_id}/marquer-payee")
 def mark_paid(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
-    c = ctx
-    payments.mark_paid(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    ctx.call(payments.mark_paid, document_id)
     return _done(request, document_id, "Facture marquée comme payée, dans Qonto aussi.")
 
 
 @router.post("/factures/{document_id}/marquer-impayee")
 def unmark_paid(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
-    c = ctx
-    payments.unmark_paid(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    ctx.call(payments.unmark_paid, document_id)
     return _done(request, document_id, "Le paiement a été annulé : la facture est à payer.")
 
 
 @router.post("/factures/{document_id}/annuler")
 def cancel(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
-    c = ctx
-    result = payments.cancel_invoice(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    result = ctx.call(payments.cancel_invoice, document_id)
     return _done(request, document_id, "Facture annulée. " + result.advice)
 
 
 @router.post("/factures/{document_id}/supprimer")
 def delete(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
-    c = ctx
-    document = queries.get_document(c.uow, document_id)
-    invoicing.delete_document(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    document = queries.get_document(ctx.uow, document_id)
+    ctx.call(invoicing.delete_document, document_id)
     tab = labels.TAB[document.document_type]
     return hx_redirect_with_flash(request, f"/factures?type={tab}", "Brouillon supprimé.")
 
@@ -155,8 +149,7 @@ def decline(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Re
 
 @router.post("/factures/{document_id}/convertir")
 def convert(request: Request, ctx: AccountantPage, document_id: uuid.UUID) -> Response:
-    c = ctx
-    invoice = quotes.convert_quote_to_invoice(c.uow, c.gateway, c.clock, ctx.actor, document_id)
+    invoice = ctx.call(quotes.convert_quote_to_invoice, document_id)
     return _done(request, invoice.id, "Devis converti : brouillon de facture créé dans Qonto.")
 
 
