@@ -11,17 +11,19 @@ from typing import Self, TypeVar
 import httpx
 from pydantic import SecretStr
 
-from verone.qonto._auth import ApiKeyAuth, AuthStrategy
+from verone.qonto._auth import AuthStrategy
 from verone.qonto._base import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
     ClientCore,
+    ClientShell,
+    Pause,
     PreparedCall,
-    describe_auth,
+    RefreshToken,
+    Reply,
+    resolve_auth,
 )
-from verone.qonto._exceptions import QontoAuthError
 from verone.qonto._ratelimit import RateBudget
-from verone.qonto._responses import loads
 from verone.qonto._retry import RetryPolicy
 from verone.qonto._transport import default_async_http_client
 from verone.qonto.resources.attachments import AsyncAttachments
@@ -37,7 +39,7 @@ from verone.qonto.resources.webhook_subscriptions import AsyncWebhookSubscriptio
 T = TypeVar("T")
 
 
-class AsyncQontoClient:
+class AsyncQontoClient(ClientShell[httpx.AsyncClient]):
     """An async client for Qonto's Business API; an async context manager.
 
     Pass ``http_client`` to reuse an ``httpx.AsyncClient``: it is not closed by this client.
@@ -61,12 +63,8 @@ class AsyncQontoClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if auth is None:
-            if login is None or secret_key is None:
-                raise ValueError("give auth=, or login= and secret_key= for API-key auth")
-            auth = ApiKeyAuth(login, secret_key)
-        self._core = ClientCore(
-            auth=auth,
+        core = ClientCore(
+            auth=resolve_auth(auth, login, secret_key),
             base_url=base_url,
             staging_token=staging_token,
             timeout=timeout,
@@ -75,8 +73,7 @@ class AsyncQontoClient:
             default_headers=default_headers,
             clock=clock,
         )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else default_async_http_client(timeout)
+        self._attach(core, http_client, lambda: default_async_http_client(timeout))
         self._sleep = sleep
         self._refresh_lock = asyncio.Lock()
         self.organization = AsyncOrganizationResource(self)
@@ -89,87 +86,41 @@ class AsyncQontoClient:
         self.attachments = AsyncAttachments(self)
         self.webhook_subscriptions = AsyncWebhookSubscriptions(self)
 
-    @property
-    def core(self) -> ClientCore:
-        return self._core
-
-    @property
-    def http_client(self) -> httpx.AsyncClient:
-        return self._http
-
     async def execute(self, call: PreparedCall[T]) -> T:
         """Send a prepared call with rate budget, auth refresh and retries; parse the answer."""
-        core = self._core
-        started = core.clock()
-        attempt = 0
-        may_refresh = core.oauth is not None and call.authenticated
-        while True:
-            attempt += 1
-            wait = core.budget_wait() if call.authenticated else 0.0
-            if wait > 0:
-                await self._sleep(wait)
-            if call.authenticated:
-                await self._ensure_token()
-            request = self._http.build_request(
-                call.method,
-                call.url,
-                params=tuple(call.query) or None,
-                content=call.body,
-                files=core.multipart(call),
-                headers=core.request_headers(call),
-                timeout=call.timeout,
-            )
-            begun = time.perf_counter()
-            response: httpx.Response | None = None
-            try:
-                response = await self._http.send(request)
-            except httpx.TransportError as exc:
-                decision = core.after_transport_error(call, exc, attempt, started)
-            else:
-                decision = core.after_response(
-                    call, response, attempt, started, may_refresh=may_refresh
-                )
-            core.log_attempt(call, attempt, response, time.perf_counter() - begun, decision)
-            if decision.error is not None:
-                raise decision.error
-            if decision.refresh_auth:
-                may_refresh = False
-                await self._refresh_token(force=True)
-                continue
-            if decision.retry_in is not None:
-                await self._sleep(decision.retry_in)
-                continue
-            assert response is not None
-            return core.parse(call, response)
+        steps = self._core.run(call, self._http.build_request)
+        reply: Reply = None
+        try:
+            while True:
+                step = steps.send(reply)
+                reply = None
+                if isinstance(step, Pause):
+                    await self._sleep(step.seconds)
+                elif isinstance(step, RefreshToken):
+                    await self._refresh_token(force=step.force)
+                else:
+                    reply = await self._send(step)
+        except StopIteration as done:
+            result: T = done.value  # the parsed answer, ClientCore.run's return value
+            return result
 
-    async def _ensure_token(self) -> None:
-        oauth = self._core.oauth
-        if oauth is not None and oauth.needs_refresh():
-            await self._refresh_token(force=False)
+    async def _send(self, request: httpx.Request) -> Reply:
+        try:
+            return await self._http.send(request)
+        except httpx.TransportError as exc:
+            return exc
 
     async def _refresh_token(self, *, force: bool) -> None:
-        oauth = self._core.oauth
+        core = self._core
+        oauth = core.oauth
         if oauth is None:
             return
         seen = oauth.generation
         async with self._refresh_lock:
-            if oauth.generation != seen or (not force and not oauth.needs_refresh()):
-                return  # another thread refreshed meanwhile
-            token = oauth.token_request()
-            try:
-                request = self._http.build_request(
-                    "POST", token.url, data=token.form, timeout=self._core.timeout
+            if core.token_refresh_due(oauth, seen, force=force):  # else refreshed meanwhile
+                core.apply_token(
+                    oauth, await self._send(core.token_request(oauth, self._http.build_request))
                 )
-                response = await self._http.send(request)
-            except httpx.TransportError as exc:
-                raise QontoAuthError(
-                    f"OAuth token endpoint unreachable ({type(exc).__name__})"
-                ) from None
-            try:
-                body = loads(response.content) if response.content else None
-            except ValueError:
-                body = None
-            oauth.apply_token_response(response.status_code, body)
 
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""
@@ -186,7 +137,3 @@ class AsyncQontoClient:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-    def __repr__(self) -> str:
-        auth = describe_auth(self._core.auth)
-        return f"AsyncQontoClient(base_url={self._core.base_url!r}, auth={auth!r})"

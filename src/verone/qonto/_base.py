@@ -11,7 +11,7 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypedDict, TypeVar
 from urllib.parse import quote
@@ -29,6 +29,7 @@ from verone.qonto._encoding import (
 )
 from verone.qonto._exceptions import (
     QontoAmbiguousOutcome,
+    QontoAuthError,
     QontoConnectionError,
     QontoError,
     QontoInvalidResponse,
@@ -38,7 +39,7 @@ from verone.qonto._gc import cyclic_gc_paused
 from verone.qonto._ids import path_segment
 from verone.qonto._logging import get_logger, log_event
 from verone.qonto._ratelimit import RateBudget
-from verone.qonto._responses import api_error, decode_body
+from verone.qonto._responses import api_error, decode_body, loads
 from verone.qonto._retry import RETRYABLE_STATUSES, IdempotencyLedger, RetryPolicy
 
 T = TypeVar("T")
@@ -110,6 +111,29 @@ class Decision:
 
 
 DONE = Decision()
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A step of ``ClientCore.run``: sleep this long, then resume the loop."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshToken:
+    """A step of ``ClientCore.run``: refresh the OAuth token (``force``: even if still valid)."""
+
+    force: bool
+
+
+Step = Pause | RefreshToken | httpx.Request
+"""What ``ClientCore.run`` asks its client to do; an ``httpx.Request`` is to be sent."""
+
+Reply = httpx.Response | httpx.TransportError | None
+"""What the client sends back into ``ClientCore.run``: the answer to a request, or None."""
+
+BuildRequest = Callable[..., httpx.Request]
 
 
 class ClientCore:
@@ -248,6 +272,77 @@ class ClientCore:
     @property
     def oauth(self) -> OAuth2Auth | None:
         return self.auth if isinstance(self.auth, OAuth2Auth) else None
+
+    # --- the attempt loop -------------------------------------------------------------------
+
+    def run(self, call: PreparedCall[T], build: BuildRequest) -> Generator[Step, Reply, T]:
+        """Send a prepared call with rate budget, auth refresh and retries; parse the answer.
+
+        The loop of both clients, without I/O: it yields what to do (sleep, refresh the
+        token, send a request) and the sync or async client does it and sends the answer back.
+        """
+        started = self.clock()
+        attempt = 0
+        may_refresh = self.oauth is not None and call.authenticated
+        while True:
+            attempt += 1
+            wait = self.budget_wait() if call.authenticated else 0.0
+            if wait > 0:
+                yield Pause(wait)
+            if call.authenticated and self.oauth is not None and self.oauth.needs_refresh():
+                yield RefreshToken(force=False)
+            request = build(
+                call.method,
+                call.url,
+                params=tuple(call.query) or None,
+                content=call.body,
+                files=self.multipart(call),
+                headers=self.request_headers(call),
+                timeout=call.timeout,
+            )
+            begun = time.perf_counter()
+            response = yield request
+            if isinstance(response, httpx.TransportError):
+                decision = self.after_transport_error(call, response, attempt, started)
+                response = None
+            else:
+                assert response is not None
+                decision = self.after_response(
+                    call, response, attempt, started, may_refresh=may_refresh
+                )
+            self.log_attempt(call, attempt, response, time.perf_counter() - begun, decision)
+            if decision.error is not None:
+                raise decision.error
+            if decision.refresh_auth:
+                may_refresh = False
+                yield RefreshToken(force=True)
+                continue
+            if decision.retry_in is not None:
+                yield Pause(decision.retry_in)
+                continue
+            assert response is not None
+            return self.parse(call, response)
+
+    def token_refresh_due(self, oauth: OAuth2Auth, seen: int, *, force: bool) -> bool:
+        """Under the refresh lock: False when another caller refreshed meanwhile."""
+        return oauth.generation == seen and (force or oauth.needs_refresh())
+
+    def token_request(self, oauth: OAuth2Auth, build: BuildRequest) -> httpx.Request:
+        token = oauth.token_request()
+        return build("POST", token.url, data=token.form, timeout=self.timeout)
+
+    def apply_token(self, oauth: OAuth2Auth, response: Reply) -> None:
+        """Take the token endpoint's answer; no answer at all is a ``QontoAuthError``."""
+        if isinstance(response, httpx.TransportError):
+            raise QontoAuthError(
+                f"OAuth token endpoint unreachable ({type(response).__name__})"
+            ) from None
+        assert response is not None
+        try:
+            body = loads(response.content) if response.content else None
+        except ValueError:
+            body = None
+        oauth.apply_token_response(response.status_code, body)
 
     # --- deciding -------------------------------------------------------------------------
 
@@ -389,3 +484,39 @@ def describe_auth(auth: AuthStrategy) -> str:
     if isinstance(auth, OAuth2Auth):
         return f"oauth:{auth.client_id}"
     return type(auth).__name__
+
+
+def resolve_auth(
+    auth: AuthStrategy | None, login: str | None, secret_key: SecretStr | str | None
+) -> AuthStrategy:
+    """The clients' ``auth=``, or API-key auth from ``login=`` and ``secret_key=``."""
+    if auth is not None:
+        return auth
+    if login is None or secret_key is None:
+        raise ValueError("give auth=, or login= and secret_key= for API-key auth")
+    return ApiKeyAuth(login, secret_key)
+
+
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+
+
+class ClientShell(Generic[H]):
+    """What ``QontoClient`` and ``AsyncQontoClient`` share around their I/O: the core, the
+    HTTP client (closed only if the client created it) and the repr."""
+
+    def _attach(self, core: ClientCore, http_client: H | None, new_http: Callable[[], H]) -> None:
+        self._core = core
+        self._owns_http = http_client is None
+        self._http: H = http_client if http_client is not None else new_http()
+
+    @property
+    def core(self) -> ClientCore:
+        return self._core
+
+    @property
+    def http_client(self) -> H:
+        return self._http
+
+    def __repr__(self) -> str:
+        auth = describe_auth(self._core.auth)
+        return f"{type(self).__name__}(base_url={self._core.base_url!r}, auth={auth!r})"

@@ -10,17 +10,19 @@ from typing import Self, TypeVar
 import httpx
 from pydantic import SecretStr
 
-from verone.qonto._auth import ApiKeyAuth, AuthStrategy
+from verone.qonto._auth import AuthStrategy
 from verone.qonto._base import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
     ClientCore,
+    ClientShell,
+    Pause,
     PreparedCall,
-    describe_auth,
+    RefreshToken,
+    Reply,
+    resolve_auth,
 )
-from verone.qonto._exceptions import QontoAuthError
 from verone.qonto._ratelimit import RateBudget
-from verone.qonto._responses import loads
 from verone.qonto._retry import RetryPolicy
 from verone.qonto.resources.attachments import Attachments
 from verone.qonto.resources.bank_accounts import BankAccounts
@@ -35,7 +37,7 @@ from verone.qonto.resources.webhook_subscriptions import WebhookSubscriptions
 T = TypeVar("T")
 
 
-class QontoClient:
+class QontoClient(ClientShell[httpx.Client]):
     """A client for Qonto's Business API; a context manager.
 
     Pass ``http_client`` to reuse (or, in tests, to inject) an ``httpx.Client``: it is not
@@ -59,12 +61,8 @@ class QontoClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if auth is None:
-            if login is None or secret_key is None:
-                raise ValueError("give auth=, or login= and secret_key= for API-key auth")
-            auth = ApiKeyAuth(login, secret_key)
-        self._core = ClientCore(
-            auth=auth,
+        core = ClientCore(
+            auth=resolve_auth(auth, login, secret_key),
             base_url=base_url,
             staging_token=staging_token,
             timeout=timeout,
@@ -73,8 +71,7 @@ class QontoClient:
             default_headers=default_headers,
             clock=clock,
         )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+        self._attach(core, http_client, lambda: httpx.Client(timeout=timeout))
         self._sleep = sleep
         self.organization = OrganizationResource(self)
         self.bank_accounts = BankAccounts(self)
@@ -86,87 +83,41 @@ class QontoClient:
         self.attachments = Attachments(self)
         self.webhook_subscriptions = WebhookSubscriptions(self)
 
-    @property
-    def core(self) -> ClientCore:
-        return self._core
-
-    @property
-    def http_client(self) -> httpx.Client:
-        return self._http
-
     def execute(self, call: PreparedCall[T]) -> T:
         """Send a prepared call with rate budget, auth refresh and retries; parse the answer."""
-        core = self._core
-        started = core.clock()
-        attempt = 0
-        may_refresh = core.oauth is not None and call.authenticated
-        while True:
-            attempt += 1
-            wait = core.budget_wait() if call.authenticated else 0.0
-            if wait > 0:
-                self._sleep(wait)
-            if call.authenticated:
-                self._ensure_token()
-            request = self._http.build_request(
-                call.method,
-                call.url,
-                params=tuple(call.query) or None,
-                content=call.body,
-                files=core.multipart(call),
-                headers=core.request_headers(call),
-                timeout=call.timeout,
-            )
-            begun = time.perf_counter()
-            response: httpx.Response | None = None
-            try:
-                response = self._http.send(request)
-            except httpx.TransportError as exc:
-                decision = core.after_transport_error(call, exc, attempt, started)
-            else:
-                decision = core.after_response(
-                    call, response, attempt, started, may_refresh=may_refresh
-                )
-            core.log_attempt(call, attempt, response, time.perf_counter() - begun, decision)
-            if decision.error is not None:
-                raise decision.error
-            if decision.refresh_auth:
-                may_refresh = False
-                self._refresh_token(force=True)
-                continue
-            if decision.retry_in is not None:
-                self._sleep(decision.retry_in)
-                continue
-            assert response is not None
-            return core.parse(call, response)
+        steps = self._core.run(call, self._http.build_request)
+        reply: Reply = None
+        try:
+            while True:
+                step = steps.send(reply)
+                reply = None
+                if isinstance(step, Pause):
+                    self._sleep(step.seconds)
+                elif isinstance(step, RefreshToken):
+                    self._refresh_token(force=step.force)
+                else:
+                    reply = self._send(step)
+        except StopIteration as done:
+            result: T = done.value  # the parsed answer, ClientCore.run's return value
+            return result
 
-    def _ensure_token(self) -> None:
-        oauth = self._core.oauth
-        if oauth is not None and oauth.needs_refresh():
-            self._refresh_token(force=False)
+    def _send(self, request: httpx.Request) -> Reply:
+        try:
+            return self._http.send(request)
+        except httpx.TransportError as exc:
+            return exc
 
     def _refresh_token(self, *, force: bool) -> None:
-        oauth = self._core.oauth
+        core = self._core
+        oauth = core.oauth
         if oauth is None:
             return
         seen = oauth.generation
         with oauth.lock:
-            if oauth.generation != seen or (not force and not oauth.needs_refresh()):
-                return  # another thread refreshed meanwhile
-            token = oauth.token_request()
-            try:
-                request = self._http.build_request(
-                    "POST", token.url, data=token.form, timeout=self._core.timeout
+            if core.token_refresh_due(oauth, seen, force=force):  # else refreshed meanwhile
+                core.apply_token(
+                    oauth, self._send(core.token_request(oauth, self._http.build_request))
                 )
-                response = self._http.send(request)
-            except httpx.TransportError as exc:
-                raise QontoAuthError(
-                    f"OAuth token endpoint unreachable ({type(exc).__name__})"
-                ) from None
-            try:
-                body = loads(response.content) if response.content else None
-            except ValueError:
-                body = None
-            oauth.apply_token_response(response.status_code, body)
 
     def close(self) -> None:
         """Close the HTTP client if this client created it."""
@@ -183,7 +134,3 @@ class QontoClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        auth = describe_auth(self._core.auth)
-        return f"QontoClient(base_url={self._core.base_url!r}, auth={auth!r})"
