@@ -82,7 +82,9 @@ def fill(container: Container, documents: int, seed: int = 5) -> tuple[User, uui
         conn.execute(insert(customers), people)
         for chunk in range(0, len(rows), 5_000):
             conn.execute(insert(financial_documents), rows[chunk : chunk + 5_000])
-    return user, people[42]["id"]
+    chosen = people[42]["id"]
+    assert isinstance(chosen, uuid.UUID)
+    return user, chosen
 
 
 def cases(documents: int, customer: uuid.UUID) -> list[tuple[str, dict[str, str], bool]]:

@@ -108,11 +108,14 @@ def _fill(container: object, documents: int, seed: int = 3) -> User:
 
 def queries(documents: int) -> list[tuple[str, dict[str, str | int]]]:
     last = max(1, -(-documents // PER_PAGE))
+    statuses: list[tuple[str, dict[str, str | int]]] = [
+        (f"status={s}", {"status": s}) for s, _ in _STATUSES
+    ]
     return [
         ("first page", {}),
         ("middle page", {"page": last // 2}),
         ("last page", {"page": last}),
-        *((f"status={s}", {"status": s}) for s, _ in _STATUSES),
+        *statuses,
         ("search by number", {"search": "F-2026-0421"}),
         ("search by customer", {"search": "0042 sarl"}),
         ("search matching nothing", {"search": "zzz-aucun"}),
