@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from verone.qonto._base import RequestOptions
+from verone.qonto._base import PreparedCall, RequestOptions
 from verone.qonto._encoding import FileUpload
-from verone.qonto.resources._resource import AsyncResource, SyncResource
+from verone.qonto.resources._resource import AsyncResource, Resource, SyncResource, endpoint
 from verone.qonto.resources._shared import one
 from verone.qonto.types.attachments import Attachment
 
@@ -20,49 +20,44 @@ def _url_of(attachment: Attachment) -> str:
     return attachment.url
 
 
-class Attachments(SyncResource):
-    def upload(self, file: FileUpload, *, options: RequestOptions | None = None) -> Attachment:
+class _Attachments(Resource):
+    @endpoint
+    def upload(
+        self, file: FileUpload, *, options: RequestOptions | None = None
+    ) -> PreparedCall[Attachment]:
         """``POST /v2/attachments`` (multipart ``file``; JPEG, PNG or PDF; idempotent)."""
-        return self._call("POST", PATH, _one, files={"file": file}, options=options)
+        return self._prepare("POST", PATH, _one, files={"file": file}, options=options)
 
-    def get(self, attachment_id: str, *, options: RequestOptions | None = None) -> Attachment:
+    @endpoint
+    def get(
+        self, attachment_id: str, *, options: RequestOptions | None = None
+    ) -> PreparedCall[Attachment]:
         """``GET /v2/attachments/{id}``: metadata and a fresh URL valid 30 minutes."""
-        return self._call("GET", ONE, _one, path_params={"id": attachment_id}, options=options)
+        return self._prepare("GET", ONE, _one, path_params={"id": attachment_id}, options=options)
 
+    @endpoint
+    def download_url(
+        self, url: str, *, options: RequestOptions | None = None
+    ) -> PreparedCall[bytes]:
+        """The bytes behind a presigned URL (no credentials are sent to it)."""
+        return self._prepare_download(url, options)
+
+
+class Attachments(SyncResource, _Attachments):
     def download(
         self, attachment: Attachment | str, *, options: RequestOptions | None = None
     ) -> bytes:
         """The file's bytes (an id is first resolved to a fresh URL)."""
         if isinstance(attachment, str):
             attachment = self.get(attachment, options=options)
-        return self._download(_url_of(attachment), options)
-
-    def download_url(self, url: str, *, options: RequestOptions | None = None) -> bytes:
-        """The bytes behind a presigned URL (no credentials are sent to it)."""
-        return self._download(url, options)
+        return self.download_url(_url_of(attachment), options=options)
 
 
-class AsyncAttachments(AsyncResource):
-    async def upload(
-        self, file: FileUpload, *, options: RequestOptions | None = None
-    ) -> Attachment:
-        """``POST /v2/attachments``."""
-        return await self._call("POST", PATH, _one, files={"file": file}, options=options)
-
-    async def get(self, attachment_id: str, *, options: RequestOptions | None = None) -> Attachment:
-        """``GET /v2/attachments/{id}``."""
-        return await self._call(
-            "GET", ONE, _one, path_params={"id": attachment_id}, options=options
-        )
-
+class AsyncAttachments(AsyncResource, _Attachments):
     async def download(
         self, attachment: Attachment | str, *, options: RequestOptions | None = None
     ) -> bytes:
         """The file's bytes (an id is first resolved to a fresh URL)."""
         if isinstance(attachment, str):
             attachment = await self.get(attachment, options=options)
-        return await self._download(_url_of(attachment), options)
-
-    async def download_url(self, url: str, *, options: RequestOptions | None = None) -> bytes:
-        """The bytes behind a presigned URL (no credentials are sent to it)."""
-        return await self._download(url, options)
+        return await self.download_url(_url_of(attachment), options=options)

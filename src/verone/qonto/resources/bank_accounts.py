@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from verone.qonto._base import RequestOptions
+from verone.qonto._base import PreparedCall, RequestOptions
 from verone.qonto._pagination import MAX_PER_PAGE, Page, check_per_page
-from verone.qonto.resources._resource import AsyncResource, SyncResource
+from verone.qonto.resources._resource import (
+    AsyncResource,
+    Resource,
+    SyncResource,
+    endpoint,
+)
 from verone.qonto.resources._shared import one, page
 from verone.qonto.types.organization import BankAccount
 
@@ -17,36 +22,32 @@ def _query(page_number: int | None, per_page: int | None) -> dict[str, int | Non
     return {"page": page_number, "per_page": per_page}
 
 
-class BankAccounts(SyncResource):
+class _BankAccounts(Resource):
+    @endpoint
     def list(
         self,
         *,
         page: int | None = None,
         per_page: int | None = None,
         options: RequestOptions | None = None,
-    ) -> Page[BankAccount]:
+    ) -> PreparedCall[Page[BankAccount]]:
         """``GET /v2/bank_accounts``."""
-        return self._call("GET", PATH, _page, query=_query(page, per_page), options=options)
+        return self._prepare("GET", PATH, _page, query=_query(page, per_page), options=options)
 
-    def get(self, account_id: str, *, options: RequestOptions | None = None) -> BankAccount:
+    @endpoint
+    def get(
+        self, account_id: str, *, options: RequestOptions | None = None
+    ) -> PreparedCall[BankAccount]:
         """``GET /v2/bank_accounts/{id}``."""
-        return self._call("GET", ONE, _one, path_params={"id": account_id}, options=options)
+        return self._prepare("GET", ONE, _one, path_params={"id": account_id}, options=options)
 
 
-class AsyncBankAccounts(AsyncResource):
-    async def list(
-        self,
-        *,
-        page: int | None = None,
-        per_page: int | None = None,
-        options: RequestOptions | None = None,
-    ) -> Page[BankAccount]:
-        """``GET /v2/bank_accounts``."""
-        return await self._call("GET", PATH, _page, query=_query(page, per_page), options=options)
+class BankAccounts(SyncResource, _BankAccounts):
+    pass
 
-    async def get(self, account_id: str, *, options: RequestOptions | None = None) -> BankAccount:
-        """``GET /v2/bank_accounts/{id}``."""
-        return await self._call("GET", ONE, _one, path_params={"id": account_id}, options=options)
+
+class AsyncBankAccounts(AsyncResource, _BankAccounts):
+    pass
 
 
 _page = page(BankAccount, "bank_accounts")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from verone.qonto._base import RequestOptions
-from verone.qonto.resources._resource import AsyncResource, SyncResource
+from verone.qonto._base import PreparedCall, RequestOptions
+from verone.qonto.resources._resource import (
+    AsyncResource,
+    Resource,
+    SyncResource,
+    endpoint,
+)
 from verone.qonto.resources._shared import one
 from verone.qonto.types.organization import Organization
 
@@ -14,15 +19,16 @@ def _query(include_external_accounts: bool | None) -> dict[str, bool | None]:
     return {"include_external_accounts": include_external_accounts}
 
 
-class OrganizationResource(SyncResource):
+class _OrganizationResource(Resource):
+    @endpoint
     def get(
         self,
         *,
         include_external_accounts: bool | None = None,
         options: RequestOptions | None = None,
-    ) -> Organization:
+    ) -> PreparedCall[Organization]:
         """``GET /v2/organization``."""
-        return self._call(
+        return self._prepare(
             "GET",
             PATH,
             one(Organization, "organization"),
@@ -31,18 +37,9 @@ class OrganizationResource(SyncResource):
         )
 
 
-class AsyncOrganizationResource(AsyncResource):
-    async def get(
-        self,
-        *,
-        include_external_accounts: bool | None = None,
-        options: RequestOptions | None = None,
-    ) -> Organization:
-        """``GET /v2/organization``."""
-        return await self._call(
-            "GET",
-            PATH,
-            one(Organization, "organization"),
-            query=_query(include_external_accounts),
-            options=options,
-        )
+class OrganizationResource(SyncResource, _OrganizationResource):
+    pass
+
+
+class AsyncOrganizationResource(AsyncResource, _OrganizationResource):
+    pass

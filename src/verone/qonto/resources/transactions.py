@@ -3,24 +3,14 @@ attachments (list, upload, detach one, detach all)."""
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar, Unpack
 
 from pydantic import TypeAdapter
 
-from verone.qonto._base import RequestOptions, ShapeError, raw_bytes
+from verone.qonto._base import PreparedCall, RequestOptions, ShapeError, raw_bytes
 from verone.qonto._encoding import FileUpload
-from verone.qonto._pagination import (
-    DEFAULT_MAX_PAGES,
-    MAX_PER_PAGE,
-    Page,
-    afetch_all,
-    aiter_items,
-    check_per_page,
-    fetch_all,
-    iter_items,
-)
+from verone.qonto._pagination import DEFAULT_MAX_PAGES, MAX_PER_PAGE, Page, check_per_page
 from verone.qonto.resources._filters import (
     TransactionFilterArgs,
     TransactionFilters,
@@ -29,8 +19,13 @@ from verone.qonto.resources._filters import (
 from verone.qonto.resources._resource import (
     AsyncRequester,
     AsyncResource,
+    Listing,
+    Resource,
     SyncRequester,
     SyncResource,
+    endpoint,
+    fetches_all,
+    iterates,
 )
 from verone.qonto.resources._shared import item_id, nothing, one, page
 from verone.qonto.types._base import from_wire
@@ -70,7 +65,8 @@ def _uploaded(data: object) -> Attachment | None:
     return None
 
 
-class TransactionAttachments(SyncResource):
+class _TransactionAttachments(Resource):
+    @endpoint
     def list(
         self,
         transaction_id: str,
@@ -78,10 +74,10 @@ class TransactionAttachments(SyncResource):
         page: int | None = None,
         per_page: int | None = None,
         options: RequestOptions | None = None,
-    ) -> Page[Attachment]:
+    ) -> PreparedCall[Page[Attachment]]:
         """``GET /v2/transactions/{id}/attachments``."""
         check_per_page(per_page, MAX_PER_PAGE)
-        return self._call(
+        return self._prepare(
             "GET",
             ATTACHMENTS,
             _attachments,
@@ -90,11 +86,12 @@ class TransactionAttachments(SyncResource):
             options=options,
         )
 
+    @endpoint
     def upload(
         self, transaction_id: str, file: FileUpload, *, options: RequestOptions | None = None
-    ) -> Attachment | None:
+    ) -> PreparedCall[Attachment | None]:
         """``POST /v2/transactions/{id}/attachments`` (multipart ``file``, idempotent)."""
-        return self._call(
+        return self._prepare(
             "POST",
             ATTACHMENTS,
             _uploaded,
@@ -103,11 +100,12 @@ class TransactionAttachments(SyncResource):
             options=options,
         )
 
+    @endpoint
     def detach(
         self, transaction_id: str, attachment_id: str, *, options: RequestOptions | None = None
-    ) -> None:
+    ) -> PreparedCall[None]:
         """``DELETE /v2/transactions/{id}/attachments/{attachment_id}`` (file kept)."""
-        self._call(
+        return self._prepare(
             "DELETE",
             ATTACHMENT,
             nothing,
@@ -115,72 +113,26 @@ class TransactionAttachments(SyncResource):
             options=options,
         )
 
-    def detach_all(self, transaction_id: str, *, options: RequestOptions | None = None) -> None:
-        """``DELETE /v2/transactions/{id}/attachments``."""
-        self._call(
-            "DELETE", ATTACHMENTS, nothing, path_params={"id": transaction_id}, options=options
-        )
-
-
-class AsyncTransactionAttachments(AsyncResource):
-    async def list(
-        self,
-        transaction_id: str,
-        *,
-        page: int | None = None,
-        per_page: int | None = None,
-        options: RequestOptions | None = None,
-    ) -> Page[Attachment]:
-        """``GET /v2/transactions/{id}/attachments``."""
-        check_per_page(per_page, MAX_PER_PAGE)
-        return await self._call(
-            "GET",
-            ATTACHMENTS,
-            _attachments,
-            path_params={"id": transaction_id},
-            query={"page": page, "per_page": per_page},
-            options=options,
-        )
-
-    async def upload(
-        self, transaction_id: str, file: FileUpload, *, options: RequestOptions | None = None
-    ) -> Attachment | None:
-        """``POST /v2/transactions/{id}/attachments`` (multipart ``file``, idempotent)."""
-        return await self._call(
-            "POST",
-            ATTACHMENTS,
-            _uploaded,
-            path_params={"id": transaction_id},
-            files={"file": file},
-            options=options,
-        )
-
-    async def detach(
-        self, transaction_id: str, attachment_id: str, *, options: RequestOptions | None = None
-    ) -> None:
-        """``DELETE /v2/transactions/{id}/attachments/{attachment_id}`` (file kept)."""
-        await self._call(
-            "DELETE",
-            ATTACHMENT,
-            nothing,
-            path_params={"id": transaction_id, "attachment_id": attachment_id},
-            options=options,
-        )
-
-    async def detach_all(
+    @endpoint
+    def detach_all(
         self, transaction_id: str, *, options: RequestOptions | None = None
-    ) -> None:
+    ) -> PreparedCall[None]:
         """``DELETE /v2/transactions/{id}/attachments``."""
-        await self._call(
+        return self._prepare(
             "DELETE", ATTACHMENTS, nothing, path_params={"id": transaction_id}, options=options
         )
 
 
-class Transactions(SyncResource):
-    def __init__(self, requester: SyncRequester) -> None:
-        super().__init__(requester)
-        self.attachments = TransactionAttachments(self._requester)
+class TransactionAttachments(SyncResource, _TransactionAttachments):
+    pass
 
+
+class AsyncTransactionAttachments(AsyncResource, _TransactionAttachments):
+    pass
+
+
+class _Transactions(Resource):
+    @endpoint
     def list(
         self,
         filters: TransactionFilters = NO_FILTERS,
@@ -189,11 +141,12 @@ class Transactions(SyncResource):
         page: int | None = None,
         options: RequestOptions | None = None,
         **where: Unpack[TransactionFilterArgs],
-    ) -> Page[Transaction]:
+    ) -> PreparedCall[Page[Transaction]]:
         """One page of ``GET /v2/transactions`` (filters as keywords, or a filters object)."""
         query = with_keywords(filters, where).query(page)
-        return self._call("GET", PATH, _page, query=query, options=options)
+        return self._prepare("GET", PATH, _page, query=query, options=options)
 
+    @endpoint
     def list_parsed(
         self,
         filters: TransactionFilters = NO_FILTERS,
@@ -203,12 +156,12 @@ class Transactions(SyncResource):
         page: int | None = None,
         options: RequestOptions | None = None,
         **where: Unpack[TransactionFilterArgs],
-    ) -> T:
+    ) -> PreparedCall[T]:
         """One page of ``GET /v2/transactions`` whose body, as bytes, goes to ``parse``: for a
         caller that parses pages straight into its own models (the same budget, retries and
         errors as ``list``)."""
         query = with_keywords(filters, where).query(page)
-        return self._call(
+        return self._prepare(
             "GET",
             PATH,
             lambda body: parse(raw_bytes(body)),
@@ -217,6 +170,7 @@ class Transactions(SyncResource):
             raw_body=True,
         )
 
+    @iterates
     def iter(
         self,
         filters: TransactionFilters = NO_FILTERS,
@@ -224,11 +178,11 @@ class Transactions(SyncResource):
         *,
         max_pages: int = DEFAULT_MAX_PAGES,
         **where: Unpack[TransactionFilterArgs],
-    ) -> Iterator[Transaction]:
+    ) -> Listing[Transaction]:
         """Every matching transaction, page after page."""
-        chosen = with_keywords(filters, where)
-        return iter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
+        return self._listing(with_keywords(filters, where), max_pages)
 
+    @fetches_all
     def list_all(
         self,
         filters: TransactionFilters = NO_FILTERS,
@@ -237,96 +191,32 @@ class Transactions(SyncResource):
         concurrency: int = 8,
         max_pages: int = DEFAULT_MAX_PAGES,
         **where: Unpack[TransactionFilterArgs],
-    ) -> builtins.list[Transaction]:
-        """Every matching transaction: page 1, then the other pages concurrently (threads)."""
-        chosen = with_keywords(filters, where)
-        return fetch_all(
-            lambda n: self.list(chosen, page=n),
-            concurrency=concurrency,
-            key=item_id,
-            max_pages=max_pages,
-        )
+    ) -> Listing[Transaction]:
+        """Every matching transaction: page 1, then the other pages concurrently (threads on
+        the sync client, at most ``concurrency`` in flight on the async one)."""
+        return self._listing(with_keywords(filters, where), max_pages, concurrency)
 
-    def get(self, transaction_id: str, *, options: RequestOptions | None = None) -> Transaction:
+    def _listing(
+        self, chosen: TransactionFilters, max_pages: int, concurrency: int = 8
+    ) -> Listing[Transaction]:
+        page = lambda n: self._prepare("GET", PATH, _page, query=chosen.query(n))  # noqa: E731
+        return Listing(page, max_pages, concurrency, item_id)
+
+    @endpoint
+    def get(
+        self, transaction_id: str, *, options: RequestOptions | None = None
+    ) -> PreparedCall[Transaction]:
         """``GET /v2/transactions/{id}``."""
-        return self._call("GET", ONE, _one, path_params={"id": transaction_id}, options=options)
+        return self._prepare("GET", ONE, _one, path_params={"id": transaction_id}, options=options)
 
 
-class AsyncTransactions(AsyncResource):
+class Transactions(SyncResource, _Transactions):
+    def __init__(self, requester: SyncRequester) -> None:
+        super().__init__(requester)
+        self.attachments = TransactionAttachments(requester)
+
+
+class AsyncTransactions(AsyncResource, _Transactions):
     def __init__(self, requester: AsyncRequester) -> None:
         super().__init__(requester)
-        self.attachments = AsyncTransactionAttachments(self._requester)
-
-    async def list(
-        self,
-        filters: TransactionFilters = NO_FILTERS,
-        /,
-        *,
-        page: int | None = None,
-        options: RequestOptions | None = None,
-        **where: Unpack[TransactionFilterArgs],
-    ) -> Page[Transaction]:
-        """One page of ``GET /v2/transactions`` (filters as keywords, or a filters object)."""
-        query = with_keywords(filters, where).query(page)
-        return await self._call("GET", PATH, _page, query=query, options=options)
-
-    async def list_parsed(
-        self,
-        filters: TransactionFilters = NO_FILTERS,
-        /,
-        *,
-        parse: Callable[[bytes], T],
-        page: int | None = None,
-        options: RequestOptions | None = None,
-        **where: Unpack[TransactionFilterArgs],
-    ) -> T:
-        """One page of ``GET /v2/transactions`` whose body, as bytes, goes to ``parse``: for a
-        caller that parses pages straight into its own models (the same budget, retries and
-        errors as ``list``)."""
-        query = with_keywords(filters, where).query(page)
-        return await self._call(
-            "GET",
-            PATH,
-            lambda body: parse(raw_bytes(body)),
-            query=query,
-            options=options,
-            raw_body=True,
-        )
-
-    def iter(
-        self,
-        filters: TransactionFilters = NO_FILTERS,
-        /,
-        *,
-        max_pages: int = DEFAULT_MAX_PAGES,
-        **where: Unpack[TransactionFilterArgs],
-    ) -> AsyncIterator[Transaction]:
-        """Every matching transaction, page after page."""
-        chosen = with_keywords(filters, where)
-        return aiter_items(lambda n: self.list(chosen, page=n), max_pages=max_pages)
-
-    async def list_all(
-        self,
-        filters: TransactionFilters = NO_FILTERS,
-        /,
-        *,
-        concurrency: int = 8,
-        max_pages: int = DEFAULT_MAX_PAGES,
-        **where: Unpack[TransactionFilterArgs],
-    ) -> builtins.list[Transaction]:
-        """Every matching transaction: page 1, then the rest concurrently (a semaphore)."""
-        chosen = with_keywords(filters, where)
-        return await afetch_all(
-            lambda n: self.list(chosen, page=n),
-            concurrency=concurrency,
-            key=item_id,
-            max_pages=max_pages,
-        )
-
-    async def get(
-        self, transaction_id: str, *, options: RequestOptions | None = None
-    ) -> Transaction:
-        """``GET /v2/transactions/{id}``."""
-        return await self._call(
-            "GET", ONE, _one, path_params={"id": transaction_id}, options=options
-        )
+        self.attachments = AsyncTransactionAttachments(requester)
