@@ -170,3 +170,77 @@ def test_a_rejected_proposal_leaves_the_listing_and_the_run_until_restored(
         schema["/api/reconciliation/rejections"]["post"]["responses"]
     )
     assert "404" in schema["/api/reconciliation/rejections/restore"]["post"]["responses"]
+
+
+def test_one_transfer_split_across_three_invoices(
+    stack: Stack, accountant: httpx.Client, viewer: httpx.Client
+) -> None:
+    invoices = [_issued_invoice(accountant) for _ in range(3)]
+    assert {i["totalAmount"] for i in invoices} == {"495.00"}
+    reference = f"VIR-{uuid.uuid4().hex[:8]}"
+    with stack.sandbox() as sandbox:
+        transfer = sandbox.post(
+            "/_sandbox/incoming-transfer",
+            json={"amount": "1201.37", "reference": reference, "counterparty_name": "Trois"},
+        )
+        assert transfer.status_code in {200, 201}, transfer.text
+    assert accountant.post("/api/qonto/sync", json={}).status_code == 200
+    unmatched = viewer.get("/api/reconciliation/unmatched", params={"perPage": 200}).json()
+    [credit] = [t for t in unmatched["items"] if t["reference"] == reference]
+    url = f"/api/reconciliation/transactions/{credit['id']}/split"
+    first, second, third = (i["id"] for i in invoices)
+
+    def part(invoice_id: str, amount: str) -> dict[str, str]:
+        return {"invoiceId": invoice_id, "amount": amount}
+
+    def fields(answer: httpx.Response) -> list[str]:
+        assert answer.status_code == 422, answer.text
+        return [f["location"] for f in answer.json()["error"]["details"]["fields"]]
+
+    assert fields(accountant.post(url, json={"parts": []})) == ["body.parts"]
+    duplicate = [part(first, "10.00"), part(first, "10.00")]
+    assert fields(accountant.post(url, json={"parts": duplicate})) == ["body.parts"]
+    zero = [part(first, "10.00"), part(second, "0")]
+    assert fields(accountant.post(url, json={"parts": zero})) == ["body.parts.1.amount"]
+    assert fields(accountant.post(url, json={"parts": [part(first, "-1")]})) == [
+        "body.parts.0.amount"
+    ]
+    assert viewer.post(url, json={"parts": [part(first, "10.00")]}).status_code == 403
+    unknown = accountant.post(
+        f"/api/reconciliation/transactions/{uuid.uuid4()}/split",
+        json={"parts": [part(first, "10.00")]},
+    )
+    assert unknown.status_code == 404, unknown.text
+    missing = accountant.post(url, json={"parts": [part(str(uuid.uuid4()), "10.00")]})
+    assert missing.status_code == 404, missing.text
+    over = accountant.post(
+        url, json={"parts": [part(first, "495.00"), part(second, "495.00"), part(third, "300")]}
+    )
+    assert over.status_code == 409, over.text
+    assert over.json()["error"]["code"] == "payment_exceeds_invoice"
+    assert "dépasse ce qui reste du virement" in over.json()["error"]["message"]
+    owed = accountant.post(url, json={"parts": [part(first, "600.00")]})
+    assert owed.status_code == 409, owed.text
+    assert "reste à payer de la facture" in owed.json()["error"]["message"]
+    # nothing was written by the refusals
+    assert all(
+        accountant.get(f"/api/qonto/invoices/{i}").json()["status"] == "finalized"
+        for i in (first, second, third)
+    )
+    still = viewer.get("/api/reconciliation/unmatched", params={"perPage": 200}).json()
+    assert [t["id"] for t in still["items"] if t["reference"] == reference] == [credit["id"]]
+
+    split = accountant.post(
+        url,
+        json={"parts": [part(first, "495.00"), part(second, "495.00"), part(third, "211.37")]},
+    )
+    assert split.status_code == 200, split.text
+    body = split.json()
+    assert body["allocated"] == "1201.37"
+    assert body["transactionLeft"] == "0.00"
+    assert [a["documentId"] for a in body["applied"]] == [first, second, third]
+    assert [a["invoicePaid"] for a in body["applied"]] == [True, True, False]
+    statuses = [accountant.get(f"/api/qonto/invoices/{i}").json() for i in (first, second, third)]
+    assert [s["status"] for s in statuses] == ["paid", "paid", "finalized"]
+    done = viewer.get("/api/reconciliation/unmatched", params={"perPage": 200}).json()
+    assert credit["id"] not in {t["id"] for t in done["items"]}

@@ -437,6 +437,9 @@ class Drivers:
             ),
             "reconciliation.restore_match": lambda: self.restored(actor),
             "reconciliation.list_rejected": lambda: reconciliation.list_rejected(u),
+            "reconciliation.apply_split": lambda: reconciliation.apply_split(
+                u, g, c, actor, self.transfer.id, [(self.issued.id, Decimal("1.00"))]
+            ),
         }
         self._hand = set(calls)
         call = calls.get(name) or self.generic(name, actor)
@@ -540,6 +543,7 @@ NOT_DRIVEN: dict[str, str] = {
     "sending.deliver_queued_emails": "SMTP only (tests/integration with an SMTP server)",
     "outbox.write.write": "the outbox's frame: runs the Qonto call its caller hands it",
     "outbox.write.settle": "the outbox's frame: applies the outcome its caller hands it",
+    "outbox.write.write_each": "the outbox's frame: runs the Qonto calls its caller hands it",
     "outbox.drafts.create_remote_draft": "the outbox's frame for drafts: runs the caller's stage",
     "payments.payment_state_write": "the outbox's frame for payments: runs the caller's call",
     "outbox.write.record_intent": "the outbox's frame: writes an intent row, no Qonto call",

@@ -70,6 +70,7 @@ DOMAIN_STATUS: dict[str, int] = {
     "invalid_document": 422,
     "invalid_number": 502,
     "currency_mismatch": 422,
+    "invalid_split": 422,
     "not_importable": 422,
     "pdf_not_available": 409,
     "qonto_unavailable": 503,

@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 from verone.backoffice.domain.confirmation import CONFIRMATION_TOKEN_PATTERN
 from verone.backoffice.domain.statuses import (
@@ -349,6 +350,34 @@ class ReconcileIn(RequestModel):
 
     transaction_id: uuid.UUID
     amount: DecimalIn
+
+
+class SplitPartIn(RequestModel):
+    """One invoice of a split and the amount of the transfer it receives (more than 0)."""
+
+    invoice_id: uuid.UUID
+    amount: Annotated[DecimalIn, Field(gt=0)]
+
+
+def _distinct_invoices(parts: list[SplitPartIn]) -> list[SplitPartIn]:
+    seen: set[uuid.UUID] = set()
+    for part in parts:
+        if part.invoice_id in seen:
+            raise PydanticCustomError(
+                "duplicate_invoice",
+                "Une facture ne peut figurer qu'une fois dans la répartition ({invoice_id}).",
+                {"invoice_id": str(part.invoice_id)},
+            )
+        seen.add(part.invoice_id)
+    return parts
+
+
+class SplitIn(RequestModel):
+    """One transfer split across invoices: at least one part, each invoice once."""
+
+    parts: Annotated[
+        list[SplitPartIn], Field(min_length=1, max_length=100), AfterValidator(_distinct_invoices)
+    ]
 
 
 class RejectionIn(RequestModel):

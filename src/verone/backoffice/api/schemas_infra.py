@@ -198,6 +198,15 @@ class AppliedMatchOut(ApiModel):
     warning: str | None
 
 
+class SplitOut(ApiModel):
+    """A split applied: one allocation per part, in the order of the request."""
+
+    transaction_id: uuid.UUID
+    allocated: Amount
+    transaction_left: Amount
+    applied: list[AppliedMatchOut]
+
+
 class ReconcileRunIn(RequestModel):
     dry_run: bool = True
 

@@ -127,6 +127,13 @@ class PaymentExceedsInvoice(DomainError):
     default_message = "Le montant rapproché dépasse le reste à payer de la facture."
 
 
+class InvalidSplit(DomainError):
+    """A transfer's split is no valid request: no part, or an invoice twice."""
+
+    code = "invalid_split"
+    default_message = "Répartition invalide."
+
+
 class MatchRejected(DomainError):
     code = "match_rejected"
     default_message = (

@@ -5,10 +5,13 @@ element polls it)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
-from verone.backoffice.domain.banking import BankTransaction
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.banking import BankTransaction, TransactionSide
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.operations import SyncRun, SyncStatus
 from verone.backoffice.domain.queries import DocumentFilter, Page, PageRequest
@@ -18,6 +21,8 @@ from verone.backoffice.ports import UnitOfWork
 from verone.backoffice.services import queries, reconciliation
 
 OPEN_INVOICES = 200
+#: The open invoices « Répartir » lists (the counterparty's customer's first).
+SPLIT_INVOICES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,65 @@ def reconciliation_queue(uow: UnitOfWork, page: PageRequest) -> ReconciliationQu
         open_invoices=open_invoices,
         allocations=queries.list_allocations(uow, PageRequest(1, 20)),
         rejected=reconciliation.list_rejected(uow),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SplitForm:
+    """« Répartir » one credit: what is left of it and the open invoices to spread it over
+    (the counterparty's customer's first when the back office knows who it is)."""
+
+    transaction: BankTransaction
+    left: Decimal
+    invoices: Sequence[FinancialDocument]
+    customer_id: uuid.UUID | None = None
+    customer_name: str | None = None
+
+
+def _counterparty_customer(
+    uow: UnitOfWork, transaction: BankTransaction
+) -> tuple[uuid.UUID, str] | None:
+    """The customer this credit comes from: its IBAN already paid them, else the
+    counterparty's name is theirs (case aside)."""
+    if transaction.counterparty_iban:
+        for customer_id, ibans in uow.allocations.known_ibans().items():
+            if transaction.counterparty_iban in ibans:
+                customer = uow.customers.get(customer_id)
+                if customer is not None:
+                    return customer.id, customer.display_name
+    name = (transaction.counterparty_name or "").strip()
+    if name:
+        for customer in uow.customers.list(PageRequest(1, 20), search=name).items:
+            if customer.display_name.casefold() == name.casefold():
+                return customer.id, customer.display_name
+    return None
+
+
+def split_form(uow: UnitOfWork, transaction_id: uuid.UUID) -> SplitForm:
+    """The dialog of « Répartir » (nothing is written); 404 for a debit or an unknown id."""
+    with uow:
+        transaction = uow.bank_transactions.get(transaction_id)
+        if transaction is None or transaction.side is not TransactionSide.CREDIT:
+            raise errors.NotFound("Transaction introuvable.")
+        left = transaction.amount - uow.allocations.allocated_from_transaction(transaction.id)
+        customer = _counterparty_customer(uow, transaction)
+        criteria = DocumentFilter(
+            document_type=DocumentType.INVOICE,
+            statuses=frozenset({DocumentStatus.FINALIZED}),
+        )
+        first: list[FinancialDocument] = []
+        if customer is not None:
+            own = replace(criteria, customer_id=customer[0])
+            first = list(uow.documents.list(own, PageRequest(1, SPLIT_INVOICES)).items)
+        taken = {doc.id for doc in first}
+        others = uow.documents.list(criteria, PageRequest(1, SPLIT_INVOICES)).items
+        invoices = [*first, *(doc for doc in others if doc.id not in taken)][:SPLIT_INVOICES]
+    return SplitForm(
+        transaction,
+        left,
+        invoices,
+        customer[0] if customer else None,
+        customer[1] if customer else None,
     )
 
 

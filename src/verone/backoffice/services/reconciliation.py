@@ -9,10 +9,11 @@ idempotency key) and locally, and its PDF is attached to the paying transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.banking import BankTransaction, PaymentAllocation, check_allocation
@@ -37,13 +38,21 @@ from verone.backoffice.ports import (
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import NotFound, acting_user, audit, lock_document
 from verone.backoffice.services.outbox.recovery import pdf_content
-from verone.backoffice.services.outbox.write import Done, Intent, Operation, Outcome, write
+from verone.backoffice.services.outbox.write import (
+    Done,
+    Intent,
+    Operation,
+    Outcome,
+    Staged,
+    write,
+    write_each,
+)
 from verone.backoffice.services.payments import (
     PaymentTarget,
     apply_payment_state,
     payment_state_write,
 )
-from verone.money import ZERO
+from verone.money import ZERO, format_money_fr
 
 _PAGE = 200
 
@@ -57,6 +66,23 @@ class AppliedMatch:
     invoice_paid: bool
     pdf_attached: bool
     warning: str | None = None
+    #: the Qonto failure marking the invoice paid (the allocation stays; the recovery settles)
+    failure: errors.QontoFailure | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitResult:
+    """A transfer split across invoices: one applied match per part (in the request's
+    order) and what is left of the transfer afterwards."""
+
+    transaction_id: uuid.UUID
+    applied: list[AppliedMatch]
+    left: Decimal
+    currency: str = "EUR"
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((a.amount for a in self.applied), ZERO)
 
 
 @dataclass(slots=True)
@@ -185,6 +211,7 @@ class _Allocated:
     invoice_qonto_id: str | None
     transaction_qonto_id: str
     paid_on: date
+    amount: Decimal
 
 
 def _transaction_lock(transaction_id: uuid.UUID) -> str:
@@ -192,13 +219,38 @@ def _transaction_lock(transaction_id: uuid.UUID) -> str:
     return f"bank_transaction:{transaction_id}"
 
 
+def _check_parts(parts: Sequence[tuple[uuid.UUID, Decimal]]) -> None:
+    if not parts:
+        raise errors.InvalidSplit("Indiquez au moins une facture et son montant.")
+    ids = [document_id for document_id, _ in parts]
+    if len(set(ids)) != len(ids):
+        raise errors.InvalidSplit("Une facture ne peut figurer qu'une fois dans la répartition.")
+
+
 def _check_match(
-    document: FinancialDocument, transaction: BankTransaction, taken: Decimal, amount: Decimal
+    document: FinancialDocument,
+    transaction: BankTransaction,
+    taken: Decimal,
+    amount: Decimal,
+    over: str,
 ) -> None:
     if not document.kind.payable or (document.status is not DocumentStatus.FINALIZED):
         raise errors.IllegalTransition("Seule une facture émise non payée peut être rapprochée.")
     if taken + amount > transaction.amount:
-        raise errors.PaymentExceedsInvoice("Le montant dépasse ce qui reste de la transaction.")
+        raise errors.PaymentExceedsInvoice(over)
+
+
+def _over_message(
+    transaction: BankTransaction, taken: Decimal, parts: Sequence[tuple[uuid.UUID, Decimal]]
+) -> str:
+    if len(parts) == 1:
+        return "Le montant dépasse ce qui reste de la transaction."
+    total = sum((amount for _, amount in parts), ZERO)
+    left = transaction.amount - taken
+    return (
+        f"La répartition ({format_money_fr(total, transaction.currency)}) dépasse ce qui reste "
+        f"du virement ({format_money_fr(left, transaction.currency)})."
+    )
 
 
 def _allocate(
@@ -206,56 +258,155 @@ def _allocate(
     clock: Clock,
     actor: Actor | None,
     transaction_id: uuid.UUID,
-    document_id: uuid.UUID,
-    amount: Decimal,
+    parts: Sequence[tuple[uuid.UUID, Decimal]],
     score: int | None,
     reasons: str | None,
-) -> Intent[_Allocated] | Done[tuple[_Allocated, FinancialDocument | None]]:
-    """The allocation, and the intent to mark the invoice paid when it is now fully paid."""
+) -> Staged[_Allocated, tuple[list[_Allocated], Decimal, str]]:
+    """Every allocation of the parts in the one transaction of the caller, or none; the
+    intents to mark paid in Qonto the invoices that are now fully paid."""
+    _check_parts(parts)
     user_id = None if actor is None else acting_user(uow, actor).id
-    # Lock order, always: the invoice, then the bank transaction (docs/sync.md,
-    # "Reconciliation"). The invoice's lock keeps it within its total, the transaction's
+    # Lock order, always: the invoices (by id), then the bank transaction (docs/sync.md,
+    # "Reconciliation"). An invoice's lock keeps it within its total, the transaction's
     # keeps two invoices from sharing more than the transfer brought.
-    document = lock_document(uow, document_id)
+    locked = {i: lock_document(uow, i) for i in sorted(document_id for document_id, _ in parts)}
     uow.lock(_transaction_lock(transaction_id))
     transaction = uow.bank_transactions.get(transaction_id)
     if transaction is None:
         raise NotFound("Transaction introuvable.")
-    if uow.rejections.get(transaction.id, document.id) is not None:
-        raise errors.MatchRejected()
     taken = uow.allocations.allocated_from_transaction(transaction.id)
-    _check_match(document, transaction, taken, amount)
-    already = uow.allocations.allocated_to_document(document.id)
-    check_allocation(document, already, amount, transaction.currency)
-    allocation = PaymentAllocation(
-        transaction_id=transaction.id,
-        document_id=document.id,
-        amount=amount,
-        currency=transaction.currency,
-        created_at=clock.now(),
-        allocated_by=user_id,
-        score=score,
-        reasons=reasons,
+    over = _over_message(transaction, taken, parts)
+    matched = {a.document_id for a in uow.allocations.for_transaction(transaction.id)}
+    checked: list[tuple[FinancialDocument, Decimal, Decimal]] = []
+    for document_id, amount in parts:  # everything is checked before anything is written
+        document = locked[document_id]
+        if uow.rejections.get(transaction.id, document.id) is not None:
+            raise errors.MatchRejected()
+        _check_match(document, transaction, taken, amount, over)
+        already = uow.allocations.allocated_to_document(document.id)
+        check_allocation(document, already, amount, transaction.currency)
+        if document.id in matched:  # one allocation per pair (docs/sync.md)
+            raise errors.IllegalTransition(
+                f"Ce virement est déjà rapproché de la facture {document.number or ''} : "
+                "annulez ce rapprochement pour en changer le montant."
+            )
+        taken += amount
+        checked.append((document, already, amount))
+    done: list[_Allocated] = []
+    intents: list[Intent[_Allocated]] = []
+    paid_on = (transaction.settled_at or transaction.emitted_at).date()
+    for document, already, amount in checked:
+        allocation = PaymentAllocation(
+            transaction_id=transaction.id,
+            document_id=document.id,
+            amount=amount,
+            currency=transaction.currency,
+            created_at=clock.now(),
+            allocated_by=user_id,
+            score=score,
+            reasons=reasons,
+        )
+        uow.allocations.add(allocation)
+        audit(uow, clock, user_id, "reconciliation.allocated", document, {"amount": str(amount)})
+        fully_paid = already + amount == document.total_amount
+        allocated = _Allocated(
+            allocation.id,
+            fully_paid,
+            document.id,
+            document.qonto_id,
+            transaction.qonto_id,
+            paid_on,
+            amount,
+        )
+        done.append(allocated)
+        if fully_paid and document.qonto_id is not None:
+            context = {"by": "rapprochement", "paid_at": paid_on.isoformat()}
+            intents.append(Intent(allocated, document.id, context))
+        elif fully_paid:  # never in Qonto: only the local mirror changes
+            document.mark_paid(clock.now())
+        else:
+            document.record_allocated(already + amount)
+    return Staged((done, transaction.amount - taken, transaction.currency), intents)
+
+
+def apply_split(
+    uow: UnitOfWork,
+    gateway: QontoGateway,
+    clock: Clock,
+    actor: Actor | None,
+    transaction_id: uuid.UUID,
+    parts: Sequence[tuple[uuid.UUID, Decimal]],
+    *,
+    score: int | None = None,
+    reasons: str | None = None,
+) -> SplitResult:
+    """Allocate parts of one transaction to several invoices, ``[(invoice_id, amount), …]``
+    (« Répartir »; ``actor`` None: automatic), in part order.
+
+    Every allocation is written in one transaction, or none (a refused part refuses the
+    split): each invoice open, payable, not twice, not a rejected pair, each amount positive
+    and within what the invoice still owes, their sum within what is left of the transfer.
+    Each invoice then fully paid is marked paid in Qonto (one ``mark_as_paid`` outbox write
+    each) and locally, and its PDF attached to the transaction. A Qonto failure on one
+    leaves its allocation (the recovery settles the entry) and is its ``warning``.
+    """
+    (done, left, currency), settled = write_each(
+        uow,
+        clock,
+        Operation.MARK_PAID,
+        lambda: _allocate(uow, clock, actor, transaction_id, parts, score, reasons),
+        partial(_mark_paid, gateway),
+        partial(_apply_paid, uow, clock),
     )
-    uow.allocations.add(allocation)
-    audit(uow, clock, user_id, "reconciliation.allocated", document, {"amount": str(amount)})
-    fully_paid = already + amount == document.total_amount
-    done = _Allocated(
-        allocation.id,
-        fully_paid,
-        document.id,
-        document.qonto_id,
-        transaction.qonto_id,
-        (transaction.settled_at or transaction.emitted_at).date(),
+    outcomes = {s.state.document_id: s for s in settled}
+    applied = []
+    for part in done:
+        outcome = outcomes.get(part.document_id)
+        if outcome is None:  # nothing to ask Qonto
+            applied.append(_applied(part, transaction_id, part.fully_paid, False))
+        elif outcome.failure is not None:
+            note = f"Facture non marquée payée dans Qonto : {outcome.failure.message}"
+            applied.append(_applied(part, transaction_id, False, False, note, outcome.failure))
+        else:
+            paid = outcome.value
+            assert paid is not None
+            attached, warning = _attach_pdf(uow, gateway, clock, paid, part.transaction_qonto_id)
+            is_paid = paid.status is DocumentStatus.PAID
+            applied.append(_applied(part, transaction_id, is_paid, attached, warning))
+    return SplitResult(transaction_id, applied, left, currency)
+
+
+def _mark_paid(gateway: QontoGateway, done: _Allocated, key: str) -> RemoteDocument:
+    assert done.invoice_qonto_id is not None
+    return gateway.mark_paid(done.invoice_qonto_id, done.paid_on, key)
+
+
+def _apply_paid(
+    uow: UnitOfWork, clock: Clock, done: _Allocated, remote: RemoteDocument
+) -> tuple[FinancialDocument, Outcome]:
+    return apply_payment_state(uow, clock, done.document_id, remote), {
+        "qonto_status": remote.qonto_status
+    }
+
+
+def _applied(
+    part: _Allocated,
+    transaction_id: uuid.UUID,
+    paid: bool,
+    attached: bool,
+    warning: str | None = None,
+    failure: errors.QontoFailure | None = None,
+) -> AppliedMatch:
+    return AppliedMatch(
+        part.allocation_id,
+        transaction_id,
+        part.document_id,
+        part.amount,
+        paid,
+        attached,
+        warning,
+        failure,
     )
-    if fully_paid and document.qonto_id is not None:
-        context = {"by": "rapprochement", "paid_at": done.paid_on.isoformat()}
-        return Intent(done, document.id, context)
-    if fully_paid:  # never in Qonto: only the local mirror changes
-        document.mark_paid(clock.now())
-    else:
-        document.record_allocated(already + amount)
-    return Done((done, None))
 
 
 def apply_match(
@@ -271,45 +422,27 @@ def apply_match(
     score: int | None = None,
     reasons: str | None = None,
 ) -> AppliedMatch:
-    """Allocate ``amount`` of a transaction to an invoice (``actor`` None: automatic).
+    """Allocate ``amount`` of a transaction to an invoice (``actor`` None: automatic): the
+    split of one part (``apply_split``).
 
     When the invoice is then fully paid it is marked paid in Qonto (``mark_as_paid`` through
     the outbox) and locally, and its PDF is attached to the transaction (a failure there is
-    reported; the allocation and the payment stay).
+    reported; the allocation and the payment stay). A Qonto failure marking it paid is
+    raised (the allocation stays; the recovery settles the entry).
     """
-
-    def mark_paid(done: _Allocated, key: str) -> RemoteDocument:
-        assert done.invoice_qonto_id is not None
-        return gateway.mark_paid(done.invoice_qonto_id, done.paid_on, key)
-
-    def apply(
-        done: _Allocated, remote: RemoteDocument
-    ) -> tuple[tuple[_Allocated, FinancialDocument | None], Outcome]:
-        paid = apply_payment_state(uow, clock, done.document_id, remote)
-        return (done, paid), {"qonto_status": remote.qonto_status}
-
-    done, paid = write(
+    [applied] = apply_split(
         uow,
+        gateway,
         clock,
-        Operation.MARK_PAID,
-        lambda: _allocate(uow, clock, actor, transaction_id, document_id, amount, score, reasons),
-        mark_paid,
-        apply,
-    )
-    if paid is None:
-        return AppliedMatch(
-            done.allocation_id, transaction_id, document_id, amount, done.fully_paid, False
-        )
-    attached, warning = _attach_pdf(uow, gateway, clock, paid, done.transaction_qonto_id)
-    return AppliedMatch(
-        done.allocation_id,
+        actor,
         transaction_id,
-        document_id,
-        amount,
-        paid.status is DocumentStatus.PAID,
-        attached,
-        warning,
-    )
+        [(document_id, amount)],
+        score=score,
+        reasons=reasons,
+    ).applied
+    if applied.failure is not None:
+        raise applied.failure
+    return applied
 
 
 def _attach_pdf(

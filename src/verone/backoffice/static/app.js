@@ -215,3 +215,26 @@
     });
   }
 })();
+
+// ---- « Répartir » a transfer: what the amounts add up to and what is left (display only) --
+(function () {
+  "use strict";
+  var euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
+  function cents(value) {
+    var n = parseFloat(String(value || "").replace(",", ".").replace(/\s/g, ""));
+    return isNaN(n) ? 0 : Math.round(n * 100);
+  }
+  document.addEventListener("input", function (evt) {
+    var form = evt.target.closest && evt.target.closest("[data-split]");
+    if (!form) { return; }
+    var dialog = form.closest("dialog") || document;
+    var left = dialog.querySelector("[data-split-left]");
+    var total = 0;
+    form.querySelectorAll("[data-split-amount]").forEach(function (input) { total += cents(input.value); });
+    var rest = (left ? cents(left.getAttribute("data-split-left")) : 0) - total;
+    form.querySelector("[data-split-total]").textContent = euros.format(total / 100);
+    var restEl = form.querySelector("[data-split-rest]");
+    restEl.textContent = euros.format(rest / 100);
+    restEl.classList.toggle("over", rest < 0);
+  });
+})();

@@ -139,6 +139,26 @@ def run(ctx: AccountantContext, body: si.ReconcileRunIn | None = None) -> si.Rec
     )
 
 
+@router.post("/transactions/{transaction_id}/split", response_model=si.SplitOut)
+def split(ctx: AccountantContext, transaction_id: uuid.UUID, body: s.SplitIn) -> si.SplitOut:
+    """Split one incoming transaction across several invoices (a customer pays three
+    invoices with one transfer): every allocation is written, or none. Each invoice then
+    fully paid is marked paid in Qonto and locally, and its PDF attached to the transaction;
+    a Qonto failure there leaves its allocation (the recovery settles it) and is its
+    ``warning``. 422: no part, an invoice twice, an amount not above 0; 404: unknown
+    transaction or invoice; 409: more than what is left of the transfer or of an invoice
+    (``payment_exceeds_invoice``), an invoice not open, a rejected pair (``match_rejected``).
+    """
+    parts = [(part.invoice_id, part.amount) for part in body.parts]
+    result = ctx.call(reconciliation.apply_split, transaction_id, parts)
+    return si.SplitOut(
+        transaction_id=result.transaction_id,
+        allocated=result.allocated,
+        transaction_left=result.left,
+        applied=[render_applied(a) for a in result.applied],
+    )
+
+
 @router.delete("/allocations/{allocation_id}", response_model=s.DocumentOut)
 def undo(ctx: AccountantContext, allocation_id: uuid.UUID) -> s.DocumentOut:
     """Remove an allocation; an invoice it had paid goes back to unpaid (in Qonto too)."""

@@ -14,6 +14,12 @@ transaction or in none, never one transaction held open across the call:
 3. **outcome** — ``apply(state, answer)`` runs in a transaction that locks what it changes,
    applies Qonto's answer and marks the entry succeeded, in the same commit.
 
+``write_each`` is the same road for a use case whose one local transaction stages several
+writes of one operation (a transfer split across invoices marks each fully paid invoice
+paid): every intent is committed with the local rows, then each is called and settled on
+its own; a failure settles that entry and is returned with its state, the others go on.
+``write`` is ``write_each`` of at most one intent, whose failure is raised.
+
 The recovery (``outbox.recovery.settle_outbox``) finishes what a crash or a timeout left
 between steps 1 and 3, with ``settle`` (step 3 alone).
 """
@@ -23,10 +29,11 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, TypeVar
+from functools import partial
+from typing import Generic, TypeVar, cast
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.confirmation import canonical_json
@@ -36,6 +43,7 @@ from verone.backoffice.ports import Clock, UnitOfWork
 S = TypeVar("S")
 R = TypeVar("R")
 T = TypeVar("T")
+V = TypeVar("V")
 
 Context = Mapping[str, str | None]
 Outcome = Mapping[str, str | None]
@@ -158,6 +166,65 @@ def settle(
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class Staged(Generic[S, V]):
+    """What ``write_each``'s ``prepare`` stages: the local result and its intents (maybe
+    none), all committed in the one transaction of step 1."""
+
+    value: V
+    intents: Sequence[Intent[S]] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Settled(Generic[S, T]):
+    """One intent of ``write_each`` after its call: ``value`` from ``apply``, or the Qonto
+    ``failure`` (its entry settled ambiguous or failed, for the recovery or the user)."""
+
+    state: S
+    value: T | None = None
+    failure: errors.QontoFailure | None = None
+
+
+def write_each(
+    uow: UnitOfWork,
+    clock: Clock,
+    operation: Operation,
+    prepare: Callable[[], Staged[S, V]],
+    call: Callable[[S, str], R],
+    apply: Callable[[S, R], tuple[T, Outcome]],
+    *,
+    rejected: Callable[[S], None] | None = None,
+) -> tuple[V, list[Settled[S, T]]]:
+    """Step 1 once (the local rows and every intent in one commit), then steps 2 and 3 for
+    each intent in order; a Qonto failure is recorded on its entry and returned, not raised."""
+    with uow:
+        staged = prepare()
+        entries = [
+            (
+                intent,
+                record_intent(
+                    uow, clock, operation, document_id=intent.document_id, context=intent.context
+                ),
+            )
+            for intent in staged.intents
+        ]
+        uow.commit()
+    settled: list[Settled[S, T]] = []
+    for intent, entry in entries:
+        state: S = intent.state
+        try:
+            answer = call(state, entry.idempotency_key)
+        except errors.QontoFailure as exc:
+            record_failure(uow, clock, entry.id, exc)
+            if rejected is not None and isinstance(exc, errors.QontoRejected):
+                rejected(state)
+            settled.append(Settled(state, failure=exc))
+            continue
+        value = settle(uow, clock, entry.id, partial(apply, state, answer))
+        settled.append(Settled(state, value))
+    return staged.value, settled
+
+
 def write(
     uow: UnitOfWork,
     clock: Clock,
@@ -169,24 +236,20 @@ def write(
     rejected: Callable[[S], None] | None = None,
 ) -> T:
     """Intent → call → outcome (see the module's docstring); returns ``apply``'s value."""
-    with uow:
+
+    def stage() -> Staged[S, Done[T] | None]:
         staged = prepare()
         if isinstance(staged, Done):
-            uow.commit()
-            return staged.value
-        entry = record_intent(
-            uow, clock, operation, document_id=staged.document_id, context=staged.context
-        )
-        uow.commit()
-    state: S = staged.state
-    try:
-        answer = call(state, entry.idempotency_key)
-    except errors.QontoFailure as exc:
-        record_failure(uow, clock, entry.id, exc)
-        if rejected is not None and isinstance(exc, errors.QontoRejected):
-            rejected(state)
-        raise
-    return settle(uow, clock, entry.id, lambda: apply(state, answer))
+            return Staged(staged)
+        return Staged(None, (staged,))
+
+    done, settled = write_each(uow, clock, operation, stage, call, apply, rejected=rejected)
+    if done is not None:
+        return done.value
+    [one] = settled
+    if one.failure is not None:
+        raise one.failure
+    return cast(T, one.value)  # apply's value (T may itself admit None)
 
 
 def unsettled_for(

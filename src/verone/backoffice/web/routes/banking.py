@@ -9,10 +9,13 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import ValidationError
 
 from verone.backoffice.api import schemas as s
 from verone.backoffice.bootstrap import Container
+from verone.backoffice.domain import errors
 from verone.backoffice.domain.queries import PageRequest
 from verone.backoffice.services import (
     banking_views,
@@ -21,7 +24,8 @@ from verone.backoffice.services import (
     sync_transactions,
 )
 from verone.backoffice.web.context import AccountantPage, ViewerPage
-from verone.backoffice.web.forms import read_form
+from verone.backoffice.web.formatting import money
+from verone.backoffice.web.forms import french_errors, nest, read_form
 from verone.backoffice.web.templating import hx_redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -138,6 +142,57 @@ async def restore(request: Request, ctx: AccountantPage) -> Response:
     body = await read_form(request, s.RejectionIn)
     ctx.call_local(reconciliation.restore_match, body.transaction_id, body.invoice_id)
     return hx_redirect_with_flash(request, "/rapprochement", "Suggestion rétablie.")
+
+
+@router.get("/rapprochement/transactions/{transaction_id}/repartir")
+def split_dialog(request: Request, ctx: AccountantPage, transaction_id: uuid.UUID) -> Response:
+    """« Répartir »: the dialog listing the open invoices, each with an amount field."""
+    form = banking_views.split_form(ctx.uow, transaction_id)
+    return render(request, ctx, "banking/_split.html", {"form": form})
+
+
+async def _split_body(request: Request) -> s.SplitIn:
+    """The dialog's rows with an amount, validated by the API's ``SplitIn``; a field's error
+    keeps its row's index (``parts-3-amount``) so that it shows next to its field."""
+    form = await request.form()
+    data = nest([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    rows = data.get("parts")
+    kept = [
+        (index, row)
+        for index, row in enumerate(rows if isinstance(rows, list) else [])
+        if isinstance(row, dict) and "amount" in row
+    ]
+    if not kept:
+        raise errors.InvalidSplit("Indiquez le montant d'au moins une facture.")
+    try:
+        return s.SplitIn.model_validate({"parts": [row for _, row in kept]})
+    except ValidationError as exc:
+        found = french_errors(exc)
+        for error in found:
+            loc = error["loc"]
+            if isinstance(loc, tuple) and len(loc) > 3 and isinstance(loc[2], int):
+                error["loc"] = (*loc[:2], kept[loc[2]][0], *loc[3:])
+        raise RequestValidationError(found) from None
+
+
+@router.post("/rapprochement/transactions/{transaction_id}/repartir")
+async def split(request: Request, ctx: AccountantPage, transaction_id: uuid.UUID) -> Response:
+    """Submit the split (``apply_split``, as ``POST /api/reconciliation/…/split``): all the
+    allocations or none; the result is the flash message of the page."""
+    body = await _split_body(request)
+    parts = [(part.invoice_id, part.amount) for part in body.parts]
+    result = ctx.call(reconciliation.apply_split, transaction_id, parts)
+    paid = sum(1 for a in result.applied if a.invoice_paid)
+    message = (
+        f"Virement réparti sur {len(result.applied)} facture(s) : "
+        f"{money(result.allocated, result.currency)} rapprochés, {paid} facture(s) payée(s)."
+    )
+    if result.left > 0:
+        message += f" Reste du virement : {money(result.left, result.currency)}."
+    warnings = [a.warning for a in result.applied if a.warning]
+    if warnings:
+        message += " " + " ".join(warnings)
+    return hx_redirect_with_flash(request, "/rapprochement", message)
 
 
 @router.post("/rapprochement/allocations/{allocation_id}/annuler")
