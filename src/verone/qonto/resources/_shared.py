@@ -8,7 +8,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from verone.qonto._base import ShapeError
-from verone.qonto._pagination import Page
+from verone.qonto._pagination import MAX_PER_PAGE, Page, check_per_page
 from verone.qonto.types._base import from_wire
 from verone.qonto.types.pagination import PaginationMeta
 
@@ -54,3 +54,9 @@ def item_id(item: BaseModel) -> str:
     """The ``id`` of a model (for de-duplication in bulk paging)."""
     value = getattr(item, "id", None)
     return str(value)
+
+
+def paging(page_number: int | None, per_page: int | None) -> dict[str, int | None]:
+    """The query of a list without filters: the page and its size (checked, up to 100)."""
+    check_per_page(per_page, MAX_PER_PAGE)
+    return {"page": page_number, "per_page": per_page}

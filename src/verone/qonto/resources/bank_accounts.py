@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from verone.qonto._base import PreparedCall, RequestOptions
-from verone.qonto._pagination import MAX_PER_PAGE, Page, check_per_page
+from verone.qonto._pagination import Page
 from verone.qonto.resources._resource import (
     AsyncResource,
     Resource,
     SyncResource,
     endpoint,
 )
-from verone.qonto.resources._shared import one, page
+from verone.qonto.resources._shared import one, page, paging
 from verone.qonto.types.organization import BankAccount
 
 PATH = "/v2/bank_accounts"
 ONE = PATH + "/{id}"
-
-
-def _query(page_number: int | None, per_page: int | None) -> dict[str, int | None]:
-    check_per_page(per_page, MAX_PER_PAGE)
-    return {"page": page_number, "per_page": per_page}
 
 
 class _BankAccounts(Resource):
@@ -32,7 +27,7 @@ class _BankAccounts(Resource):
         options: RequestOptions | None = None,
     ) -> PreparedCall[Page[BankAccount]]:
         """``GET /v2/bank_accounts``."""
-        return self._prepare("GET", PATH, _page, query=_query(page, per_page), options=options)
+        return self._prepare("GET", PATH, _page, query=paging(page, per_page), options=options)
 
     @endpoint
     def get(

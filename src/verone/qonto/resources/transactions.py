@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from verone.qonto._base import PreparedCall, RequestOptions, ShapeError, raw_bytes
 from verone.qonto._encoding import FileUpload
-from verone.qonto._pagination import DEFAULT_MAX_PAGES, MAX_PER_PAGE, Page, check_per_page
+from verone.qonto._pagination import DEFAULT_MAX_PAGES, Page
 from verone.qonto.resources._filters import (
     TransactionFilterArgs,
     TransactionFilters,
@@ -27,7 +27,7 @@ from verone.qonto.resources._resource import (
     fetches_all,
     iterates,
 )
-from verone.qonto.resources._shared import item_id, nothing, one, page
+from verone.qonto.resources._shared import item_id, nothing, one, page, paging
 from verone.qonto.types._base import from_wire
 from verone.qonto.types.attachments import Attachment
 from verone.qonto.types.pagination import PaginationMeta
@@ -76,13 +76,12 @@ class _TransactionAttachments(Resource):
         options: RequestOptions | None = None,
     ) -> PreparedCall[Page[Attachment]]:
         """``GET /v2/transactions/{id}/attachments``."""
-        check_per_page(per_page, MAX_PER_PAGE)
         return self._prepare(
             "GET",
             ATTACHMENTS,
             _attachments,
             path_params={"id": transaction_id},
-            query={"page": page, "per_page": per_page},
+            query=paging(page, per_page),
             options=options,
         )
 

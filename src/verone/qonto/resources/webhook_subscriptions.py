@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from verone.qonto._base import PreparedCall, RequestOptions
-from verone.qonto._pagination import MAX_PER_PAGE, Page, check_per_page
+from verone.qonto._pagination import Page
 from verone.qonto.resources._resource import (
     AsyncResource,
     Resource,
     SyncResource,
     endpoint,
 )
-from verone.qonto.resources._shared import nothing, one, page
+from verone.qonto.resources._shared import nothing, one, page, paging
 from verone.qonto.types.webhooks import WebhookSubscription, WebhookSubscriptionParams
 
 PATH = "/v2/webhook_subscriptions"
@@ -30,10 +30,7 @@ class _WebhookSubscriptions(Resource):
         options: RequestOptions | None = None,
     ) -> PreparedCall[Page[WebhookSubscription]]:
         """``GET /v2/webhook_subscriptions``."""
-        check_per_page(per_page, MAX_PER_PAGE)
-        return self._prepare(
-            "GET", PATH, _page, query={"page": page, "per_page": per_page}, options=options
-        )
+        return self._prepare("GET", PATH, _page, query=paging(page, per_page), options=options)
 
     @endpoint
     def get(
