@@ -87,12 +87,14 @@ class Listing(Generic[T]):
 class _Method(Generic[P, R]):
     """A method written once (``build``) and run by the sync or async resource it is read on.
 
-    ``shown`` is how the answer's type reads in the bound method's signature (``{}`` being
-    what ``build`` returns, minus its ``PreparedCall``/``Listing`` wrapper).
+    ``shown_sync``/``shown_async``: how the answer's type reads in the bound method's
+    signature, ``{}`` being what ``build`` returns without its ``PreparedCall``/``Listing``.
     """
 
     shown_sync = "{}"
     shown_async = "{}"
+    asynchronous = True
+    """Whether the async form is a coroutine method (False: it returns an async iterator)."""
 
     def __init__(self, build: Callable[Concatenate[Any, P], R]) -> None:
         self._build = build
@@ -109,9 +111,6 @@ class _Method(Generic[P, R]):
             )
             for mode, shown in (("sync", self.shown_sync), ("async", self.shown_async))
         }
-
-    asynchronous = True
-    """Whether the async form is a coroutine method (False: it returns an async iterator)."""
 
     def _run_sync(self, requester: SyncRequester, built: R) -> Any:
         raise NotImplementedError
