@@ -1,10 +1,13 @@
 """The other workflows in a real browser: a viewer sees no write control; a quote is issued
 then converted into an invoice; a partial payment is matched by hand, then undone; a preview
-made stale by an edit is refused and shown again; a suggestion is rejected, then restored."""
+made stale by an edit is refused and shown again; a suggestion is rejected, then restored;
+one transfer is split across two invoices (« Répartir »)."""
 
 from __future__ import annotations
 
 import re
+import uuid
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -187,3 +190,50 @@ def test_a_suggestion_is_rejected_then_restored(ui: Ui) -> None:
     expect(
         rejected.locator("tr", has=page.get_by_role("link", name=issued["number"]))
     ).to_have_count(0)
+
+
+def test_one_transfer_is_split_across_two_invoices(ui: Ui) -> None:
+    page = ui.page
+    reference = f"VIR-REPARTI-{uuid.uuid4().hex[:6]}"
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        first, second = _issued_invoice(api), _issued_invoice(api)
+        amount = Decimal(first["totalAmount"]) + Decimal("10.00")
+        with ui.stack.sandbox() as sandbox:
+            paid = sandbox.post(
+                "/_sandbox/incoming-transfer",
+                json={
+                    "amount": str(amount),
+                    "reference": reference,
+                    "counterparty_name": first["customerName"],
+                },
+            )
+            assert paid.status_code in {200, 201}, paid.text
+        assert api.post("/api/qonto/sync", json={"full": False}).status_code == 200
+        unmatched = api.get("/api/reconciliation/unmatched", params={"perPage": 200}).json()
+        [credit] = [t for t in unmatched["items"] if t["reference"] == reference]
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto("/rapprochement")
+    page.locator(f"button[hx-get='/rapprochement/transactions/{credit['id']}/repartir']").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog.get_by_role("heading", level=2)).to_contain_text("Répartir le virement")
+    expect(dialog.locator("#split-left")).to_have_attribute("data-split-left", f"{amount:.2f}")
+    rows = dialog.locator("tbody tr")
+    expect(rows.first).to_contain_text(first["customerName"])  # the payer's invoices first
+    dialog.get_by_label(f"Montant pour {first['number']}").fill(first["totalAmount"])
+    dialog.get_by_label(f"Montant pour {second['number']}").fill("20.00")
+    expect(dialog.locator("[data-split-rest]")).to_have_text("-10,00\u00a0€")
+    dialog.get_by_role("button", name="Répartir", exact=True).click()
+    expect(dialog.locator("form [data-errors]")).to_contain_text("dépasse ce qui reste du virement")
+    page.screenshot(path=str(ui.screenshots / "21-rapprochement-repartir-refus.png"))
+    assert [e for e in ui.console_errors if "409" not in e] == []  # the refusal, expected
+    ui.console_errors.clear()
+    dialog.get_by_label(f"Montant pour {second['number']}").fill("10.00")
+    expect(dialog.locator("[data-split-rest]")).to_have_text("0,00\u00a0€")
+    ui.check_page("22-rapprochement-repartir")
+    dialog.get_by_role("button", name="Répartir", exact=True).click()
+    expect(page.locator(".flash")).to_contain_text("Virement réparti sur 2 facture(s)")
+    expect(page.locator(".flash")).to_contain_text("1 facture(s) payée(s)")
+    ui.goto(f"/factures/{first['id']}")
+    expect(page.locator(".page-head .badge")).to_have_text("Payée")
+    ui.goto(f"/factures/{second['id']}")
+    expect(page.locator(".page-head .badge")).to_have_text("Partiellement payée")
