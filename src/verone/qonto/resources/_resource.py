@@ -111,6 +111,9 @@ class _Method(Generic[P, R]):
             )
             for mode, shown in (("sync", self.shown_sync), ("async", self.shown_async))
         }
+        self.__signature__ = signature.replace(  # read on the class: as a plain method's
+            return_annotation=self._signatures["sync"].return_annotation
+        )
 
     def _run_sync(self, requester: SyncRequester, built: R) -> Any:
         raise NotImplementedError
