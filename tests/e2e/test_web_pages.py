@@ -1,8 +1,11 @@
 """The web pages over HTTP against the running stack: login with the API's session, the
-documents list and its filters, totals and CSV, French error pages, CSRF on page writes."""
+documents list and its filters, totals and CSV, French error pages, CSRF on page writes,
+the « Répartir » dialog and its form errors."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -10,6 +13,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import PASSWORD, Stack
+from tests.e2e.test_api_sync_reconciliation import _issued_invoice
 
 
 @pytest.fixture
@@ -133,3 +137,54 @@ def test_api_docs_load_swagger_from_the_vendored_assets(stack: Stack) -> None:
         page = client.get("/api/docs").text
         assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert "http" not in page.replace("http-equiv", "")  # no absolute URL: nothing from a CDN
+
+
+def test_the_split_dialog_lists_the_open_invoices_and_names_a_bad_row(
+    stack: Stack, accountant: httpx.Client, viewer: httpx.Client
+) -> None:
+    invoice = _issued_invoice(accountant)
+    reference = f"VIR-{uuid.uuid4().hex[:8]}"
+    with stack.sandbox() as sandbox:
+        booked = sandbox.post(
+            "/_sandbox/incoming-transfer",
+            json={"amount": "100.00", "reference": reference, "counterparty_name": "Payeur"},
+        )
+        assert booked.status_code in {200, 201}, booked.text
+    assert accountant.post("/api/qonto/sync", json={}).status_code == 200
+    unmatched = accountant.get("/api/reconciliation/unmatched", params={"perPage": 200}).json()
+    [credit] = [t for t in unmatched["items"] if t["reference"] == reference]
+    url = f"/rapprochement/transactions/{credit['id']}/repartir"
+    htmx = {"HX-Request": "true"}
+
+    assert viewer.get(url, headers=htmx).status_code == 403
+    dialog = accountant.get(url, headers=htmx)
+    assert dialog.status_code == 200, dialog.text
+    assert "Répartir le virement — Payeur" in dialog.text
+    assert 'data-split-left="100.00"' in dialog.text
+    pattern = r'name="parts-(\d+)-invoiceId" value="([0-9a-f-]+)"'
+    rows = {value: int(index) for index, value in re.findall(pattern, dialog.text)}
+    assert invoice["id"] in rows
+    assert len(rows) <= 50
+    index = rows[invoice["id"]]
+    ids = {f"parts-{i}-invoiceId": value for value, i in rows.items()}
+
+    empty = accountant.post(url, headers=htmx, data=ids)
+    assert empty.status_code == 409
+    assert "Indiquez le montant d&#39;au moins une facture." in empty.text
+    bad = accountant.post(url, headers=htmx, data={**ids, f"parts-{index}-amount": "douze"})
+    assert bad.status_code == 422
+    assert f'data-field="parts.{index}.amount"' in bad.text  # shown next to its own field
+    zero = accountant.post(url, headers=htmx, data={**ids, f"parts-{index}-amount": "0"})
+    assert zero.status_code == 422
+    assert "Montant positif attendu." in zero.text
+    done = accountant.post(url, headers=htmx, data={**ids, f"parts-{index}-amount": "40.00"})
+    assert done.status_code == 204, done.text
+    assert done.headers["HX-Redirect"] == "/rapprochement"
+    shown = accountant.get("/rapprochement")
+    assert "Virement réparti sur 1 facture(s)" in shown.text
+    assert "Reste du virement : 60,00" in shown.text
+    assert accountant.get(f"/api/qonto/invoices/{invoice['id']}").json()["amountPaid"] == "40.00"
+    assert (
+        accountant.get(url.replace(credit["id"], str(uuid.uuid4())), headers=htmx).status_code
+        == 404
+    )
