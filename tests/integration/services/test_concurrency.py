@@ -220,3 +220,70 @@ def test_two_concurrent_allocations_of_one_transfer_never_exceed_its_amount(
     assert [type(r) for r in refusals] == [errors.PaymentExceedsInvoice]
     assert refusals[0].message == "Le montant dépasse ce qui reste de la transaction."
     assert applied[0].invoice_paid
+
+
+def test_two_splits_sharing_invoices_in_opposite_orders_both_land(
+    racing_factory: sessionmaker[Session],
+    gateway: QontoApiGateway,
+    clock: SandboxClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two transfers split over the same two invoices, listed in opposite orders. Each unit of
+    work, once it holds its first invoice's lock, waits for the other to hold one too (or
+    1.5 s): taken in the order of the request they would deadlock (PostgreSQL aborts one);
+    sorted by id, the second waits for the first and both splits land (docs/sync.md)."""
+    world = seed_world(SqlAlchemyUnitOfWork(racing_factory), clock.now())
+    uow = SqlAlchemyUnitOfWork(racing_factory)
+    now = clock.now()
+    transfers = [add_transfer(uow, now, "1000.00", f"VIR LOT {n}").id for n in range(2)]
+    one, two = (
+        add_local_invoice(uow, world, now, f"F-2026-8{n:02d}", "250.00").id for n in range(2)
+    )
+    requests = [
+        [(two, Decimal("100.00")), (one, Decimal("100.00"))],
+        [(one, Decimal("100.00")), (two, Decimal("100.00"))],
+    ]
+    holding = [threading.Event(), threading.Event()]
+    original = reconciliation.lock_document
+    who = threading.local()
+
+    def lock_then_meet(uow: SqlAlchemyUnitOfWork, document_id: uuid.UUID) -> object:
+        document = original(uow, document_id)
+        if not holding[who.index].is_set():
+            holding[who.index].set()
+            holding[1 - who.index].wait(timeout=1.5)
+        return document
+
+    monkeypatch.setattr(reconciliation, "lock_document", lock_then_meet)
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def run(index: int) -> None:
+        who.index = index
+        barrier.wait()
+        try:
+            outcomes.append(
+                reconciliation.apply_split(
+                    SqlAlchemyUnitOfWork(racing_factory),
+                    gateway,
+                    clock,
+                    world.as_accountant,
+                    transfers[index],
+                    requests[index],
+                )
+            )
+        except Exception as exc:  # a deadlock would land here
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    monkeypatch.undo()
+    assert [type(o) for o in outcomes] == [reconciliation.SplitResult] * 2, outcomes
+    with SqlAlchemyUnitOfWork(racing_factory) as check:
+        for invoice_id in (one, two):
+            amounts = [a.amount for a in check.allocations.for_document(invoice_id)]
+            assert amounts == [Decimal("100.00")] * 2
