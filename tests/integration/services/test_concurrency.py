@@ -35,7 +35,7 @@ from verone.backoffice.domain import errors
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
-from verone.backoffice.services import finalization, invoicing, pdfs, reconciliation
+from verone.backoffice.services import common, finalization, invoicing, pdfs, reconciliation
 from verone.backoffice.services.actors import Actor
 from verone.sandbox.state import SandboxState
 
@@ -244,7 +244,7 @@ def test_two_splits_sharing_invoices_in_opposite_orders_both_land(
         [(one, Decimal("100.00")), (two, Decimal("100.00"))],
     ]
     holding = [threading.Event(), threading.Event()]
-    original = reconciliation.lock_document
+    original = common.lock_document
     who = threading.local()
 
     def lock_then_meet(uow: SqlAlchemyUnitOfWork, document_id: uuid.UUID) -> object:
