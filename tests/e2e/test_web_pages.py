@@ -188,3 +188,36 @@ def test_the_split_dialog_lists_the_open_invoices_and_names_a_bad_row(
         accountant.get(url.replace(credit["id"], str(uuid.uuid4())), headers=htmx).status_code
         == 404
     )
+
+
+def test_amounts_typed_the_french_way_are_read_as_decimals(
+    stack: Stack, accountant: httpx.Client
+) -> None:
+    """« 1,5 » and « 1 234,50 » in a form are 1.5 and 1234.50 (the API keeps its dot)."""
+    customer = accountant.get("/api/customers", params={"perPage": 1}).json()["items"][0]
+    htmx = {"HX-Request": "true"}
+    row = {
+        "customerId": customer["id"],
+        "items-0-title": "Étude",
+        "items-0-vatRate": "0.2",
+        "items-0-quantity": "1,5",
+    }
+    made = accountant.post(
+        "/factures/nouvelle/service", headers=htmx, data={**row, "items-0-unitPrice": "1 234,50"}
+    )
+    assert made.status_code == 204, made.text
+    document_id = made.headers["HX-Redirect"].rsplit("/", 1)[1]
+    stored = accountant.get(f"/api/qonto/invoices/{document_id}").json()
+    assert stored["totalHt"] == "1851.75"
+    assert stored["items"][0]["quantity"] == "1.5"
+    refused = accountant.post(
+        "/factures/nouvelle/service", headers=htmx, data={**row, "items-0-unitPrice": "12,5,0"}
+    )
+    assert refused.status_code == 422
+    assert "nombre décimal attendu (ex. 1234,50)" in refused.text
+    api = accountant.post(
+        "/api/qonto/invoices/service",
+        json={"customerId": customer["id"],
+              "items": [{"title": "A", "quantity": "1,5", "unitPrice": "1", "vatRate": "0.2"}]},
+    )  # fmt: skip
+    assert api.status_code == 422  # the API reads decimals with a dot only

@@ -101,7 +101,8 @@
   });
 
   // ---- lines editor: add / remove lines, live totals (display only; the server computes) --
-  function number(value) { var n = parseFloat(String(value || "").replace(",", ".")); return isNaN(n) ? 0 : n; }
+  // « 1 234,50 » as typed in French, like the server reads it (web/forms.py)
+  function number(value) { var n = parseFloat(String(value || "").replace(/\s/g, "").replace(",", ".")); return isNaN(n) ? 0 : n; }
   var euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
   // Totals the way the server counts them (verone.money.document_totals): cents rounded
   // half up, a document discount spread over the lines by largest remainder before their VAT.
@@ -214,24 +215,15 @@
       });
     });
   }
-})();
-
-// ---- « Répartir » a transfer: what the amounts add up to and what is left (display only) --
-(function () {
-  "use strict";
-  var euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
-  function cents(value) {
-    var n = parseFloat(String(value || "").replace(",", ".").replace(/\s/g, ""));
-    return isNaN(n) ? 0 : Math.round(n * 100);
-  }
+  // ---- « Répartir » a transfer: what the amounts add up to and what is left (display only) --
   document.addEventListener("input", function (evt) {
     var form = evt.target.closest && evt.target.closest("[data-split]");
     if (!form) { return; }
     var dialog = form.closest("dialog") || document;
     var left = dialog.querySelector("[data-split-left]");
     var total = 0;
-    form.querySelectorAll("[data-split-amount]").forEach(function (input) { total += cents(input.value); });
-    var rest = (left ? cents(left.getAttribute("data-split-left")) : 0) - total;
+    form.querySelectorAll("[data-split-amount]").forEach(function (input) { total += toCents(number(input.value)); });
+    var rest = (left ? toCents(number(left.getAttribute("data-split-left"))) : 0) - total;
     form.querySelector("[data-split-total]").textContent = euros.format(total / 100);
     var restEl = form.querySelector("[data-split-rest]");
     restEl.textContent = euros.format(rest / 100);

@@ -5,7 +5,11 @@ are validated by the same rules. Field names nest with dashes: ``items-0-title``
 
 from __future__ import annotations
 
-from typing import TypeVar
+import re
+import types
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import TypeVar, Union, get_args, get_origin
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -31,7 +35,7 @@ FRENCH = {
     "enum": "Choisissez une valeur dans la liste.",
     "literal_error": "Choisissez une valeur dans la liste.",
     "string_pattern_mismatch": "Format invalide.",
-    "value_error": "Valeur invalide : nombre décimal attendu (ex. 1234.50).",
+    "value_error": "Valeur invalide : nombre décimal attendu (ex. 1234,50).",
 }
 
 
@@ -83,6 +87,36 @@ def french_errors(exc: ValidationError) -> list[dict[str, object]]:
     return found
 
 
+#: A decimal as typed in French: a comma, digits grouped by spaces (« 1 234,50 »)
+_FRENCH_DECIMAL = re.compile(r"^[+-]?\d{1,3}(?:[ \u00a0\u202f]?\d{3})*,\d+$|^[+-]?\d+,\d+$")
+
+
+def _leaves(annotation: object) -> Iterator[object]:
+    """The types a field's annotation is made of (``list[ItemIn] | None`` → ``ItemIn``, None)."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType, list):
+        for arg in get_args(annotation):
+            yield from _leaves(arg)
+    else:
+        yield annotation
+
+
+def _decimal_commas(data: dict[str, object], model: type[BaseModel]) -> None:
+    """Decimal fields of ``model`` typed the French way read as the API's: « 1 234,50 » is
+    ``"1234.50"``; nested rows (``items-0-unitPrice``) follow their own model."""
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        value = data.get(key)
+        for leaf in _leaves(field.annotation):
+            if leaf is Decimal and isinstance(value, str) and _FRENCH_DECIMAL.match(value):
+                data[key] = re.sub(r"[ \u00a0\u202f]", "", value).replace(",", ".")
+            elif isinstance(leaf, type) and issubclass(leaf, BaseModel):
+                rows = value if isinstance(value, list) else [value]
+                for row in rows:
+                    if isinstance(row, dict):
+                        _decimal_commas(row, leaf)
+
+
 def _drop_unpicked(data: dict[str, object], rows: str) -> None:
     """Rows of ``rows`` whose quantity is empty or zero are not part of the request."""
     found = data.get(rows)
@@ -119,6 +153,7 @@ async def read_form(
         if isinstance(value, str) and name not in ignore
     ]
     data = nest(pairs)
+    _decimal_commas(data, model)
     if optional_rows is not None:
         _drop_unpicked(data, optional_rows)
     data.update({key: value for key, value in fixed.items() if value is not None})
