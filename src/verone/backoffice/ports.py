@@ -506,6 +506,3 @@ class QontoSyncReader(Protocol):
     def documents(
         self, document_type: DocumentType, *, updated_from: datetime | None
     ) -> Iterator[RemoteDocumentDetails]: ...
-    def attach_to_transaction(
-        self, transaction_qonto_id: str, filename: str, content: bytes, idempotency_key: str
-    ) -> None: ...

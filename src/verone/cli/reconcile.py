@@ -29,7 +29,6 @@ def reconcile(
         report = run_reconcile(
             container.unit_of_work(),
             container.gateway,
-            container.sync_reader,
             container.clock,
             dry_run=dry_run,
             window_days=window_days,

@@ -34,7 +34,6 @@ from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import common, finalization, invoicing, pdfs, reconciliation
 from verone.backoffice.services.actors import Actor
 from verone.sandbox.state import SandboxState
@@ -169,7 +168,6 @@ def test_two_concurrent_allocations_of_one_transfer_never_exceed_its_amount(
     invoice_ids = [
         add_local_invoice(uow, world, now, f"F-2026-9{n:02d}", "250.00").id for n in range(2)
     ]
-    reader = QontoSyncClient(make_client(http))
     arrived = [threading.Event(), threading.Event()]
     original = AllocationRepository.allocated_from_transaction
     who = threading.local()
@@ -192,7 +190,6 @@ def test_two_concurrent_allocations_of_one_transfer_never_exceed_its_amount(
                 reconciliation.apply_match(
                     SqlAlchemyUnitOfWork(racing_factory),
                     gateway,
-                    reader,
                     clock,
                     world.as_accountant,
                     transaction_id,

@@ -16,14 +16,12 @@ from tests.integration.services.support import (
     World,
     add_local_invoice,
     add_transfer,
-    make_client,
 )
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.queries import AuditFilter, PageRequest
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import reconciliation
 from verone.backoffice.services.actors import Actor
 
@@ -39,7 +37,6 @@ def test_a_rejected_suggestion_is_skipped_everywhere_until_restored(
     world: World,
     http: TestClient,
 ) -> None:
-    reader = QontoSyncClient(make_client(http))
     now = clock.now()
     invoice = add_local_invoice(uow, world, now, "F-2026-950", "250.00")  # 300 € TTC
     transfer = add_transfer(uow, now, "300.00", "VIR ATELIER DUPONT", reference="F-2026-950")
@@ -53,7 +50,7 @@ def test_a_rejected_suggestion_is_skipped_everywhere_until_restored(
     assert view.rejected_by_name == world.accountant.display_name
     assert pair not in _pairs(uow)
     assert reconciliation.proposals_for_invoice(uow, invoice.id) == []
-    run = reconciliation.reconcile(uow, gateway, reader, clock, dry_run=False)
+    run = reconciliation.reconcile(uow, gateway, clock, dry_run=False)
     assert invoice.id not in {a.document_id for a in run.applied}
     assert invoice.id not in {p.invoice_id for p in run.proposals}
     [listed] = [
@@ -68,7 +65,7 @@ def test_a_rejected_suggestion_is_skipped_everywhere_until_restored(
     # a manual accept of a rejected pair is refused until it is restored
     with pytest.raises(errors.MatchRejected) as refused:
         reconciliation.apply_match(
-            uow, gateway, reader, clock, world.as_accountant,
+            uow, gateway, clock, world.as_accountant,
             transfer.id, invoice.id, Decimal("300.00"),
         )  # fmt: skip
     assert "rétablissez" in refused.value.message
@@ -91,7 +88,7 @@ def test_a_rejected_suggestion_is_skipped_everywhere_until_restored(
         reconciliation.restore_match(uow, clock, world.as_accountant, transfer.id, invoice.id)
     assert unknown.value.message == "Aucune suggestion rejetée pour ce virement et cette facture."
 
-    run = reconciliation.reconcile(uow, gateway, reader, clock, dry_run=False)
+    run = reconciliation.reconcile(uow, gateway, clock, dry_run=False)
     [applied] = [a for a in run.applied if a.document_id == invoice.id]
     assert applied.invoice_paid
     with uow:

@@ -18,7 +18,6 @@ from tests.integration.services.support import (
     add_local_invoice,
     add_transfer,
     issue,
-    make_client,
     service_items,
 )
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
@@ -27,7 +26,6 @@ from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.operations import OutboxEntry
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
-from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import invoicing, reconciliation
 from verone.sandbox.config import DEFAULT_LOGIN, DEFAULT_SECRET_KEY
 
@@ -244,17 +242,16 @@ def test_apply_match_is_a_split_of_one_part(
     world: World,
     http: TestClient,
 ) -> None:
-    reader = QontoSyncClient(make_client(http))
     invoice = _issued(uow, gateway, clock, world)
     transfer = add_transfer(uow, clock.now(), "500.00", "VIR UNE FACTURE")
     with pytest.raises(errors.PaymentExceedsInvoice) as over:
         reconciliation.apply_match(
-            uow, gateway, reader, clock, world.as_accountant,
+            uow, gateway, clock, world.as_accountant,
             transfer.id, invoice.id, Decimal("500.00"),
         )  # fmt: skip
     assert over.value.message == "Le montant rapproché dépasse le reste à payer de la facture."
     applied = reconciliation.apply_match(
-        uow, gateway, reader, clock, world.as_accountant, transfer.id, invoice.id, TTC
+        uow, gateway, clock, world.as_accountant, transfer.id, invoice.id, TTC
     )
     assert applied.invoice_paid
     assert applied.amount == TTC

@@ -154,13 +154,13 @@ def test_a_transfer_is_matched_applied_paid_in_both_places_then_undone(
     )  # fmt: skip
     assert transfer.status_code == 201
     sync_transactions(uow, reader, clock)
-    dry = reconciliation.reconcile(uow, gateway, reader, clock, dry_run=True)
+    dry = reconciliation.reconcile(uow, gateway, clock, dry_run=True)
     [proposal] = [p for p in dry.proposals if p.invoice_number == invoice["number"]]
     assert proposal.kind is MatchKind.EXACT
     assert proposal.automatic
     assert any("figure dans le libellé" in r for r in proposal.reasons)
     assert dry.applied == []
-    done = reconciliation.reconcile(uow, gateway, reader, clock, dry_run=False)
+    done = reconciliation.reconcile(uow, gateway, clock, dry_run=False)
     [applied] = [a for a in done.applied if a.document_id == proposal.invoice_id]
     assert applied.invoice_paid
     assert applied.amount == Decimal("240.00")
@@ -213,11 +213,11 @@ def test_two_partial_transfers_pay_one_invoice_through_user_allocations(
     first, second = sorted(proposals, key=lambda p: p.amount)
     with pytest.raises(errors.PaymentExceedsInvoice):
         reconciliation.apply_match(
-            uow, gateway, reader, clock, world.as_accountant,
+            uow, gateway, clock, world.as_accountant,
             first.transaction_id, first.invoice_id, Decimal("240.00"),
         )  # fmt: skip
     applied = reconciliation.apply_match(
-        uow, gateway, reader, clock, world.as_accountant,
+        uow, gateway, clock, world.as_accountant,
         first.transaction_id, first.invoice_id, first.amount,
         score=first.score, reasons=first.reasons_text,
     )  # fmt: skip
@@ -225,7 +225,7 @@ def test_two_partial_transfers_pay_one_invoice_through_user_allocations(
     remote = http.get(f"/v2/client_invoices/{invoice['id']}", headers=AUTH).json()
     assert remote["client_invoice"]["status"] == "unpaid"
     done = reconciliation.apply_match(
-        uow, gateway, reader, clock, world.as_accountant,
+        uow, gateway, clock, world.as_accountant,
         second.transaction_id, second.invoice_id, second.amount,
     )  # fmt: skip
     assert done.invoice_paid

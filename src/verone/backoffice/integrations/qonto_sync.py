@@ -30,10 +30,8 @@ from verone.money import from_cents
 from verone.qonto import (
     ClientInvoiceFilters,
     CreditNoteFilters,
-    FileUpload,
     QontoClient,
     QuoteFilters,
-    RequestOptions,
     TransactionFilters,
 )
 from verone.qonto._pagination import MAX_PER_PAGE, MAX_PER_PAGE_INVOICING
@@ -284,14 +282,4 @@ class QontoSyncClient:
                 paid_at=None,
                 lines=_lines(note.items, credit=True),
                 invoice_qonto_id=note.invoice_id,
-            )
-
-    def attach_to_transaction(
-        self, transaction_qonto_id: str, filename: str, content: bytes, idempotency_key: str
-    ) -> None:
-        with qonto_errors(write=True):
-            self._client.transactions.attachments.upload(
-                transaction_qonto_id,
-                FileUpload(filename, content),
-                options=RequestOptions(idempotency_key=idempotency_key),
             )

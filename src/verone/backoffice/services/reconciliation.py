@@ -31,7 +31,6 @@ from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
 from verone.backoffice.ports import (
     Clock,
     QontoGateway,
-    QontoSyncReader,
     RemoteDocument,
     UnitOfWork,
 )
@@ -172,7 +171,6 @@ def proposals_for_invoice(
 def reconcile(
     uow: UnitOfWork,
     gateway: QontoGateway,
-    reader: QontoSyncReader,
     clock: Clock,
     *,
     dry_run: bool = True,
@@ -188,7 +186,6 @@ def reconcile(
                 apply_match(
                     uow,
                     gateway,
-                    reader,
                     clock,
                     None,
                     proposal.transaction_id,
@@ -412,7 +409,6 @@ def _applied(
 def apply_match(
     uow: UnitOfWork,
     gateway: QontoGateway,
-    reader: QontoSyncReader,
     clock: Clock,
     actor: Actor | None,
     transaction_id: uuid.UUID,

@@ -160,7 +160,6 @@ def reconcile(
     applied = reconciliation.apply_match(
         ctx.uow,
         ctx.gateway,
-        ctx.runtime.sync_reader,
         ctx.clock,
         ctx.actor,
         body.transaction_id,

@@ -127,7 +127,6 @@ def run(ctx: AccountantContext, body: si.ReconcileRunIn | None = None) -> si.Rec
     report = reconciliation.reconcile(
         ctx.uow,
         ctx.gateway,
-        ctx.runtime.sync_reader,
         ctx.clock,
         dry_run=(body or si.ReconcileRunIn()).dry_run,
     )

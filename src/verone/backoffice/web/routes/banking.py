@@ -113,7 +113,6 @@ async def accept(
     applied = reconciliation.apply_match(
         c.uow,
         c.gateway,
-        c.runtime.sync_reader,
         c.clock,
         ctx.actor,
         body.transaction_id,
@@ -208,7 +207,5 @@ def undo(request: Request, ctx: AccountantPage, allocation_id: uuid.UUID) -> Res
 def run(request: Request, ctx: AccountantPage) -> Response:
     """« Lancer le rapprochement »: apply the unambiguous confident matches (the same service
     as ``POST /api/reconciliation/run``); the answer is the result, swapped under the button."""
-    report = reconciliation.reconcile(
-        ctx.uow, ctx.gateway, ctx.runtime.sync_reader, ctx.clock, dry_run=False
-    )
+    report = reconciliation.reconcile(ctx.uow, ctx.gateway, ctx.clock, dry_run=False)
     return render(request, ctx, "banking/_run.html", {"report": report})
