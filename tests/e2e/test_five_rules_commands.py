@@ -101,9 +101,9 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[s
         yield served.url, database
 
 
-def _served_back_office(sandbox_url: str, database: str, workdir: Path) -> None:
+def _served_back_office(sandbox_url: str, database: str, workdir: Path) -> str:
     """``verone serve --no-sandbox`` on the database: demo data, then an invoice draft made
-    in Qonto through its API (what the other commands sync, settle and export)."""
+    in Qonto through its API (what the other commands sync, settle and export); its URL."""
     port = free_port()
     sandbox_port = sandbox_url.rsplit(":", 1)[1]
     env = backoffice_env(
@@ -128,6 +128,7 @@ def _served_back_office(sandbox_url: str, database: str, workdir: Path) -> None:
     finally:
         stop(served)
     assert served.process.returncode == 0, served.output()
+    return served.url
 
 
 def _sandbox_command(workdir: Path) -> None:
@@ -152,7 +153,7 @@ def test_every_command_runs_and_none_issues_a_document(
     assert missing == [], f"commands without a driver: {missing}"
 
     _sandbox_command(tmp_path)
-    _served_back_office(sandbox_url, database, tmp_path)
+    served_url = _served_back_office(sandbox_url, database, tmp_path)
     assert _issued(sandbox_url) == []
     runner = CliRunner()
     for run in runs:
@@ -161,6 +162,9 @@ def test_every_command_runs_and_none_issues_a_document(
         assert result.exit_code in run.codes, f"verone {' '.join(run.args)}: {output}"
         assert _issued(sandbox_url) == [], f"verone {' '.join(run.args)} issued a document"
     listed = runner.invoke(app, ["webhooks", "list", "--json"])
+    callbacks = {str(s["callback_url"]) for s in json.loads(listed.stdout)}
+    # on the embedded default, ``verone serve`` subscribed itself to its sandbox at start
+    assert f"{served_url}/api/qonto/webhooks" in callbacks, callbacks
     subscription = next(
         s for s in json.loads(listed.stdout) if "billing.example" in s["callback_url"]
     )
