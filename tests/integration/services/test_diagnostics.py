@@ -4,8 +4,10 @@ set-up, and each broken piece fails its own check with the troubleshooting hint.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import Connection
 from starlette.testclient import TestClient
 
@@ -19,6 +21,9 @@ from tests.integration.services.support import (
 )
 from verone.backoffice.db.migrate import schema_revisions
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
+from verone.backoffice.domain import errors
+from verone.backoffice.domain.remote import RemoteDocument
+from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.services import diagnostics, invoicing
 from verone.backoffice.services.diagnostics import CheckStatus, Diagnosis, QontoSetup, SchemaState
@@ -165,3 +170,52 @@ def test_missing_configuration_and_a_behind_schema_are_failures(
     assert checks["migrations"].status is CheckStatus.FAILED
     assert checks["migrations"].hint == diagnostics.HINT_MIGRATIONS
     assert "0009" in checks["migrations"].detail
+
+
+def test_each_remaining_failure_carries_its_own_hint(
+    uow: SqlAlchemyUnitOfWork,
+    gateway: QontoApiGateway,
+    clock: SandboxClock,
+    connection: Connection,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A clock an hour off, a read refused (403) or throttled (429), an issued invoice whose
+    PDF Qonto no longer has, a database that cannot be read: each fails its own check with
+    the troubleshooting guide's hint, and the other checks still run."""
+    draft = invoicing.create_service_invoice(
+        uow, gateway, clock, world.as_accountant, world.customer.id, service_items()
+    )
+    issue(uow, gateway, clock, world.as_accountant, draft.id)
+    remote_of = gateway.get_document
+
+    def without_pdf(kind: DocumentType, qonto_id: str) -> RemoteDocument:
+        return replace(remote_of(kind, qonto_id), pdf_url=None, attachment_id=None)
+
+    def refused(resource: str) -> None:
+        status = 429 if resource == sorted(diagnostics.READS)[0] else 403
+        raise errors.QontoRejected("refusé", status=status)
+
+    monkeypatch.setattr(gateway, "server_time", lambda: clock.now() - timedelta(hours=1))
+    monkeypatch.setattr(gateway, "probe_read", refused)
+    monkeypatch.setattr(gateway, "get_document", without_pdf)
+
+    def unreadable() -> SchemaState:
+        raise RuntimeError("connexion refusée")
+
+    checks = by_key(diagnostics.diagnose(uow, gateway, clock, SETUP, unreadable))
+    expected = {
+        "clock": diagnostics.HINT_CLOCK,
+        "scopes": diagnostics.HINT_FORBIDDEN,
+        "rate_budget": diagnostics.HINT_RATE,
+        "pdf": diagnostics.HINT_PDF,
+        "database": diagnostics.HINT_DATABASE,
+    }
+    for key, hint in expected.items():
+        assert checks[key].status is CheckStatus.FAILED, (key, checks[key])
+        assert checks[key].hint == hint, key
+    assert "écart de 3600 s" in checks["clock"].detail
+    assert "(403)" in checks["scopes"].detail
+    assert "ni pdf_url ni pièce jointe" in checks["pdf"].detail
+    assert "RuntimeError : connexion refusée" in checks["database"].detail
+    assert checks["credentials"].status is CheckStatus.OK
