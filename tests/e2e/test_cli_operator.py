@@ -7,13 +7,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tests.e2e.conftest import LiveServer, cli_environment
+from verone.backoffice.services import auth
+from verone.backoffice.services.actors import Actor
 from verone.cli import app
+from verone.cli._runtime import open_container
 from verone.sandbox.app import create_app as create_sandbox_app
 from verone.sandbox.config import SandboxConfig
 from verone.sandbox.state import SandboxState
@@ -92,7 +96,22 @@ def test_users_are_managed_from_the_command_line(environment: str) -> None:
         stdin="une nouvelle phrase secrète\n",
     )
     assert code == 0, out
-    assert _run("user", "revoke", "compta@verone.test")[0] == 0
+    with open_container() as container:  # a session and a token, as the CLI's own database
+        uow, clock = container.unit_of_work(), container.clock
+        opened = auth.login(
+            uow, container.password_hasher, clock, container.secret_key,
+            email="compta@verone.test", password="une nouvelle phrase secrète",
+            client_address="127.0.0.1",
+        )  # fmt: skip
+        clerk = opened.user.id
+        token = auth.create_api_token(uow, clock, Actor.cli(), name="jeton", user_id=clerk)
+        assert auth.session_user(uow, opened.session) is not None
+        code, out = _run("user", "revoke", "compta@verone.test", "--json")
+        assert code == 0, out
+        revoked = json.loads(out)
+        assert (revoked["sessions_revoked"], revoked["tokens_revoked"]) == (1, 1)
+        assert auth.session_user(uow, replace(opened.session, read_at=clock.now())) is None
+        assert auth.token_user(uow, clock, token.secret) is None
     code, out = _run("user", "deactivate", "boss@verone.test")
     assert code == 1  # the last admin stays
     assert "administrateur" in out
