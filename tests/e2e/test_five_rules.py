@@ -40,6 +40,7 @@ from tests.integration.services.support import (
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.operations import WebhookEvent
+from verone.backoffice.domain.parties import CustomerKind, Product
 from verone.backoffice.domain.queries import AuditFilter, DocumentFilter, PageRequest
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.domain.users import Role, User
@@ -285,6 +286,15 @@ class Drivers:
                 assert stored is not None
                 assert stored.processed_at is not None, stored.error
 
+    def product(self, actor: Actor) -> Product:
+        fields = catalog.ProductFields(
+            sku=f"SKU-{uuid.uuid4().hex[:8]}",
+            name="Chaise en chêne",
+            unit_price=Decimal("149.90"),
+            vat_rate=Decimal("0.2"),
+        )
+        return catalog.create_product(self.uow, self.clock, actor, fields)
+
     def fresh_draft(self, actor: Actor) -> uuid.UUID:
         return invoicing.create_service_invoice(
             self.uow, self.gateway, self.clock, actor, self.world.customer.id, service_items()
@@ -431,6 +441,16 @@ class Drivers:
                 w.customer, '{"billing_city": "Lyon"}'
             ),
             "catalog.actor_id": lambda: catalog.actor_id(w.as_accountant),
+            "catalog.create_customer": lambda: catalog.create_customer(
+                u,
+                c,
+                actor,
+                catalog.CustomerFields(kind=CustomerKind.COMPANY, company_name="Maison Rotin"),
+            ),
+            "catalog.create_product": lambda: self.product(actor),
+            "catalog.update_product": lambda: catalog.update_product(
+                u, c, actor, self.product(w.as_accountant).id, catalog.ProductChanges(name="Lin")
+            ),
             "diagnostics.diagnose": lambda: diagnostics.diagnose(u, g, c, SETUP, _schema),
             "reconciliation.reject_match": lambda: reconciliation.reject_match(
                 u, c, actor, self.transfer.id, self.issued.id
@@ -553,9 +573,6 @@ NOT_DRIVEN: dict[str, str] = {
     "auth.csrf_matches": "pure: compares a session's CSRF token",
     "auth.issue_session": "pure: signs a session cookie",
     "auth.session_user": "reads a session row (tests/e2e/test_sessions_and_users.py)",
-    "catalog.create_customer": "catalog write, no Qonto call (tests/integration catalog)",
-    "catalog.create_product": "catalog write, no Qonto call (tests/integration catalog)",
-    "catalog.update_product": "catalog write, no Qonto call (tests/integration catalog)",
     "catalog.apply_customer_update": "the outbox's apply step of update_customer (driven)",
     "sync_transactions.check_page": "pure: checks a page of Qonto transactions",
     "sync_transactions.sync_account": "one account of sync_transactions (driven above)",
