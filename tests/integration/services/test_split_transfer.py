@@ -7,6 +7,7 @@ rejected pair, an unknown id) writes nothing (docs/sync.md, "Reconciliation").""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -24,9 +25,10 @@ from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.operations import OutboxEntry
+from verone.backoffice.domain.parties import Customer, CustomerKind
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
-from verone.backoffice.services import invoicing, reconciliation
+from verone.backoffice.services import banking_views, invoicing, reconciliation
 from verone.sandbox.config import DEFAULT_LOGIN, DEFAULT_SECRET_KEY
 
 AUTH = {"Authorization": f"{DEFAULT_LOGIN}:{DEFAULT_SECRET_KEY}"}
@@ -278,3 +280,32 @@ def test_a_pair_already_matched_is_refused_not_a_crash(
             [(two.id, Decimal("120.00")), (one.id, Decimal("70.00"))],
         )  # fmt: skip
     assert _state(uow, transfer.id, [one, two]) == before
+
+
+def test_the_split_dialog_finds_an_individual_payer_by_their_whole_name(
+    uow: SqlAlchemyUnitOfWork, clock: SandboxClock, world: World
+) -> None:
+    """« Camille Martin » is two columns of the customer: the payer is still recognised, and
+    their open invoices come first in « Répartir »."""
+    now = clock.now()
+    person = Customer(
+        kind=CustomerKind.INDIVIDUAL,
+        created_at=now,
+        first_name="Camille",
+        last_name="Martin",
+        email=f"camille+{uuid.uuid4().hex[:6]}@martin.test",
+    )
+    with uow:
+        uow.customers.add(person)
+        uow.commit()
+    add_local_invoice(uow, world, now, "F-2026-970", "100.00")  # another customer's
+    theirs = add_local_invoice(uow, replace(world, customer=person), now, "F-2026-971", "50.00")
+    transfer = add_transfer(uow, now, "60.00", "VIR CAMILLE MARTIN")
+    with uow:
+        stored = uow.bank_transactions.get(transfer.id)
+        assert stored is not None
+        stored.counterparty_name = "camille  MARTIN"
+        uow.commit()
+    form = banking_views.split_form(uow, transfer.id)
+    assert form.customer_id == person.id
+    assert form.invoices[0].id == theirs.id

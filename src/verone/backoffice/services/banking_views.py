@@ -88,9 +88,12 @@ def _counterparty_customer(
                 customer = uow.customers.get(customer_id)
                 if customer is not None:
                     return customer.id, customer.display_name
-    name = (transaction.counterparty_name or "").strip()
+    name = " ".join((transaction.counterparty_name or "").split())
     if name:
-        for customer in uow.customers.list(PageRequest(1, 20), search=name).items:
+        # an individual's name is two columns (« Camille Martin »): look it up by its longest
+        # word, then compare the whole display name
+        word = max(name.split(), key=len)
+        for customer in uow.customers.list(PageRequest(1, 50), search=word).items:
             if customer.display_name.casefold() == name.casefold():
                 return customer.id, customer.display_name
     return None
