@@ -168,16 +168,17 @@ def test_the_split_dialog_lists_the_open_invoices_and_names_a_bad_row(
     index = rows[invoice["id"]]
     ids = {f"parts-{i}-invoiceId": value for value, i in rows.items()}
 
-    empty = accountant.post(url, headers=htmx, data=ids)
-    assert empty.status_code == 409
-    assert "Indiquez le montant d&#39;au moins une facture." in empty.text
+    for nothing in ({}, {f"parts-{index}-amount": "0"}):  # an amount of 0 leaves the row out
+        empty = accountant.post(url, headers=htmx, data={**ids, **nothing})
+        assert empty.status_code == 422
+        assert "Ajoutez au moins une ligne." in empty.text
     bad = accountant.post(url, headers=htmx, data={**ids, f"parts-{index}-amount": "douze"})
     assert bad.status_code == 422
     assert f'data-field="parts.{index}.amount"' in bad.text  # shown next to its own field
-    zero = accountant.post(url, headers=htmx, data={**ids, f"parts-{index}-amount": "0"})
-    assert zero.status_code == 422
-    assert "Montant positif attendu." in zero.text
-    done = accountant.post(url, headers=htmx, data={**ids, f"parts-{index}-amount": "40.00"})
+    negative = accountant.post(url, headers=htmx, data={**ids, f"parts-{index}-amount": "-5"})
+    assert negative.status_code == 422
+    assert "Montant positif attendu." in negative.text
+    done = accountant.post(url, headers=htmx, data={**ids, f"parts-{index}-amount": "40,00"})
     assert done.status_code == 204, done.text
     assert done.headers["HX-Redirect"] == "/rapprochement"
     shown = accountant.get("/rapprochement")

@@ -117,34 +117,50 @@ def _decimal_commas(data: dict[str, object], model: type[BaseModel]) -> None:
                         _decimal_commas(row, leaf)
 
 
-def _drop_unpicked(data: dict[str, object], rows: str) -> None:
-    """Rows of ``rows`` whose quantity is empty or zero are not part of the request."""
+def _drop_unpicked(data: dict[str, object], rows: str, by: str, required: bool) -> list[int]:
+    """Rows of ``rows`` whose ``by`` field is empty or zero are not part of the request (an
+    order line not invoiced, an invoice not in a split); the form indexes of those kept. No
+    row kept: the list is absent, or empty when ``required`` (its model says what is missing)."""
     found = data.get(rows)
     if not isinstance(found, list):
-        return
-    kept = []
-    for row in found:
-        quantity = row.get("quantity") if isinstance(row, dict) else None
-        if isinstance(quantity, str) and quantity.replace(",", ".").strip("0.") != "":
-            kept.append(row)
-    if kept:
-        data[rows] = kept
+        return []
+    kept = [
+        (index, row)
+        for index, row in enumerate(found)
+        if isinstance(row, dict)
+        and isinstance(row.get(by), str)
+        and str(row[by]).replace(",", ".").strip("0.") != ""
+    ]
+    if kept or required:
+        data[rows] = [row for _, row in kept]
     else:
         del data[rows]
+    return [index for index, _ in kept]
+
+
+def _form_location(error: dict[str, object], rows: str, indexes: list[int]) -> dict[str, object]:
+    """An error on a kept row names that row as the form does (``parts.3.amount``)."""
+    loc = error["loc"]
+    if isinstance(loc, tuple) and len(loc) > 2 and loc[1] == rows and isinstance(loc[2], int):
+        if loc[2] < len(indexes):
+            return {**error, "loc": (*loc[:2], indexes[loc[2]], *loc[3:])}
+    return error
 
 
 async def read_form(
     request: Request,
     model: type[M],
     *,
-    optional_rows: str | None = None,
+    optional_rows: tuple[str, str] | None = None,
     ignore: tuple[str, ...] = (),
     **fixed: object,
 ) -> M:
     """The submitted form validated by ``model``; ``fixed`` values come from the route.
 
-    ``optional_rows`` names a list whose rows count only with a quantity (partial invoicing);
-    ``ignore`` names fields the page itself reads (the typed FINALISER confirmation).
+    ``optional_rows`` is ``(list, field)``: a row of the list counts only when its field is
+    filled and not zero (an order line's quantity in partial invoicing, an invoice's amount
+    in a split); an error names the row by its place in the form. ``ignore`` names fields
+    the page itself reads (the typed FINALISER confirmation).
     """
     form = await request.form()
     pairs = [
@@ -154,10 +170,16 @@ async def read_form(
     ]
     data = nest(pairs)
     _decimal_commas(data, model)
+    kept: list[int] = []
     if optional_rows is not None:
-        _drop_unpicked(data, optional_rows)
+        rows, by = optional_rows
+        field = next(f for n, f in model.model_fields.items() if (f.alias or n) == rows)
+        kept = _drop_unpicked(data, rows, by, field.is_required())
     data.update({key: value for key, value in fixed.items() if value is not None})
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise RequestValidationError(french_errors(exc)) from None
+        found = french_errors(exc)
+        if optional_rows is not None:
+            found = [_form_location(error, optional_rows[0], kept) for error in found]
+        raise RequestValidationError(found) from None

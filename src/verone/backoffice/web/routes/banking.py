@@ -9,13 +9,10 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter, BackgroundTasks, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import ValidationError
 
 from verone.backoffice.api import schemas as s
 from verone.backoffice.bootstrap import Container
-from verone.backoffice.domain import errors
 from verone.backoffice.domain.queries import PageRequest
 from verone.backoffice.services import (
     banking_views,
@@ -25,7 +22,7 @@ from verone.backoffice.services import (
 )
 from verone.backoffice.web.context import AccountantPage, ViewerPage
 from verone.backoffice.web.formatting import money
-from verone.backoffice.web.forms import french_errors, nest, read_form
+from verone.backoffice.web.forms import read_form
 from verone.backoffice.web.templating import hx_redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -150,35 +147,11 @@ def split_dialog(request: Request, ctx: AccountantPage, transaction_id: uuid.UUI
     return render(request, ctx, "banking/_split.html", {"form": form})
 
 
-async def _split_body(request: Request) -> s.SplitIn:
-    """The dialog's rows with an amount, validated by the API's ``SplitIn``; a field's error
-    keeps its row's index (``parts-3-amount``) so that it shows next to its field."""
-    form = await request.form()
-    data = nest([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
-    rows = data.get("parts")
-    kept = [
-        (index, row)
-        for index, row in enumerate(rows if isinstance(rows, list) else [])
-        if isinstance(row, dict) and "amount" in row
-    ]
-    if not kept:
-        raise errors.InvalidSplit("Indiquez le montant d'au moins une facture.")
-    try:
-        return s.SplitIn.model_validate({"parts": [row for _, row in kept]})
-    except ValidationError as exc:
-        found = french_errors(exc)
-        for error in found:
-            loc = error["loc"]
-            if isinstance(loc, tuple) and len(loc) > 3 and isinstance(loc[2], int):
-                error["loc"] = (*loc[:2], kept[loc[2]][0], *loc[3:])
-        raise RequestValidationError(found) from None
-
-
 @router.post("/rapprochement/transactions/{transaction_id}/repartir")
 async def split(request: Request, ctx: AccountantPage, transaction_id: uuid.UUID) -> Response:
     """Submit the split (``apply_split``, as ``POST /api/reconciliation/…/split``): all the
     allocations or none; the result is the flash message of the page."""
-    body = await _split_body(request)
+    body = await read_form(request, s.SplitIn, optional_rows=("parts", "amount"))
     parts = [(part.invoice_id, part.amount) for part in body.parts]
     result = ctx.call(reconciliation.apply_split, transaction_id, parts)
     paid = sum(1 for a in result.applied if a.invoice_paid)

@@ -57,7 +57,10 @@ async def invoice_from_order(
     request: Request, ctx: AccountantPage, order_id: uuid.UUID
 ) -> Response:
     body = await read_form(
-        request, s.InvoiceFromOrderIn, optional_rows="lines", salesOrderId=str(order_id)
+        request,
+        s.InvoiceFromOrderIn,
+        optional_rows=("lines", "quantity"),
+        salesOrderId=str(order_id),
     )
     document = ctx.call(
         invoicing.create_invoice_from_order,
