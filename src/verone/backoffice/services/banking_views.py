@@ -13,6 +13,7 @@ from decimal import Decimal
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.banking import BankTransaction, TransactionSide
 from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.matching_text import name_tokens, normalize_iban
 from verone.backoffice.domain.operations import SyncRun, SyncStatus
 from verone.backoffice.domain.queries import DocumentFilter, Page, PageRequest
 from verone.backoffice.domain.reconciliation import Proposal
@@ -81,20 +82,21 @@ def _counterparty_customer(
     uow: UnitOfWork, transaction: BankTransaction
 ) -> tuple[uuid.UUID, str] | None:
     """The customer this credit comes from: its IBAN already paid them, else the
-    counterparty's name is theirs (case aside)."""
-    if transaction.counterparty_iban:
+    counterparty's name is theirs, compared as the matcher compares names
+    (``domain.matching_text``: accents, case and legal forms aside)."""
+    iban = normalize_iban(transaction.counterparty_iban)
+    if iban:
         for customer_id, ibans in uow.allocations.known_ibans().items():
-            if transaction.counterparty_iban in ibans:
+            if iban in {normalize_iban(known) for known in ibans}:
                 customer = uow.customers.get(customer_id)
                 if customer is not None:
                     return customer.id, customer.display_name
-    name = " ".join((transaction.counterparty_name or "").split())
-    if name:
-        # an individual's name is two columns (« Camille Martin »): look it up by its longest
-        # word, then compare the whole display name
-        word = max(name.split(), key=len)
-        for customer in uow.customers.list(PageRequest(1, 50), search=word).items:
-            if customer.display_name.casefold() == name.casefold():
+    tokens = name_tokens(transaction.counterparty_name)
+    words = (transaction.counterparty_name or "").split()
+    if tokens and words:
+        # a name may span two columns (« Camille Martin »): look it up by its longest word
+        for customer in uow.customers.list(PageRequest(1, 50), search=max(words, key=len)).items:
+            if name_tokens(customer.display_name) == tokens:
                 return customer.id, customer.display_name
     return None
 
