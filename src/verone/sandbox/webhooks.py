@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from verone.qonto.types.webhooks import WebhookEvent, WebhookSubscription
-from verone.sandbox.wire import build, dump, to_millisecond
+from verone.sandbox.wire import attributes, build, dump, to_millisecond
 
 if TYPE_CHECKING:
     from verone.sandbox.state import SandboxState
@@ -105,17 +105,17 @@ class WebhookHub:
         sub.updated_at = _iso(self._state.now().timestamp())
         return sub
 
-    def wire(self, sub: Subscription) -> WebhookSubscription:
+    def _organization_ids(self) -> dict[str, str]:
+        """``organization_id`` and ``membership_id``, on every subscription and event."""
         org = self._state.banking.organization
+        return {"organization_id": org.id, "membership_id": org.membership_id}
+
+    def wire(self, sub: Subscription) -> WebhookSubscription:
         return build(
             WebhookSubscription,
-            id=sub.id,
-            organization_id=org.id,
-            membership_id=org.membership_id,
-            callback_url=sub.callback_url,
+            **attributes(sub, "id callback_url description secret"),
+            **self._organization_ids(),
             types=list(sub.types),
-            description=sub.description,
-            secret=sub.secret,
             created_at=datetime.fromisoformat(sub.created_at),
             updated_at=datetime.fromisoformat(sub.updated_at),
         )
@@ -124,7 +124,6 @@ class WebhookHub:
 
     def emit(self, event_type: str, data: dict[str, object]) -> None:
         """Queue one signed delivery per subscription to ``event_type``."""
-        org = self._state.banking.organization
         created_at = to_millisecond(self._state.now())
         for sub in list(self.subscriptions.values()):
             if event_type not in sub.types:
@@ -132,10 +131,9 @@ class WebhookHub:
             event_id = str(uuid.uuid4())
             envelope = build(
                 WebhookEvent,
+                **self._organization_ids(),
                 id=event_id,
                 subscription_id=sub.id,
-                organization_id=org.id,
-                membership_id=org.membership_id,
                 type=event_type,
                 created_at=created_at,
                 data=data,

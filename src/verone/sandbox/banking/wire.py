@@ -18,7 +18,7 @@ from verone.qonto.types.transactions import Transaction as TransactionWire
 from verone.qonto.types.transactions import TransactionLabel, TransferDetails
 from verone.sandbox.banking.attachments import Attachment, AttachmentStore
 from verone.sandbox.banking.store import BankAccount, BankingStore, Transaction
-from verone.sandbox.wire import assemble, build, dumps
+from verone.sandbox.wire import assemble, attributes, build, dumps
 
 INCLUDES = frozenset({"labels", "attachments", "vat_details"})
 """Values of ``includes[]`` on the transaction endpoints (``vat_details`` is not simulated)."""
@@ -44,18 +44,11 @@ def account_wire(banking: BankingStore, account: BankAccount) -> BankAccountWire
     authorized = banking.authorized_balance_cents(account)
     return build(
         BankAccountWire,
-        id=account.id,
-        slug=account.slug,
-        name=account.name,
-        iban=account.iban,
-        bic=account.bic,
-        currency=account.currency,
+        **attributes(account, "id slug name iban bic currency status main"),
         balance=from_cents(account.balance_cents),
         balance_cents=account.balance_cents,
         authorized_balance=from_cents(authorized),
         authorized_balance_cents=authorized,
-        status=account.status,
-        main=account.main,
         organization_id=banking.organization.id,
         is_external_account=False,
         account_number=None,
@@ -68,24 +61,15 @@ def organization_wire(banking: BankingStore) -> OrganizationAnswer:
     address = org.address
     return build(
         OrganizationAnswer,
-        id=org.id,
-        name=org.name,
-        slug=org.slug,
-        legal_name=org.legal_name,
-        locale=org.locale,
+        **attributes(org, "id name slug legal_name locale legal_country legal_form legal_sector"),
         legal_share_capital=Decimal(org.legal_share_capital),
-        legal_country=org.legal_country,
         legal_registration_date=date.fromisoformat(org.legal_registration_date),
-        legal_form=org.legal_form,
         legal_address=f"{address.street_address}, {address.zip_code} {address.city}",
         address=build(
             Address,
-            street_address=address.street_address,
-            city=address.city,
-            zip_code=address.zip_code,
+            **attributes(address, "street_address city zip_code"),
             country_code=address.country,
         ),
-        legal_sector=org.legal_sector,
         legal_number=org.legal_number,
         contract_signed_at=from_millis(org.contract_signed_at_ms),
         bank_accounts=[account_wire(banking, a) for a in org.bank_accounts],
@@ -111,6 +95,13 @@ def attachment_wire(
 def attachment_created(attachment_id: str) -> AttachmentWire:
     """The answer of an upload: only the new attachment's ``id``."""
     return build(AttachmentWire, id=attachment_id)
+
+
+_TRANSACTION_COPIED = (
+    "id bank_account_id amount_cents side operation_type label reference note status"
+    " card_last_digits category attachment_required"
+)
+"""The fields of a transaction row written as they are stored."""
 
 
 def transaction_wire(
@@ -139,24 +130,16 @@ def transaction_wire(
     balance = txn.balance_cents
     row = assemble(
         TransactionWire,
-        id=txn.id,
+        **attributes(txn, _TRANSACTION_COPIED),
         transaction_id=txn.slug,
-        bank_account_id=txn.bank_account_id,
         amount=amount,
-        amount_cents=txn.amount_cents,
         settled_balance=None if balance is None else from_cents(balance),
         settled_balance_cents=balance,
         local_amount=amount,
         local_amount_cents=txn.amount_cents,
-        side=txn.side,
-        operation_type=txn.operation_type,
         currency="EUR",
         local_currency="EUR",
-        label=txn.label,
         clean_counterparty_name=txn.counterparty_name,
-        reference=txn.reference,
-        note=txn.note,
-        status=txn.status,
         settled_at=None if txn.settled_ms is None else from_millis(txn.settled_ms),
         emitted_at=from_millis(txn.emitted_ms),
         created_at=from_millis(txn.created_ms),
@@ -165,15 +148,12 @@ def transaction_wire(
         vat_amount_cents=vat,
         vat_rate=None if txn.vat_rate is None else Decimal(txn.vat_rate) * 100,
         initiator_id=None,
-        card_last_digits=txn.card_last_digits,
-        category=txn.category,
         cashflow_category=None,
         cashflow_subcategory=None,
         subject_type="Transfer" if transfer else None,
         is_external_transaction=False,
         attachment_ids=list(txn.attachment_ids),
         attachment_lost=False,
-        attachment_required=txn.attachment_required,
         label_ids=[],
         transfer=transfer,
     )

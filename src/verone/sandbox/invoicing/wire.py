@@ -8,7 +8,7 @@ are cut to the millisecond. See docs/sandbox/invoicing.md, "Conventions".
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from verone.money import LineTotals, quantize, to_cents
 from verone.qonto.types._base import Amount
@@ -38,7 +38,7 @@ from verone.sandbox.invoicing.records import (
 )
 from verone.sandbox.invoicing.rules import e_invoicing_reachable, totals
 from verone.sandbox.state import SandboxState
-from verone.sandbox.wire import build, to_millisecond
+from verone.sandbox.wire import attributes, build, to_millisecond
 
 
 def amount(value: Decimal, currency: str) -> Amount:
@@ -50,52 +50,40 @@ def address_wire(address: AddressRecord | None) -> Address | None:
         return None
     return build(
         Address,
-        street_address=address.street_address,
-        city=address.city,
-        zip_code=address.zip_code,
-        province_code=address.province_code,
+        **attributes(address, "street_address city zip_code province_code"),
         country_code=(address.country_code or "").upper() or None,
     )
 
 
-def _flat_country(client: ClientRecord) -> str | None:
-    """The flat ``country_code`` beside the nested address is lower-case."""
+def _client_fields(client: ClientRecord) -> dict[str, Any]:
+    """What a client and the client embedded in a document both say."""
     billing = client.billing_address or AddressRecord()
-    return (billing.country_code or "").lower() or None
+    return {
+        **attributes(client, _CLIENT_COPIED),
+        **attributes(billing, "city zip_code province_code"),
+        "type": client.kind,
+        "name": client.name if client.kind == "company" else client.display_name(),
+        "address": billing.street_address,
+        "country_code": (billing.country_code or "").lower() or None,  # lower-case here
+        "billing_address": address_wire(client.billing_address),
+        "delivery_address": address_wire(client.delivery_address),
+    }
 
 
-def _name(client: ClientRecord) -> str | None:
-    return client.name if client.kind == "company" else client.display_name()
+_CLIENT_COPIED = (
+    "id first_name last_name email vat_number tax_identification_number recipient_code locale"
+)
 
 
 def client_wire(client: ClientRecord) -> Client:
-    billing = client.billing_address or AddressRecord()
     phone = client.phone
     return build(
         Client,
-        id=client.id,
-        kind=client.kind,
-        type=client.kind,
-        name=_name(client),
-        first_name=client.first_name,
-        last_name=client.last_name,
-        email=client.email,
+        **_client_fields(client),
+        **attributes(client, "kind e_invoicing_address currency"),
         extra_emails=list(client.extra_emails),
         phone=build(Phone, country_code=phone.country_code, number=phone.number) if phone else None,
         phone_number=f"{phone.country_code or ''}{phone.number or ''}" if phone else None,
-        vat_number=client.vat_number,
-        tax_identification_number=client.tax_identification_number,
-        e_invoicing_address=client.e_invoicing_address,
-        recipient_code=client.recipient_code,
-        address=billing.street_address,
-        city=billing.city,
-        zip_code=billing.zip_code,
-        province_code=billing.province_code,
-        country_code=_flat_country(client),
-        billing_address=address_wire(client.billing_address),
-        delivery_address=address_wire(client.delivery_address),
-        currency=client.currency,
-        locale=client.locale,
         e_invoicing_reachable=e_invoicing_reachable(client),
         created_at=to_millisecond(client.created_at),
         updated_at=to_millisecond(client.updated_at),
@@ -104,27 +92,7 @@ def client_wire(client: ClientRecord) -> Client:
 
 def client_snapshot(client: ClientRecord) -> ClientSnapshot:
     """The client as embedded in a document."""
-    billing = client.billing_address or AddressRecord()
-    return build(
-        ClientSnapshot,
-        id=client.id,
-        type=client.kind,
-        name=_name(client),
-        first_name=client.first_name,
-        last_name=client.last_name,
-        email=client.email,
-        vat_number=client.vat_number,
-        tax_identification_number=client.tax_identification_number,
-        address=billing.street_address,
-        city=billing.city,
-        zip_code=billing.zip_code,
-        province_code=billing.province_code,
-        country_code=_flat_country(client),
-        recipient_code=client.recipient_code,
-        locale=client.locale,
-        billing_address=address_wire(client.billing_address),
-        delivery_address=address_wire(client.delivery_address),
-    )
+    return build(ClientSnapshot, **_client_fields(client))
 
 
 def _discount_wire(
@@ -231,44 +199,52 @@ def _payment_methods(state: SandboxState, iban: str) -> list[PaymentMethod]:
     ]
 
 
+def _times(source: object, names: str) -> dict[str, Any]:
+    """The space-separated timestamps ``names`` of ``source``, cut to the millisecond."""
+    return {name: to_millisecond(value) for name, value in attributes(source, names).items()}
+
+
+def _document_fields(
+    document: InvoiceRecord | QuoteRecord | CreditNoteRecord, sign: int = 1
+) -> dict[str, Any]:
+    """What an invoice, a quote and a credit note all say (``sign=-1``: a credit note)."""
+    return {
+        **document_amounts(document.items, document.discount, document.currency, sign),
+        **attributes(document, _DOCUMENT_COPIED),
+        "created_at": to_millisecond(document.created_at),
+        "stamp_duty_amount": None,
+        "client": client_snapshot(document.client),
+    }
+
+
+_DOCUMENT_COPIED = (
+    "id number attachment_id contact_email terms_and_conditions header footer currency issue_date"
+)
+
+
+def _issuer(state: SandboxState) -> dict[str, Any]:
+    """The issuer, named by an invoice and a quote (a credit note does not)."""
+    organization = organization_snapshot(state)
+    return {"organization_id": organization.id, "organization": organization}
+
+
 def invoice_wire(state: SandboxState, invoice: InvoiceRecord) -> ClientInvoice:
     return build(
         ClientInvoice,
-        **document_amounts(invoice.items, invoice.discount, invoice.currency),
-        id=invoice.id,
-        organization_id=state.banking.organization.id,
-        number=invoice.number,
+        **_document_fields(invoice),
+        **_issuer(state),
+        **attributes(invoice, "purchase_order status quote_id einvoicing_status due_date"),
+        **attributes(invoice, "performance_date performance_start_date performance_end_date"),
+        **_times(invoice, "updated_at finalized_at paid_at"),
         invoice_number=invoice.number,
-        purchase_order=invoice.purchase_order,
-        status=invoice.status,
         invoice_type="standard",
-        quote_id=invoice.quote_id,
         invoice_url=public_url(state, "invoices", invoice.token),
-        attachment_id=invoice.attachment_id,
-        contact_email=invoice.contact_email,
-        terms_and_conditions=invoice.terms_and_conditions,
-        header=invoice.header,
-        footer=invoice.footer,
         discount_conditions=None,
         late_payment_penalties=None,
         legal_fixed_compensation=None,
-        currency=invoice.currency,
         amount_paid=amount(invoice.amount_paid, invoice.currency),
-        issue_date=invoice.issue_date,
-        due_date=invoice.due_date,
-        performance_date=invoice.performance_date,
-        performance_start_date=invoice.performance_start_date,
-        performance_end_date=invoice.performance_end_date,
-        created_at=to_millisecond(invoice.created_at),
-        updated_at=to_millisecond(invoice.updated_at),
-        finalized_at=to_millisecond(invoice.finalized_at),
-        paid_at=to_millisecond(invoice.paid_at),
-        stamp_duty_amount=None,
-        client=client_snapshot(invoice.client),
         payment_methods=_payment_methods(state, invoice.iban),
         credit_notes_ids=list(invoice.credit_note_ids),
-        organization=organization_snapshot(state),
-        einvoicing_status=invoice.einvoicing_status,
         einvoicing_lifecycle_events=None,
     )
 
@@ -276,53 +252,24 @@ def invoice_wire(state: SandboxState, invoice: InvoiceRecord) -> ClientInvoice:
 def quote_wire(state: SandboxState, quote: QuoteRecord) -> Quote:
     return build(
         Quote,
-        **document_amounts(quote.items, quote.discount, quote.currency),
-        id=quote.id,
-        organization_id=state.banking.organization.id,
-        number=quote.number,
+        **_document_fields(quote),
+        **_issuer(state),
+        **_times(quote, "updated_at approved_at canceled_at"),
         status=quote.status,
         quote_url=public_url(state, "quotes", quote.token),
-        attachment_id=quote.attachment_id,
-        contact_email=quote.contact_email,
-        terms_and_conditions=quote.terms_and_conditions,
-        header=quote.header,
-        footer=quote.footer,
-        currency=quote.currency,
-        issue_date=quote.issue_date,
         expiry_date=quote.expiry_date,
-        created_at=to_millisecond(quote.created_at),
-        updated_at=to_millisecond(quote.updated_at),
-        approved_at=to_millisecond(quote.approved_at),
-        canceled_at=to_millisecond(quote.canceled_at),
-        stamp_duty_amount=None,
-        client=client_snapshot(quote.client),
         invoice_ids=list(quote.invoice_ids),
-        organization=organization_snapshot(state),
     )
 
 
 def credit_note_wire(state: SandboxState, note: CreditNoteRecord) -> CreditNote:
     return build(
         CreditNote,
-        **document_amounts(note.items, note.discount, note.currency, -1),
-        id=note.id,
-        invoice_id=note.invoice_id,
-        attachment_id=note.attachment_id,
-        number=note.number,
-        reason=note.reason,
-        issue_date=note.issue_date,
-        invoice_issue_date=note.invoice_issue_date,
-        terms_and_conditions=note.terms_and_conditions,
-        header=note.header,
-        footer=note.footer,
-        currency=note.currency,
-        created_at=to_millisecond(note.created_at),
+        **_document_fields(note, -1),
+        **attributes(note, "invoice_id reason invoice_issue_date"),
         finalized_at=to_millisecond(note.finalized_at),
-        contact_email=note.contact_email,
         invoice_url=public_url(state, "invoices", note.invoice_token),
         einvoicing_status=None,
-        stamp_duty_amount=None,
-        client=client_snapshot(note.client),
     )
 
 
