@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 
@@ -94,37 +95,47 @@ def _totals(
     return bases, subtotal, sum(bases, ZERO) - subtotal
 
 
+def _read_back(
+    document: ClientInvoice | Quote | CreditNote,
+    dates: list[tuple[str, str]],
+    paid: Decimal | None = None,
+) -> dict[str, Any]:
+    """The part of a sheet every document fills alike: its amounts read back, the issue date
+    first among ``dates``; ``paid`` (an invoice) lowers what is still due."""
+    items = document.items or []
+    total = read_amount(document.total_amount, document.total_amount_cents)
+    vat = read_amount(document.vat_amount, document.vat_amount_cents)
+    bases, subtotal, discount = _totals(items, total, vat, document.discount)
+    return {
+        "currency": document.currency or "EUR",
+        "dates": [("Date d'émission", _date_fr(document.issue_date)), *dates],
+        "client": document.client,
+        "items": items,
+        "subtotal": subtotal,
+        "vat": vat,
+        "total": total,
+        "discount": discount,
+        "line_bases": bases,
+        "due_payable": total if paid is None else max(total - paid, ZERO),
+    }
+
+
 def _invoice_sheet(invoice: ClientInvoice) -> DocumentSheet:
-    items = invoice.items or []
-    total = read_amount(invoice.total_amount, invoice.total_amount_cents)
-    vat = read_amount(invoice.vat_amount, invoice.vat_amount_cents)
-    bases, subtotal, discount = _totals(items, total, vat, invoice.discount)
-    paid = read_amount(invoice.amount_paid, None)
     method = invoice.payment_methods[0] if invoice.payment_methods else None
     status = _STATUS_FR.get(InvoiceStatus(invoice.status)) if invoice.status in _STATUS_FR else None
     notes = [n for n in (invoice.terms_and_conditions, invoice.late_payment_penalties) if n]
     notes += [n for n in (invoice.legal_fixed_compensation, invoice.discount_conditions) if n]
-    dates = [("Date d'émission", _date_fr(invoice.issue_date))]
-    dates.append(("Date d'échéance", _date_fr(invoice.due_date)))
+    dates = [("Date d'échéance", _date_fr(invoice.due_date))]
     if invoice.purchase_order:
         dates.append(("Bon de commande", invoice.purchase_order))
     if status:
         dates.append(("Statut", status))
     return DocumentSheet(
+        **_read_back(invoice, dates, read_amount(invoice.amount_paid, None)),
         title="FACTURE",
         number=invoice.number if invoice.is_finalized else None,
         type_code=INVOICE_TYPE_CODE,
-        currency=invoice.currency or "EUR",
-        dates=dates,
         organization=invoice.organization,
-        client=invoice.client,
-        items=items,
-        subtotal=subtotal,
-        vat=vat,
-        total=total,
-        discount=discount,
-        line_bases=bases,
-        due_payable=max(total - paid, ZERO),
         issue_date=invoice.issue_date,
         due_date=invoice.due_date,
         iban=method.iban if method else None,
@@ -135,27 +146,12 @@ def _invoice_sheet(invoice: ClientInvoice) -> DocumentSheet:
 
 
 def _quote_sheet(quote: Quote) -> DocumentSheet:
-    items = quote.items or []
-    total = read_amount(quote.total_amount, quote.total_amount_cents)
-    vat = read_amount(quote.vat_amount, quote.vat_amount_cents)
-    bases, subtotal, discount = _totals(items, total, vat, quote.discount)
-    dates = [("Date d'émission", _date_fr(quote.issue_date))]
-    dates.append(("Valable jusqu'au", _date_fr(quote.expiry_date)))
     return DocumentSheet(
+        **_read_back(quote, [("Valable jusqu'au", _date_fr(quote.expiry_date))]),
         title="DEVIS",
         number=quote.number,
         type_code="",
-        currency=quote.currency or "EUR",
-        dates=dates,
         organization=quote.organization,
-        client=quote.client,
-        items=items,
-        subtotal=subtotal,
-        vat=vat,
-        total=total,
-        discount=discount,
-        line_bases=bases,
-        due_payable=total,
         notes=[quote.terms_and_conditions] if quote.terms_and_conditions else [],
         timestamp=quote.created_at,
     )
@@ -164,30 +160,15 @@ def _quote_sheet(quote: Quote) -> DocumentSheet:
 def _credit_note_sheet(
     note: CreditNote, organization: OrganizationSnapshot | None
 ) -> DocumentSheet:
-    items = note.items or []
-    total = read_amount(note.total_amount, note.total_amount_cents)
-    vat = read_amount(note.vat_amount, note.vat_amount_cents)
-    bases, subtotal, discount = _totals(items, total, vat, note.discount)
-    dates = [("Date d'émission", _date_fr(note.issue_date))]
-    dates.append(("Facture d'origine du", _date_fr(note.invoice_issue_date)))
     notes = [f"Motif : {note.reason}"] if note.reason else []
     if note.terms_and_conditions:
         notes.append(note.terms_and_conditions)
     return DocumentSheet(
+        **_read_back(note, [("Facture d'origine du", _date_fr(note.invoice_issue_date))]),
         title="AVOIR",
         number=note.number,
         type_code=CREDIT_NOTE_TYPE_CODE,
-        currency=note.currency or "EUR",
-        dates=dates,
         organization=organization,
-        client=note.client,
-        items=items,
-        subtotal=subtotal,
-        vat=vat,
-        total=total,
-        discount=discount,
-        line_bases=bases,
-        due_payable=total,
         issue_date=note.issue_date,
         notes=notes,
         timestamp=note.finalized_at or note.created_at,
