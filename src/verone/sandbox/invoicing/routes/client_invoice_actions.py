@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
@@ -24,6 +27,8 @@ from verone.sandbox.invoicing.invoices import (
 from verone.sandbox.invoicing.params import MarkAsPaidIn, SendIn
 from verone.sandbox.invoicing.records import InvoiceRecord, UploadRecord
 from verone.sandbox.invoicing.routes.common import JSON, parse_body
+from verone.sandbox.invoicing.routes.documents import DocumentKind
+from verone.sandbox.invoicing.store import InvoicingStore
 from verone.sandbox.invoicing.wire import invoice_wire, upload_wire
 from verone.sandbox.state import SandboxState
 from verone.sandbox.wire import build, dump
@@ -46,6 +51,9 @@ def publish(state: SandboxState, invoice: InvoiceRecord) -> JSON:
     assert isinstance(data, dict)
     state.webhooks.emit(INVOICE_EVENT, data)
     return answer
+
+
+INVOICES = DocumentKind(InvoicingStore.invoice, render_invoice, publish)
 
 
 def _render_upload(state: SandboxState, upload: UploadRecord) -> JSON:
@@ -103,53 +111,38 @@ def get_upload(upload_id: str, state: StateDep) -> JSON:
         return _render_upload(state, upload)
 
 
-@router.post("/v2/client_invoices/{invoice_id}/finalize")
-def finalize(invoice_id: str, state: StateDep) -> JSON:
-    with state.lock:
-        invoice = state.invoicing.invoice(invoice_id)
-        finalize_invoice(state, invoice)
-        return publish(state, invoice)
+def _changing(use: Callable[[SandboxState, InvoiceRecord], None]) -> Callable[..., JSON]:
+    """The route of a status action without a body: ``use`` runs, the invoice is published."""
+
+    def route(invoice_id: str, state: StateDep) -> JSON:
+        return INVOICES.act(state, invoice_id, use)
+
+    return route
+
+
+for _action, _use in (
+    ("finalize", finalize_invoice),
+    ("unmark_as_paid", unmark_as_paid),
+    ("mark_as_canceled", mark_as_canceled),
+):
+    router.post(f"/v2/client_invoices/{{invoice_id}}/{_action}")(_changing(_use))
 
 
 @router.post("/v2/client_invoices/{invoice_id}/mark_as_paid")
 async def paid(invoice_id: str, request: Request, state: StateDep) -> JSON:
     raw = await request.body()
     body = await parse_body(request, MarkAsPaidIn) if raw.strip() else MarkAsPaidIn()
-    with state.lock:
-        invoice = state.invoicing.invoice(invoice_id)
-        mark_as_paid(state, invoice, body.paid_at)
-        return publish(state, invoice)
-
-
-@router.post("/v2/client_invoices/{invoice_id}/unmark_as_paid")
-def unpaid(invoice_id: str, state: StateDep) -> JSON:
-    with state.lock:
-        invoice = state.invoicing.invoice(invoice_id)
-        unmark_as_paid(state, invoice)
-        return publish(state, invoice)
-
-
-@router.post("/v2/client_invoices/{invoice_id}/mark_as_canceled")
-def canceled(invoice_id: str, state: StateDep) -> JSON:
-    with state.lock:
-        invoice = state.invoicing.invoice(invoice_id)
-        mark_as_canceled(state, invoice)
-        return publish(state, invoice)
+    return INVOICES.act(state, invoice_id, mark_as_paid, body.paid_at)
 
 
 @router.post("/v2/client_invoices/{invoice_id}/send_by_einvoice", status_code=204)
 def send_einvoice(invoice_id: str, state: StateDep) -> Response:
     """No body; 204 = accepted for the e-invoicing network (``einvoicing_status`` changes)."""
-    with state.lock:
-        invoice = state.invoicing.invoice(invoice_id)
-        send_by_einvoice(state, invoice)
-        publish(state, invoice)
+    INVOICES.act(state, invoice_id, send_by_einvoice)
     return Response(status_code=204)
 
 
 @router.post("/v2/client_invoices/{invoice_id}/send", status_code=204)
 async def send(invoice_id: str, request: Request, state: StateDep) -> Response:
     body = await parse_body(request, SendIn)
-    with state.lock:
-        send_invoice(state, state.invoicing.invoice(invoice_id), body)
-    return Response(status_code=204)
+    return INVOICES.quietly(state, invoice_id, partial(send_invoice, body=body))

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request, Response
 
 from verone.qonto.types.client_invoices import ClientInvoiceList
 from verone.sandbox.deps import StateDep
-from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.invoicing.invoices import (
     create_invoice,
     delete_invoice,
@@ -21,10 +20,9 @@ from verone.sandbox.invoicing.params import (
     prepare_invoice,
     prepare_invoice_patch,
 )
-from verone.sandbox.invoicing.pdf_delivery import ensure_pdf
 from verone.sandbox.invoicing.records import InvoiceRecord
 from verone.sandbox.invoicing.routes import client_invoice_actions
-from verone.sandbox.invoicing.routes.client_invoice_actions import publish, render_invoice
+from verone.sandbox.invoicing.routes.client_invoice_actions import INVOICES, publish
 from verone.sandbox.invoicing.routes.common import (
     JSON,
     in_range,
@@ -32,8 +30,8 @@ from verone.sandbox.invoicing.routes.common import (
     parse_body,
     query_bool,
     query_date,
-    query_datetime,
-    query_list,
+    query_period,
+    query_statuses,
     sort_spec,
 )
 from verone.sandbox.invoicing.rules import InvoiceStatus, totals
@@ -49,20 +47,9 @@ SORT_FIELDS = {"created_at", "updated_at", "issue_date", "due_date", "number", "
 
 
 def _filtered(state: SandboxState, request: Request) -> list[InvoiceRecord]:
-    statuses = query_list(request, "filter[status]")
-    unknown = set(statuses) - {s.value for s in InvoiceStatus}
-    if unknown:
-        raise QontoHTTPError(
-            422, "not_in_list", f"unknown status {sorted(unknown)[0]!r}", parameter="filter[status]"
-        )
-    created = (
-        query_datetime(request, "filter[created_at_from]"),
-        query_datetime(request, "filter[created_at_to]"),
-    )
-    updated = (
-        query_datetime(request, "filter[updated_at_from]"),
-        query_datetime(request, "filter[updated_at_to]"),
-    )
+    statuses = query_statuses(request, InvoiceStatus)
+    created = query_period(request, "created_at")
+    updated = query_period(request, "updated_at")
     due_exact = query_date(request, "filter[due_date]")
     due = (
         due_exact or query_date(request, "filter[due_date_from]"),
@@ -98,10 +85,7 @@ def list_invoices(request: Request, state: StateDep) -> JSON:
 
 @router.get("/v2/client_invoices/{invoice_id}")
 def get_invoice(invoice_id: str, state: StateDep) -> JSON:
-    with state.lock:
-        invoice = state.invoicing.invoice(invoice_id)
-        ensure_pdf(state, invoice)
-        return render_invoice(state, invoice)
+    return INVOICES.read(state, invoice_id)
 
 
 @router.post("/v2/client_invoices", status_code=201)
@@ -115,14 +99,9 @@ async def create(request: Request, state: StateDep) -> JSON:
 @router.patch("/v2/client_invoices/{invoice_id}")
 async def update(invoice_id: str, request: Request, state: StateDep) -> JSON:
     body = await parse_body(request, InvoicePatch, prepare_invoice_patch)
-    with state.lock:
-        invoice = state.invoicing.invoice(invoice_id)
-        update_invoice(state, invoice, body)
-        return publish(state, invoice)
+    return INVOICES.act(state, invoice_id, update_invoice, body)
 
 
 @router.delete("/v2/client_invoices/{invoice_id}", status_code=204)
 def delete(invoice_id: str, state: StateDep) -> Response:
-    with state.lock:
-        delete_invoice(state, state.invoicing.invoice(invoice_id))
-    return Response(status_code=204)
+    return INVOICES.quietly(state, invoice_id, delete_invoice)

@@ -6,7 +6,7 @@ Bodies are decoded with ``parse_float=Decimal`` so no amount ever passes through
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TypeVar
@@ -68,6 +68,25 @@ def query_list(request: Request, name: str) -> list[str]:
     for raw in request.query_params.getlist(name):
         values.extend(v.strip() for v in raw.split(",") if v.strip())
     return values
+
+
+def query_statuses(request: Request, allowed: Iterable[str]) -> list[str]:
+    """``filter[status]``: each value must be one of ``allowed`` (a status enum)."""
+    statuses = query_list(request, "filter[status]")
+    unknown = set(statuses) - set(allowed)
+    if unknown:
+        raise QontoHTTPError(
+            422, "not_in_list", f"unknown status {sorted(unknown)[0]!r}", parameter="filter[status]"
+        )
+    return statuses
+
+
+def query_period(request: Request, field: str) -> tuple[datetime | None, datetime | None]:
+    """``filter[{field}_from]`` and ``filter[{field}_to]``, the bounds ``in_range`` reads."""
+    return (
+        query_datetime(request, f"filter[{field}_from]"),
+        query_datetime(request, f"filter[{field}_to]"),
+    )
 
 
 def query_int(request: Request, name: str) -> int | None:

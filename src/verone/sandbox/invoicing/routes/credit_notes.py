@@ -10,16 +10,11 @@ from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.invoicing.credit_notes import create_credit_note
 from verone.sandbox.invoicing.invoices import INVOICE_EVENT
 from verone.sandbox.invoicing.params import CreditNoteIn
-from verone.sandbox.invoicing.pdf_delivery import document_pdf, ensure_pdf
+from verone.sandbox.invoicing.pdf_delivery import document_pdf
 from verone.sandbox.invoicing.records import CreditNoteRecord
-from verone.sandbox.invoicing.routes.common import (
-    JSON,
-    in_range,
-    page_of,
-    parse_body,
-    query_datetime,
-    sort_spec,
-)
+from verone.sandbox.invoicing.routes.common import JSON, in_range, parse_body, query_period
+from verone.sandbox.invoicing.routes.documents import DocumentKind, newest_first
+from verone.sandbox.invoicing.store import InvoicingStore
 from verone.sandbox.invoicing.wire import credit_note_wire, invoice_wire
 from verone.sandbox.state import SandboxState
 from verone.sandbox.wire import build, dump
@@ -33,30 +28,27 @@ def render_credit_note(state: SandboxState, note: CreditNoteRecord) -> JSON:
     return dump(build(CreditNoteEnvelope, credit_note=credit_note_wire(state, note)))
 
 
+CREDIT_NOTES = DocumentKind(InvoicingStore.credit_note, render_credit_note)
+
+
 @router.get("/v2/credit_notes")
 def list_credit_notes(request: Request, state: StateDep) -> JSON:
-    low = query_datetime(request, "filter[created_at_from]")
-    high = query_datetime(request, "filter[created_at_to]")
+    created = query_period(request, "created_at")
     invoice_id = request.query_params.get("filter[invoice_id]")
-    _, descending = sort_spec(request, {"created_at"}, "created_at:desc")
     with state.lock:
         found = [
             n
             for n in state.invoicing.credit_notes.values()
-            if in_range(n.created_at, low, high) and (not invoice_id or n.invoice_id == invoice_id)
+            if in_range(n.created_at, *created) and (not invoice_id or n.invoice_id == invoice_id)
         ]
-        found.sort(key=lambda n: (n.created_at, n.id), reverse=descending)
-        chunk, meta = page_of(request, found)
+        chunk, meta = newest_first(request, found, max_per_page=100)
         notes = [credit_note_wire(state, n) for n in chunk]
         return dump(build(CreditNoteList, credit_notes=notes, meta=meta))
 
 
 @router.get("/v2/credit_notes/{credit_note_id}")
 def get_credit_note(credit_note_id: str, state: StateDep) -> JSON:
-    with state.lock:
-        note = state.invoicing.credit_note(credit_note_id)
-        ensure_pdf(state, note)
-        return render_credit_note(state, note)
+    return CREDIT_NOTES.read(state, credit_note_id)
 
 
 @router.get("/v2/credit_notes/{credit_note_id}/file")
