@@ -19,6 +19,7 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from verone.backoffice.config import Settings
+from verone.backoffice.db.session import refresh_planner_statistics
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain.errors import DomainError
 from verone.backoffice.domain.queries import DocumentFilter, PageRequest
@@ -125,8 +126,11 @@ def sync_transactions_job(context: JobContext) -> object:
 
 
 def housekeeping_job(context: JobContext) -> object:
-    """Expired login-throttling buckets and long-ended sessions (``auth.purge_ended_logins``)."""
-    return purge_ended_logins(context.unit_of_work(), context.clock)
+    """Expired login-throttling buckets and long-ended sessions (``auth.purge_ended_logins``),
+    then the query planner's statistics, which the hour's writes may have outgrown."""
+    purged = purge_ended_logins(context.unit_of_work(), context.clock)
+    refresh_planner_statistics(context.engine)
+    return purged
 
 
 def default_jobs(settings: Settings) -> list[Job]:

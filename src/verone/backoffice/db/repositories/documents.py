@@ -192,7 +192,8 @@ class DocumentRepository:
         first = column.desc() if descending else column.asc()
         if column.nullable:  # NULLs last in the asked order, so first when read backwards
             first = first.nulls_first() if from_end else first.nulls_last()
-        order = (first, D.id.desc() if from_end else D.id.asc())
+        # ties broken by id in the same direction, so one index walk serves the whole order
+        order = (first, D.id.desc() if descending else D.id.asc())
         query = select(D.id).where(*where).order_by(*order).offset(offset).limit(limit)
         ids = list(self._session.scalars(query))  # on the index alone, then 25 rows by id
         found = {
