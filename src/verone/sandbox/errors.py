@@ -35,6 +35,11 @@ class QontoHTTPError(Exception):
         self.headers = headers or {}
 
 
+def refused(field: str, detail: str, code: str = "invalid") -> QontoHTTPError:
+    """Qonto's 422 on one field of the body: ``pointer`` is ``/data/attributes/{field}``."""
+    return QontoHTTPError(422, code, detail, pointer=f"/data/attributes/{field}")
+
+
 def new_trace_id() -> str:
     return uuid.uuid4().hex
 

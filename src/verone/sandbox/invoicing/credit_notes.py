@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing.invoices import discount_from, items_from, snapshot_client
+from verone.sandbox.errors import refused
+from verone.sandbox.invoicing.invoices import (
+    DOCUMENT_TEXTS,
+    discount_from,
+    items_from,
+    snapshot_client,
+)
 from verone.sandbox.invoicing.numbering import Series
 from verone.sandbox.invoicing.params import CreditNoteIn
 from verone.sandbox.invoicing.records import CreditNoteRecord
@@ -21,6 +26,7 @@ from verone.sandbox.invoicing.rules import (
     totals,
 )
 from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import attributes
 
 
 def create_credit_note(state: SandboxState, body: CreditNoteIn) -> CreditNoteRecord:
@@ -28,12 +34,7 @@ def create_credit_note(state: SandboxState, body: CreditNoteIn) -> CreditNoteRec
     invoice = store.invoice(body.invoice_id)
     invoice_transition(invoice.status, InvoiceAction.CREDIT)
     if body.currency != invoice.currency:
-        raise QontoHTTPError(
-            422,
-            "invalid",
-            f"currency must be the invoice's currency ({invoice.currency})",
-            pointer="/data/attributes/currency",
-        )
+        raise refused("currency", f"currency must be the invoice's currency ({invoice.currency})")
     items = items_from(body.items, body.currency)
     check_items(items, required=True)
     discount = discount_from(body.discount)
@@ -45,17 +46,7 @@ def create_credit_note(state: SandboxState, body: CreditNoteIn) -> CreditNoteRec
         if i in store.credit_notes
     ]
     fully_credited = check_credit_cap(invoice_total, credited, new_total)
-    if body.number:
-        if not store.numbering.claim(Series.CREDIT_NOTE, body.number):
-            raise QontoHTTPError(
-                409,
-                "credit_note_number_already_exists",
-                f"Credit note number {body.number} already exists",
-                pointer="/data/attributes/number",
-            )
-        number = body.number
-    else:
-        number = store.numbering.next_number(Series.CREDIT_NOTE, body.issue_date.year)
+    number = store.numbering.issue(Series.CREDIT_NOTE, body.number, body.issue_date.year)
     now = state.clock.now()
     note = CreditNoteRecord(
         id=state.new_id(),
@@ -64,16 +55,10 @@ def create_credit_note(state: SandboxState, body: CreditNoteIn) -> CreditNoteRec
         invoice_issue_date=invoice.issue_date,
         invoice_token=invoice.token,
         client=snapshot_client(invoice.client),
+        **attributes(body, f"issue_date reason currency {DOCUMENT_TEXTS}"),
         number=number,
-        issue_date=body.issue_date,
-        reason=body.reason,
-        currency=body.currency,
         items=items,
         discount=discount,
-        header=body.header,
-        footer=body.footer,
-        terms_and_conditions=body.terms_and_conditions,
-        contact_email=body.contact_email,
         created_at=now,
         finalized_at=now,
         pdf_ready_at=now + timedelta(seconds=state.config.pdf_delay_seconds),

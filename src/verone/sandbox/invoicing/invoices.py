@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from pydantic import BaseModel
+
 from verone.qonto.types.documents import DiscountParams, InvoiceItemParams
-from verone.sandbox.errors import QontoHTTPError
-from verone.sandbox.invoicing.numbering import Series
+from verone.sandbox.errors import QontoHTTPError, refused
+from verone.sandbox.invoicing.numbering import Series, number_taken
 from verone.sandbox.invoicing.params import InvoiceIn, InvoicePatch, SendIn
 from verone.sandbox.invoicing.records import (
     ClientRecord,
@@ -20,6 +22,7 @@ from verone.sandbox.invoicing.records import (
     EmailRecord,
     InvoiceRecord,
     ItemRecord,
+    Record,
 )
 from verone.sandbox.invoicing.rules import (
     INVALID_TRANSITION,
@@ -34,6 +37,7 @@ from verone.sandbox.invoicing.rules import (
     quote_rate,
 )
 from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import attributes
 
 INVOICE_EVENT = "v1/client-invoices"
 
@@ -59,18 +63,25 @@ def items_from(
     """Stored items; ``percent_scale`` (quotes) reads rates above 1 as percentages."""
     return [
         ItemRecord(
-            title=b.title,
-            description=b.description,
-            quantity=b.quantity,
-            unit=b.unit,
+            **attributes(b, "title description quantity unit vat_exemption_reason"),
             unit_price=b.unit_price.value,
             currency=b.unit_price.currency or currency,
             vat_rate=quote_rate(b.vat_rate) if percent_scale else b.vat_rate,
-            vat_exemption_reason=b.vat_exemption_reason,
             discount=discount_from(b.discount, percent_scale=percent_scale),
         )
         for b in bodies
     ]
+
+
+DOCUMENT_TEXTS = "header footer terms_and_conditions contact_email"
+"""The free texts every document takes as they are sent."""
+
+
+def copy_sent(record: Record, body: BaseModel, names: str) -> None:
+    """Each of the space-separated ``names`` that the (partial) ``body`` sent, set on ``record``."""
+    for name in names.split():
+        if name in body.model_fields_set:
+            setattr(record, name, getattr(body, name))
 
 
 def snapshot_client(client: ClientRecord) -> ClientRecord:
@@ -82,12 +93,10 @@ def _check_custom_number(state: SandboxState, number: str, except_id: str | None
     if store.numbering.is_used(Series.INVOICE, number) or store.draft_number_taken(
         number, except_id=except_id
     ):
-        raise QontoHTTPError(
-            409,
-            "invoice_number_already_exists",
-            f"Invoice number {number} already exists",
-            pointer="/data/attributes/number",
-        )
+        raise number_taken(Series.INVOICE, number)
+
+
+_PERFORMANCE = "performance_date performance_start_date performance_end_date"
 
 
 def create_invoice(state: SandboxState, body: InvoiceIn) -> InvoiceRecord:
@@ -111,24 +120,12 @@ def create_invoice(state: SandboxState, body: InvoiceIn) -> InvoiceRecord:
         client_id=client.id,
         client=snapshot_client(client),
         status=InvoiceStatus.DRAFT,
-        number=body.number,
+        **attributes(body, f"number issue_date due_date currency {DOCUMENT_TEXTS}"),
+        **attributes(body, f"purchase_order quote_id upload_id {_PERFORMANCE}"),
         custom_number=body.number is not None,
-        issue_date=body.issue_date,
-        due_date=body.due_date,
-        currency=body.currency,
         iban=iban,
         items=items,
         discount=discount_from(body.discount),
-        header=body.header,
-        footer=body.footer,
-        terms_and_conditions=body.terms_and_conditions,
-        purchase_order=body.purchase_order,
-        contact_email=body.contact_email,
-        performance_date=body.performance_date,
-        performance_start_date=body.performance_start_date,
-        performance_end_date=body.performance_end_date,
-        quote_id=body.quote_id,
-        upload_id=body.upload_id,
         token=new_token(),
         created_at=now,
         updated_at=now,
@@ -171,18 +168,7 @@ def update_invoice(state: SandboxState, invoice: InvoiceRecord, body: InvoicePat
         invoice.number, invoice.custom_number = body.number, True
     if "discount" in sent:
         invoice.discount = discount_from(body.discount)
-    for name in (
-        "performance_date",
-        "performance_start_date",
-        "performance_end_date",
-        "purchase_order",
-        "terms_and_conditions",
-        "header",
-        "footer",
-        "contact_email",
-    ):
-        if name in sent:
-            setattr(invoice, name, getattr(body, name))
+    copy_sent(invoice, body, f"{_PERFORMANCE} purchase_order {DOCUMENT_TEXTS}")
     invoice.updated_at = state.clock.now()
 
 
@@ -200,16 +186,8 @@ def finalize_invoice(state: SandboxState, invoice: InvoiceRecord) -> None:
     invoice_transition(invoice.status, InvoiceAction.FINALIZE)
     check_items(invoice.items, required=True)
     numbering = state.invoicing.numbering
-    if invoice.custom_number and invoice.number:
-        if not numbering.claim(Series.INVOICE, invoice.number):
-            raise QontoHTTPError(
-                409,
-                "invoice_number_already_exists",
-                f"Invoice number {invoice.number} already exists",
-                pointer="/data/attributes/number",
-            )
-    else:
-        invoice.number = numbering.next_number(Series.INVOICE, invoice.issue_date.year)
+    custom = invoice.number if invoice.custom_number else None
+    invoice.number = numbering.issue(Series.INVOICE, custom, invoice.issue_date.year)
     now = state.clock.now()
     invoice.status = InvoiceStatus.UNPAID
     invoice.finalized_at = now
@@ -224,9 +202,7 @@ def mark_as_paid(state: SandboxState, invoice: InvoiceRecord, paid_at: date | No
     now = state.clock.now()
     day = paid_at or now.date()
     if day > now.date():
-        raise QontoHTTPError(
-            422, "invalid", "paid_at cannot be in the future", pointer="/data/attributes/paid_at"
-        )
+        raise refused("paid_at", "paid_at cannot be in the future")
     invoice.status = after
     invoice.paid_at = datetime.combine(day, now.timetz()) if paid_at else now
     invoice.updated_at = now

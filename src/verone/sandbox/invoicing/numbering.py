@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from verone.sandbox.errors import QontoHTTPError
+
 
 class Series(StrEnum):
     """The numbered document kinds and their prefixes."""
@@ -14,6 +16,17 @@ class Series(StrEnum):
     INVOICE = "F"
     QUOTE = "D"
     CREDIT_NOTE = "AV"
+
+
+_NAMES = {Series.INVOICE: "Invoice", Series.QUOTE: "Quote", Series.CREDIT_NOTE: "Credit note"}
+
+
+def number_taken(series: Series, number: str) -> QontoHTTPError:
+    """Qonto's 409 for a custom number already used in the series."""
+    name = _NAMES[series]
+    code = f"{name.lower().replace(' ', '_')}_number_already_exists"
+    detail = f"{name} number {number} already exists"
+    return QontoHTTPError(409, code, detail, pointer="/data/attributes/number")
 
 
 def format_number(series: Series, year: int, sequence: int) -> str:
@@ -44,6 +57,15 @@ class Numbering:
             return False
         self._used[series].add(number)
         return True
+
+    def issue(self, series: Series, custom: str | None, year: int) -> str:
+        """The number of a document being issued: ``custom`` when given (409 if already used
+        in the series), otherwise the next one of the series for ``year``."""
+        if not custom:
+            return self.next_number(series, year)
+        if not self.claim(series, custom):
+            raise number_taken(series, custom)
+        return custom
 
     def next_number(self, series: Series, year: int) -> str:
         """Burn and return the next free number of the series for ``year``."""

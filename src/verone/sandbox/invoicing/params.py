@@ -18,7 +18,7 @@ from verone.qonto.types.clients import ClientCreateParams, ClientUpdateParams
 from verone.qonto.types.credit_notes import CreditNoteCreateParams
 from verone.qonto.types.documents import SendParams
 from verone.qonto.types.quotes import QuoteCreateParams, QuoteUpdateParams
-from verone.sandbox.errors import QontoHTTPError
+from verone.sandbox.errors import refused
 
 LENIENT = ConfigDict(extra="ignore", populate_by_name=True)
 JSON = dict[str, object]
@@ -110,9 +110,7 @@ def prepare_quote(data: JSON) -> JSON:
 def _require_iban(data: JSON) -> None:
     methods = data.get("payment_methods")
     if not isinstance(methods, dict) or not methods.get("iban"):
-        raise QontoHTTPError(
-            422, "invalid_iban", "IBAN is empty", pointer="/data/attributes/payment_methods/iban"
-        )
+        raise refused("payment_methods/iban", "IBAN is empty", "invalid_iban")
 
 
 def prepare_invoice(data: JSON) -> JSON:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from verone.sandbox.errors import QontoHTTPError
+from verone.sandbox.errors import QontoHTTPError, refused
 from verone.sandbox.invoicing.invoices import (
+    DOCUMENT_TEXTS,
+    copy_sent,
     discount_from,
     items_from,
     new_token,
@@ -26,6 +28,7 @@ from verone.sandbox.invoicing.rules import (
     quote_decision,
 )
 from verone.sandbox.state import SandboxState
+from verone.sandbox.wire import attributes
 
 
 def create_quote(state: SandboxState, body: QuoteIn) -> QuoteRecord:
@@ -33,27 +36,12 @@ def create_quote(state: SandboxState, body: QuoteIn) -> QuoteRecord:
     client = store.client(body.client_id)
     check_currency(body.currency, client.currency)
     if client.kind == "company" and not client.tax_identification_number:
-        raise QontoHTTPError(
-            422,
-            "invalid",
-            "`tin_number` must have a value",
-            pointer="/data/attributes/client_id",
-        )
+        raise refused("client_id", "`tin_number` must have a value")
     if body.expiry_date < body.issue_date:
         _refuse_expiry()
     items = items_from(body.items, body.currency, percent_scale=True)
     check_items(items, required=True)
-    if body.number:
-        if not store.numbering.claim(Series.QUOTE, body.number):
-            raise QontoHTTPError(
-                409,
-                "quote_number_already_exists",
-                f"Quote number {body.number} already exists",
-                pointer="/data/attributes/number",
-            )
-        number = body.number
-    else:
-        number = store.numbering.next_number(Series.QUOTE, body.issue_date.year)
+    number = store.numbering.issue(Series.QUOTE, body.number, body.issue_date.year)
     if body.upload_id:
         store.upload(body.upload_id)
     now = state.clock.now()
@@ -62,17 +50,10 @@ def create_quote(state: SandboxState, body: QuoteIn) -> QuoteRecord:
         client_id=client.id,
         client=snapshot_client(client),
         status=QuoteStatus.PENDING_APPROVAL,
+        **attributes(body, f"issue_date expiry_date currency upload_id {DOCUMENT_TEXTS}"),
         number=number,
-        issue_date=body.issue_date,
-        expiry_date=body.expiry_date,
-        currency=body.currency,
         items=items,
         discount=discount_from(body.discount, percent_scale=True),
-        header=body.header,
-        footer=body.footer,
-        terms_and_conditions=body.terms_and_conditions,
-        contact_email=body.contact_email,
-        upload_id=body.upload_id,
         token=new_token(),
         created_at=now,
         updated_at=now,
@@ -88,12 +69,7 @@ def _pdf_ready(state: SandboxState, quote: QuoteRecord) -> bool:
 
 
 def _refuse_expiry() -> None:
-    raise QontoHTTPError(
-        422,
-        "invalid",
-        "expiry_date must be on or after issue_date",
-        pointer="/data/attributes/expiry_date",
-    )
+    raise refused("expiry_date", "expiry_date must be on or after issue_date")
 
 
 def _require_pending(quote: QuoteRecord, what: str) -> None:
@@ -138,9 +114,7 @@ def update_quote(state: SandboxState, quote: QuoteRecord, body: QuotePatch) -> N
         quote.items = items
     if "discount" in sent:
         quote.discount = discount_from(body.discount, percent_scale=True)
-    for name in ("terms_and_conditions", "header", "footer", "contact_email"):
-        if name in sent:
-            setattr(quote, name, getattr(body, name))
+    copy_sent(quote, body, DOCUMENT_TEXTS)
     now = state.clock.now()
     quote.updated_at = now
     quote.attachment_id = None

@@ -19,7 +19,11 @@ from verone.money import (
     document_totals,
     quantize,
 )
-from verone.sandbox.errors import QontoHTTPError
+
+# The statuses are the client's own enums: the sandbox speaks the vocabulary the client reads.
+from verone.qonto.types.client_invoices import InvoiceStatus as InvoiceStatus
+from verone.qonto.types.quotes import QuoteStatus as QuoteStatus
+from verone.sandbox.errors import QontoHTTPError, refused
 from verone.sandbox.invoicing.records import ClientRecord, DiscountRecord, ItemRecord
 
 INVALID_TRANSITION = "invalid_status_transition"
@@ -29,19 +33,6 @@ SUPPORTED_CURRENCIES = frozenset(
     "EUR AED AUD BGN CAD CHF CNY CZK DKK GBP GHS HKD HUF ILS MXN NOK NZD PEN PLN RON RSD "
     "SAR SEK SGD TRY USD ZAR ZMW".split()
 )
-
-
-class InvoiceStatus(StrEnum):
-    DRAFT = "draft"
-    UNPAID = "unpaid"
-    PAID = "paid"
-    CANCELED = "canceled"
-
-
-class QuoteStatus(StrEnum):
-    PENDING_APPROVAL = "pending_approval"
-    APPROVED = "approved"
-    CANCELED = "canceled"
 
 
 class InvoiceAction(StrEnum):
@@ -134,9 +125,7 @@ def to_discount(record: DiscountRecord | None) -> Discount | None:
     try:
         return Discount(kind, record.value)
     except MoneyError as exc:
-        raise QontoHTTPError(
-            422, "invalid", str(exc), pointer="/data/attributes/discount"
-        ) from None
+        raise refused("discount", str(exc)) from None
 
 
 def to_line(item: ItemRecord) -> LineInput:
@@ -160,19 +149,13 @@ def check_credit_cap(invoice_total: Decimal, credited: Iterable[Decimal], new: D
     """Refuse a credit note that would credit more than the invoice; ``True`` if it is now full."""
     already = sum((abs(amount) for amount in credited), Decimal("0"))
     if new <= 0:
-        raise QontoHTTPError(
-            422,
-            "invalid",
-            "A credit note must have a positive total",
-            pointer="/data/attributes/items",
-        )
+        raise refused("items", "A credit note must have a positive total")
     if already + new > invoice_total:
         left = quantize(invoice_total - already)
-        raise QontoHTTPError(
-            422,
-            "credit_note_amount_exceeds_invoice",
+        raise refused(
+            "items",
             f"Credit notes cannot exceed the invoice total ({left} left to credit)",
-            pointer="/data/attributes/items",
+            "credit_note_amount_exceeds_invoice",
         )
     return already + new == invoice_total
 
@@ -182,76 +165,46 @@ def check_credit_cap(invoice_total: Decimal, credited: Iterable[Decimal], new: D
 
 def check_due_date(issue_date: date, due_date: date) -> None:
     if due_date < issue_date:
-        raise QontoHTTPError(
-            422,
-            "invalid",
-            "due_date must be on or after issue_date",
-            pointer="/data/attributes/due_date",
-        )
+        raise refused("due_date", "due_date must be on or after issue_date")
 
 
 def check_iban(iban: str | None, organization_ibans: set[str]) -> str:
     """The invoice's payment IBAN: present and one of the organization's accounts."""
     normalized = (iban or "").replace(" ", "").upper()
     if not normalized:
-        raise QontoHTTPError(
-            422, "invalid_iban", "IBAN is empty", pointer="/data/attributes/payment_methods/iban"
-        )
+        raise refused("payment_methods/iban", "IBAN is empty", "invalid_iban")
     if normalized not in {i.replace(" ", "").upper() for i in organization_ibans}:
-        raise QontoHTTPError(
-            422,
-            "invalid_iban",
-            "IBAN is not one of the organization's accounts",
-            pointer="/data/attributes/payment_methods/iban",
+        raise refused(
+            "payment_methods/iban", "IBAN is not one of the organization's accounts", "invalid_iban"
         )
     return normalized
 
 
 def check_currency(currency: str, client_currency: str | None) -> None:
     if currency not in SUPPORTED_CURRENCIES:
-        raise QontoHTTPError(
-            422, "not_in_list", "currency is not supported", pointer="/data/attributes/currency"
-        )
+        raise refused("currency", "currency is not supported", "not_in_list")
     if client_currency is None:
-        raise QontoHTTPError(
-            422, "blank", "the client has no currency", pointer="/data/attributes/currency"
-        )
+        raise refused("currency", "the client has no currency", "blank")
     if currency != client_currency:
-        raise QontoHTTPError(
-            422,
-            "invalid",
-            f"currency must match the client's currency ({client_currency})",
-            pointer="/data/attributes/currency",
-        )
+        raise refused("currency", f"currency must match the client's currency ({client_currency})")
 
 
 def check_items(items: Sequence[ItemRecord], *, required: bool) -> None:
     """Positive quantities, fraction VAT rates, and at least one item when ``required``."""
     if required and not items:
-        raise QontoHTTPError(
-            422, "blank", "at least one item is required", pointer="/data/attributes/items"
-        )
+        raise refused("items", "at least one item is required", "blank")
     for index, item in enumerate(items):
-        where = f"/data/attributes/items/{index}"
+        where = f"items/{index}"
         if item.quantity <= 0:
-            raise QontoHTTPError(
-                422, "invalid", "quantity must be positive", pointer=f"{where}/quantity"
-            )
+            raise refused(f"{where}/quantity", "quantity must be positive")
         if not Decimal(0) <= item.vat_rate <= 1:
-            raise QontoHTTPError(
-                422,
-                "invalid",
-                "vat_rate must be a fraction (0.2 = 20 %)",
-                pointer=f"{where}/vat_rate",
-            )
+            raise refused(f"{where}/vat_rate", "vat_rate must be a fraction (0.2 = 20 %)")
         if item.unit_price < 0:
-            raise QontoHTTPError(
-                422, "invalid", "unit_price must not be negative", pointer=f"{where}/unit_price"
-            )
+            raise refused(f"{where}/unit_price", "unit_price must not be negative")
         try:
             to_line(item)
         except QontoHTTPError as exc:
-            exc.pointer = f"{where}/discount"
+            exc.pointer = f"/data/attributes/{where}/discount"
             raise
 
 
@@ -264,19 +217,10 @@ def check_client_kind(
     kind: str, name: str | None, first_name: str | None, last_name: str | None
 ) -> None:
     if kind not in {"company", "individual", "freelancer"}:
-        raise QontoHTTPError(
-            422, "not_in_list", "kind is not valid", pointer="/data/attributes/kind"
-        )
+        raise refused("kind", "kind is not valid", "not_in_list")
     if kind == "company" and not name:
-        raise QontoHTTPError(
-            422, "blank", "name is required for a company", pointer="/data/attributes/name"
-        )
+        raise refused("name", "name is required for a company", "blank")
     if kind != "company":
         for field, value in (("first_name", first_name), ("last_name", last_name)):
             if not value:
-                raise QontoHTTPError(
-                    422,
-                    "blank",
-                    f"{field} is required for {kind} clients",
-                    pointer=f"/data/attributes/{field}",
-                )
+                raise refused(field, f"{field} is required for {kind} clients", "blank")

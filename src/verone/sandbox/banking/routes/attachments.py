@@ -12,7 +12,7 @@ from verone.sandbox.banking.attachments import SignatureError, sniff_content_typ
 from verone.sandbox.banking.routes.transactions import find_transaction
 from verone.sandbox.banking.wire import attachment_created, attachment_wire
 from verone.sandbox.deps import StateDep
-from verone.sandbox.errors import QontoHTTPError
+from verone.sandbox.errors import QontoHTTPError, refused
 from verone.sandbox.pagination import paginate
 from verone.sandbox.wire import build, dump
 
@@ -30,24 +30,17 @@ async def read_upload(request: Request) -> tuple[bytes, str, str]:
     try:
         file = form.get("file")
         if not isinstance(file, UploadFile):
-            raise QontoHTTPError(422, "blank", "file is required", pointer="/data/attributes/file")
+            raise refused("file", "file is required", "blank")
         content = await file.read()
         file_name = file.filename or "attachment"
         declared = file.content_type
     finally:
         await form.close()
     if len(content) > MAX_UPLOAD_BYTES:
-        raise QontoHTTPError(
-            422, "too_large", "file is larger than 15 MB", pointer="/data/attributes/file"
-        )
+        raise refused("file", "file is larger than 15 MB", "too_large")
     content_type = sniff_content_type(content, declared)
     if content_type is None:
-        raise QontoHTTPError(
-            422,
-            "invalid_format",
-            "file must be a PDF, JPEG or PNG",
-            pointer="/data/attributes/file",
-        )
+        raise refused("file", "file must be a PDF, JPEG or PNG", "invalid_format")
     return content, file_name, content_type
 
 

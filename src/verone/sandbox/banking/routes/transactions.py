@@ -30,7 +30,7 @@ from verone.sandbox.banking.wire import (
     transaction_wire,
 )
 from verone.sandbox.deps import StateDep, get_state
-from verone.sandbox.errors import QontoHTTPError
+from verone.sandbox.errors import QontoHTTPError, refused
 from verone.sandbox.pagination import paginate
 from verone.sandbox.state import SandboxState
 from verone.sandbox.wire import assemble, build, dump, dumps
@@ -250,12 +250,7 @@ async def update_transaction(
     try:
         params = TransactionUpdateParams.model_validate(json.loads(await request.body() or b"{}"))
     except ValueError:
-        raise QontoHTTPError(
-            422,
-            "invalid",
-            "attachment_required must be a boolean",
-            pointer="/data/attributes/attachment_required",
-        ) from None
+        raise refused("attachment_required", "attachment_required must be a boolean") from None
     with state.lock:
         txn = find_transaction(state, transaction_id)
         if params.attachment_required is not None:

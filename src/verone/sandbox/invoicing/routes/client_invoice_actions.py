@@ -14,7 +14,7 @@ from verone.qonto.types.client_invoices import (
 )
 from verone.sandbox.banking.attachments import sniff_content_type
 from verone.sandbox.deps import StateDep
-from verone.sandbox.errors import QontoHTTPError
+from verone.sandbox.errors import refused
 from verone.sandbox.invoicing.invoices import (
     INVOICE_EVENT,
     finalize_invoice,
@@ -66,29 +66,14 @@ async def create_upload(request: Request, state: StateDep) -> JSON:
     async with request.form() as form:
         file = form.get(UPLOAD_FIELD)
         if not isinstance(file, UploadFile):
-            raise QontoHTTPError(
-                422,
-                "blank",
-                f"{UPLOAD_FIELD} is required",
-                pointer=f"/data/attributes/{UPLOAD_FIELD}",
-            )
+            raise refused(UPLOAD_FIELD, f"{UPLOAD_FIELD} is required", "blank")
         content = await file.read()
         declared, filename = file.content_type, file.filename or "upload"
     content_type = sniff_content_type(content, declared)
     if not content or content_type is None:
-        raise QontoHTTPError(
-            422,
-            "invalid_file_type",
-            "the file must be a PDF, JPEG or PNG",
-            pointer=f"/data/attributes/{UPLOAD_FIELD}",
-        )
+        raise refused(UPLOAD_FIELD, "the file must be a PDF, JPEG or PNG", "invalid_file_type")
     if len(content) > MAX_UPLOAD_BYTES:
-        raise QontoHTTPError(
-            422,
-            "file_too_large",
-            "the file is too large",
-            pointer=f"/data/attributes/{UPLOAD_FIELD}",
-        )
+        raise refused(UPLOAD_FIELD, "the file is too large", "file_too_large")
     with state.lock:
         now = state.clock.now()
         upload = UploadRecord(

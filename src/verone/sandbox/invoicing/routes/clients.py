@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from verone.qonto.types.clients import AddressParams, ClientEnvelope, ClientList, PhoneParams
 from verone.sandbox.deps import StateDep
-from verone.sandbox.errors import QontoHTTPError
+from verone.sandbox.errors import QontoHTTPError, refused
 from verone.sandbox.invoicing.params import ClientIn, ClientPatch, prepare_client
 from verone.sandbox.invoicing.records import AddressRecord, ClientRecord, PhoneRecord
 from verone.sandbox.invoicing.routes.common import JSON, page_of, parse_body, sort_spec
@@ -44,9 +44,7 @@ def _phone(body: PhoneParams | None) -> PhoneRecord | None:
 
 def _check_currency(currency: str) -> None:
     if currency.upper() not in SUPPORTED_CURRENCIES:
-        raise QontoHTTPError(
-            422, "not_in_list", "currency is not supported", pointer="/data/attributes/currency"
-        )
+        raise refused("currency", "currency is not supported", "not_in_list")
 
 
 def _matches(client: ClientRecord, request: Request) -> bool:
@@ -144,9 +142,7 @@ async def update_client(client_id: str, request: Request, state: StateDep) -> JS
         check_client_kind(kind, name, first, last)
         if "currency" in sent:
             if not body.currency:
-                raise QontoHTTPError(
-                    422, "blank", "currency is required", pointer="/data/attributes/currency"
-                )
+                raise refused("currency", "currency is required", "blank")
             _check_currency(body.currency)
             client.currency = body.currency.upper()
         client.kind, client.name, client.first_name, client.last_name = kind, name, first, last
