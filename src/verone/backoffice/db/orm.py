@@ -6,7 +6,7 @@ with its lines) through ``selectin``; there are no other relationships, so nothi
 
 from __future__ import annotations
 
-from sqlalchemy import Column, inspect
+from sqlalchemy import Column, Table, inspect
 from sqlalchemy.orm import RelationshipProperty, registry, relationship
 
 from verone.backoffice.db import tables as t
@@ -37,6 +37,13 @@ def _after(target: type, column: Column[object] | None = None) -> RelationshipPr
     )
 
 
+def _lines(line: type, table: Table) -> RelationshipProperty[object]:
+    """An aggregate's lines: loaded with it, in ``position`` order, saved and deleted with it."""
+    return relationship(
+        line, order_by=table.c.position, cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
 def start_mappers() -> None:
     """Map every domain class once; later calls do nothing."""
     if inspect(FinancialDocument, raiseerr=False) is not None:
@@ -60,12 +67,7 @@ def _map_parties_and_orders() -> None:
         properties={
             "shipping_cost": t.sales_orders.c.shipping_cost_cents,
             "_customer": _after(Customer),
-            "items": relationship(
-                SalesOrderItem,
-                order_by=t.sales_order_items.c.position,
-                cascade="all, delete-orphan",
-                lazy="selectin",
-            ),
+            "items": _lines(SalesOrderItem, t.sales_order_items),
         },
     )
 
@@ -97,12 +99,7 @@ def _map_documents() -> None:
             "_order": _after(SalesOrder),
             "_creator": _after(User, docs.created_by),
             "_finalizer": _after(User, docs.finalized_by),
-            "items": relationship(
-                DocumentItem,
-                order_by=t.financial_document_items.c.position,
-                cascade="all, delete-orphan",
-                lazy="selectin",
-            ),
+            "items": _lines(DocumentItem, t.financial_document_items),
         },
     )
 

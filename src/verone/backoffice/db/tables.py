@@ -5,6 +5,8 @@ Constraint names come from the ``MetaData`` naming convention; statuses are CHEC
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -20,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy.schema import SchemaItem
 
 from verone.backoffice.db.types import Cents, ExactDecimal, UTCDateTime, str_enum
 from verone.backoffice.domain.kinds import ALLOWED_STATUSES
@@ -59,14 +62,35 @@ def _status_per_type() -> str:
     )
 
 
-def _currency(name: str = "currency") -> Column[str]:
-    return Column(name, String(3), nullable=False)
+def currency() -> Column[str]:
+    return Column("currency", String(3), nullable=False)
 
 
-users = Table(
+def entity_table(name: str, *items: SchemaItem) -> Table:
+    """The table of an entity: its rows keyed by a UUID ``id``, the first column."""
+    return Table(name, metadata, Column("id", Uuid, primary_key=True), *items)
+
+
+def _discount() -> tuple[Column[Any], ...]:
+    """A document's, an order's or a line's optional discount: its kind and its value."""
+    return (
+        Column("discount_kind", str_enum(DiscountKind, "discount_kind")),
+        Column("discount_value", ExactDecimal()),
+    )
+
+
+def _line_amounts() -> tuple[Column[Any], ...]:
+    """What an order line and a document line are priced from."""
+    return (
+        Column("quantity", ExactDecimal(), nullable=False),
+        Column("unit_price", ExactDecimal(), nullable=False),
+        Column("vat_rate", ExactDecimal(), nullable=False),
+        *_discount(),
+    )
+
+
+users = entity_table(
     "users",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("email", String(320), nullable=False, unique=True),
     Column("display_name", String(200), nullable=False),
     Column("role", str_enum(Role, "role"), nullable=False),
@@ -76,10 +100,8 @@ users = Table(
     Column("last_login_at", UTCDateTime),
 )
 
-api_tokens = Table(
+api_tokens = entity_table(
     "api_tokens",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(200), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
@@ -90,10 +112,8 @@ api_tokens = Table(
     Index(None, "user_id"),
 )
 
-user_sessions = Table(
+user_sessions = entity_table(
     "user_sessions",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
@@ -102,10 +122,8 @@ user_sessions = Table(
     Index(None, "user_id"),
 )
 
-customers = Table(
+customers = entity_table(
     "customers",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("kind", str_enum(CustomerKind, "kind"), nullable=False),
     Column("company_name", String(255)),
     Column("first_name", String(255)),
@@ -120,7 +138,7 @@ customers = Table(
         for prefix in ("billing", "delivery")
         for part, size in (("street", 255), ("postal_code", 20), ("city", 120), ("country", 2))
     ),
-    _currency(),
+    currency(),
     Column("locale", String(10), nullable=False),
     Column("qonto_client_id", String(64), unique=True),
     Column("created_at", UTCDateTime, nullable=False),
@@ -133,34 +151,29 @@ customers = Table(
     Index(None, "vat_number"),
 )
 
-products = Table(
+products = entity_table(
     "products",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("sku", String(64), nullable=False, unique=True),
     Column("name", String(255), nullable=False),
     Column("description", Text),
     Column("unit", String(32)),
     Column("unit_price", ExactDecimal(), nullable=False),
     Column("vat_rate", ExactDecimal(), nullable=False),
-    _currency(),
+    currency(),
     Column("active", Boolean, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
 
-sales_orders = Table(
+sales_orders = entity_table(
     "sales_orders",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("reference", String(64), nullable=False, unique=True),
     Column("customer_id", Uuid, ForeignKey("customers.id"), nullable=False),
     Column("status", str_enum(OrderStatus, "status"), nullable=False),
     Column("order_date", Date, nullable=False),
-    _currency(),
+    currency(),
     Column("shipping_cost_cents", Cents, nullable=False),
     Column("shipping_vat_rate", ExactDecimal(), nullable=False),
-    Column("discount_kind", str_enum(DiscountKind, "discount_kind")),
-    Column("discount_value", ExactDecimal()),
+    *_discount(),
     Column("payment_terms_days", Integer, nullable=False),
     Column("invoicing_status", str_enum(InvoicingStatus, "invoicing_status"), nullable=False),
     Column("notes", Text),
@@ -169,10 +182,8 @@ sales_orders = Table(
     Index(None, "customer_id"),
 )
 
-sales_order_items = Table(
+sales_order_items = entity_table(
     "sales_order_items",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column(
         "sales_order_id", Uuid, ForeignKey("sales_orders.id", ondelete="CASCADE"), nullable=False
     ),
@@ -181,11 +192,7 @@ sales_order_items = Table(
     Column("title", String(255), nullable=False),
     Column("description", Text),
     Column("unit", String(32)),
-    Column("quantity", ExactDecimal(), nullable=False),
-    Column("unit_price", ExactDecimal(), nullable=False),
-    Column("vat_rate", ExactDecimal(), nullable=False),
-    Column("discount_kind", str_enum(DiscountKind, "discount_kind")),
-    Column("discount_value", ExactDecimal()),
+    *_line_amounts(),
     Index(None, "sales_order_id"),
 )
 
@@ -200,10 +207,8 @@ _SORTABLE_COLUMNS = ("issue_date", "due_date", "number", "customer_name")
 DOCUMENT_SEARCH = "financial_documents_search"
 SEARCH_INDEX_PREFIXES = (DOCUMENT_SEARCH, "ix_financial_documents_search_")
 
-financial_documents = Table(
+financial_documents = entity_table(
     "financial_documents",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("qonto_id", String(64)),
     Column("document_type", str_enum(DocumentType, "document_type"), nullable=False),
     Column("status", str_enum(DocumentStatus, "status"), nullable=False),
@@ -211,13 +216,12 @@ financial_documents = Table(
     Column("number", String(32)),
     Column("customer_id", Uuid, ForeignKey("customers.id")),
     Column("customer_name", String(255), nullable=False),
-    _currency(),
+    currency(),
     Column("total_ht_cents", Cents, nullable=False),
     Column("total_vat_cents", Cents, nullable=False),
     Column("total_amount_cents", Cents, nullable=False),
     Column("amount_paid_cents", Cents, nullable=False),
-    Column("discount_kind", str_enum(DiscountKind, "discount_kind")),
-    Column("discount_value", ExactDecimal()),
+    *_discount(),
     Column("issue_date", Date),
     Column("due_date", Date),
     Column("expiry_date", Date),
@@ -292,10 +296,8 @@ financial_documents = Table(
     ),
 )
 
-financial_document_items = Table(
+financial_document_items = entity_table(
     "financial_document_items",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column(
         "document_id",
         Uuid,
@@ -306,11 +308,7 @@ financial_document_items = Table(
     Column("title", String(255), nullable=False),
     Column("description", Text),
     Column("unit", String(32)),
-    Column("quantity", ExactDecimal(), nullable=False),
-    Column("unit_price", ExactDecimal(), nullable=False),
-    Column("vat_rate", ExactDecimal(), nullable=False),
-    Column("discount_kind", str_enum(DiscountKind, "discount_kind")),
-    Column("discount_value", ExactDecimal()),
+    *_line_amounts(),
     Column("subtotal_cents", Cents, nullable=False),
     Column("vat_cents", Cents, nullable=False),
     Column("total_cents", Cents, nullable=False),

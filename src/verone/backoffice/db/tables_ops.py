@@ -20,7 +20,7 @@ from sqlalchemy import (
     Uuid,
 )
 
-from verone.backoffice.db.tables import metadata
+from verone.backoffice.db.tables import currency, entity_table, metadata
 from verone.backoffice.db.types import Cents, UTCDateTime, str_enum
 from verone.backoffice.domain.banking import TransactionSide
 from verone.backoffice.domain.operations import EmailStatus, OutboxStatus, SyncStatus
@@ -41,10 +41,8 @@ audit_log = Table(
     Index(None, "entity_type", "entity_id"),
 )
 
-outbox = Table(
+outbox = entity_table(
     "outbox",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("operation", String(64), nullable=False),
     Column("document_id", Uuid, ForeignKey("financial_documents.id", ondelete="SET NULL")),
     Column("idempotency_key", String(128), nullable=False, unique=True),
@@ -59,10 +57,8 @@ outbox = Table(
     Index(None, "document_id"),
 )
 
-emails = Table(
+emails = entity_table(
     "emails",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("to_address", String(320), nullable=False),
     Column("subject", String(255), nullable=False),
     Column("body_text", Text, nullable=False),
@@ -75,26 +71,22 @@ emails = Table(
     Index(None, "status"),
 )
 
-bank_accounts = Table(
+bank_accounts = entity_table(
     "bank_accounts",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("qonto_id", String(64), nullable=False, unique=True),
     Column("name", String(255), nullable=False),
     Column("iban", String(34), nullable=False),
-    Column("currency", String(3), nullable=False),
+    currency(),
     Column("balance_cents", Cents, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-bank_transactions = Table(
+bank_transactions = entity_table(
     "bank_transactions",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("qonto_id", String(64), nullable=False, unique=True),
     Column("bank_account_id", Uuid, ForeignKey("bank_accounts.id"), nullable=False),
     Column("amount_cents", Cents, nullable=False),
-    Column("currency", String(3), nullable=False),
+    currency(),
     Column("side", str_enum(TransactionSide, "side"), nullable=False),
     Column("label", String(255), nullable=False),
     Column("reference", String(255)),
@@ -111,14 +103,12 @@ bank_transactions = Table(
     Index("ix_bank_transactions_account_settled", "bank_account_id", "settled_at"),
 )
 
-payment_allocations = Table(
+payment_allocations = entity_table(
     "payment_allocations",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("transaction_id", Uuid, ForeignKey("bank_transactions.id"), nullable=False),
     Column("document_id", Uuid, ForeignKey("financial_documents.id"), nullable=False),
     Column("amount_cents", Cents, nullable=False),
-    Column("currency", String(3), nullable=False),
+    currency(),
     Column("allocated_by", Uuid, ForeignKey("users.id")),
     Column("score", Integer),
     Column("reasons", Text),
@@ -129,10 +119,8 @@ payment_allocations = Table(
 )
 
 #: Pairs a person rejected: never proposed, nor applied, until restored (the row is deleted).
-rejected_matches = Table(
+rejected_matches = entity_table(
     "rejected_matches",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("transaction_id", Uuid, ForeignKey("bank_transactions.id"), nullable=False),
     Column("document_id", Uuid, ForeignKey("financial_documents.id"), nullable=False),
     Column("rejected_by", Uuid, ForeignKey("users.id"), nullable=False),
@@ -141,10 +129,8 @@ rejected_matches = Table(
     Index(None, "document_id"),
 )
 
-sync_runs = Table(
+sync_runs = entity_table(
     "sync_runs",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("kind", String(64), nullable=False),
     Column("status", str_enum(SyncStatus, "status"), nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
@@ -174,10 +160,8 @@ leases = Table(
     Column("expires_at", UTCDateTime, nullable=False),
 )
 
-webhook_events = Table(
+webhook_events = entity_table(
     "webhook_events",
-    metadata,
-    Column("id", Uuid, primary_key=True),
     Column("event_id", String(128), nullable=False, unique=True),
     Column("event_type", String(128), nullable=False),
     Column("payload", Text, nullable=False),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 
 from alembic import context
 from sqlalchemy import func, select
@@ -23,36 +24,33 @@ def _url() -> str:
     return url
 
 
-def run_offline() -> None:
-    context.configure(
-        url=_url(),
-        target_metadata=metadata,
-        literal_binds=True,
-        render_as_batch=True,
-        compare_type=True,
-        include_name=_modelled,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
 def _modelled(name: str | None, type_: str, parent_names: object) -> bool:
     """The schema objects the models describe: the search index (an FTS5 table and its
     shadow tables on SQLite, ``pg_trgm`` indexes on PostgreSQL) is its migration's alone."""
     return not (name or "").startswith(SEARCH_INDEX_PREFIXES)
 
 
+#: Both modes compare the database with the models, types included, in batch mode (SQLite).
+_configure = partial(
+    context.configure,
+    target_metadata=metadata,
+    render_as_batch=True,
+    compare_type=True,
+    include_name=_modelled,
+)
+
+
+def run_offline() -> None:
+    _configure(url=_url(), literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_online() -> None:
     engine = make_engine(_url())
     try:
         with engine.connect() as connection:
-            context.configure(
-                connection=connection,
-                target_metadata=metadata,
-                render_as_batch=True,
-                compare_type=True,
-                include_name=_modelled,
-            )
+            _configure(connection=connection)
             with context.begin_transaction():
                 if connection.dialect.name == "postgresql":
                     # workers starting together migrate one after the other; the next one
