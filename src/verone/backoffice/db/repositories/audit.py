@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
 
 from verone.backoffice.db.locks import advisory_xact_lock
+from verone.backoffice.db.repositories._base import Repository
 from verone.backoffice.db.tables_ops import audit_log
 from verone.backoffice.domain.audit import AuditEntry, AuditValue, next_entry
 from verone.backoffice.domain.queries import AuditFilter, Page, PageRequest
@@ -17,11 +17,8 @@ from verone.backoffice.domain.queries import AuditFilter, Page, PageRequest
 AUDIT_LOCK = "audit_log"
 
 
-class AuditRepository:
+class AuditRepository(Repository):
     """Append-only by construction: there is no update and no delete here."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
 
     def last(self) -> AuditEntry | None:
         query = select(AuditEntry).order_by(audit_log.c.seq.desc()).limit(1)
@@ -82,15 +79,7 @@ class AuditRepository:
             where.append(audit_log.c.at >= criteria.at_from)
         if criteria.at_to is not None:
             where.append(audit_log.c.at < criteria.at_to)
-        total = self._session.scalar(select(func.count()).select_from(audit_log).where(*where))
-        query = (
-            select(AuditEntry)
-            .where(*where)
-            .order_by(audit_log.c.seq.desc())
-            .offset(page.offset)
-            .limit(page.per_page)
-        )
-        return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
+        return self._page(AuditEntry, audit_log, where, (audit_log.c.seq.desc(),), page)
 
     def actions(self) -> list[str]:
         """Every action code the journal holds, sorted (the filter's choices)."""

@@ -13,9 +13,9 @@ from time import time_ns
 
 import psycopg
 from sqlalchemy import BigInteger, ColumnElement, func, select
-from sqlalchemy.orm import Session
 
 from verone.backoffice.db.locks import is_postgresql
+from verone.backoffice.db.repositories._base import EntityRepository, Repository
 from verone.backoffice.db.tables import financial_documents
 from verone.backoffice.db.tables_ops import (
     bank_accounts,
@@ -79,46 +79,41 @@ _PG_MERGE = (
     f"FROM {_PG_STAGE} ORDER BY qonto_id, seq DESC "
     f"ON CONFLICT (qonto_id) DO UPDATE SET {_SET} {_NEWER}"
 )
+#: The transaction lists' order: the latest emitted first.
+_NEWEST_FIRST = (bank_transactions.c.emitted_at.desc(), bank_transactions.c.id)
 
 
-class BankAccountRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class BankAccountRepository(EntityRepository[BankAccount]):
+    _entity, _table = BankAccount, bank_accounts
 
     def by_qonto_id(self, qonto_id: str) -> BankAccount | None:
-        query = select(BankAccount).where(bank_accounts.c.qonto_id == qonto_id)
-        return self._session.scalars(query).first()
+        return self._first(bank_accounts.c.qonto_id == qonto_id)
 
     def upsert(self, account: BankAccount) -> BankAccount:
         """Insert, or refresh the stored account with the same Qonto id; returns the stored one."""
         stored = self.by_qonto_id(account.qonto_id)
         if stored is None:
-            self._session.add(account)
+            self.add(account)
             return account
         stored.name, stored.iban, stored.currency = account.name, account.iban, account.currency
         stored.balance, stored.updated_at = account.balance, account.updated_at
         return stored
 
     def list(self) -> list[BankAccount]:
-        return list(self._session.scalars(select(BankAccount).order_by(bank_accounts.c.name)))
+        return self._all(order_by=(bank_accounts.c.name,))
 
 
-class BankTransactionRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def get(self, transaction_id: uuid.UUID) -> BankTransaction | None:
-        return self._session.get(BankTransaction, transaction_id)
+class BankTransactionRepository(EntityRepository[BankTransaction]):
+    _entity, _table = BankTransaction, bank_transactions
 
     def by_qonto_id(self, qonto_id: str) -> BankTransaction | None:
-        query = select(BankTransaction).where(bank_transactions.c.qonto_id == qonto_id)
-        return self._session.scalars(query).first()
+        return self._first(bank_transactions.c.qonto_id == qonto_id)
 
     def upsert(self, transaction: BankTransaction) -> BankTransaction:
         """Insert, or update when Qonto's copy is newer; returns the stored transaction."""
         stored = self.by_qonto_id(transaction.qonto_id)
         if stored is None:
-            self._session.add(transaction)
+            self.add(transaction)
             return transaction
         if transaction.updated_at >= stored.updated_at:
             for name in _TXN_FIELDS:
@@ -131,17 +126,7 @@ class BankTransactionRepository:
     ) -> Page[BankTransaction]:
         t = bank_transactions.c
         where = [] if bank_account_id is None else [t.bank_account_id == bank_account_id]
-        total = self._session.scalar(
-            select(func.count()).select_from(bank_transactions).where(*where)
-        )
-        query = (
-            select(BankTransaction)
-            .where(*where)
-            .order_by(t.emitted_at.desc(), t.id)
-            .offset(page.offset)
-            .limit(page.per_page)
-        )
-        return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
+        return self._page(BankTransaction, bank_transactions, where, _NEWEST_FIRST, page)
 
     def credits_since(self, since: datetime) -> builtins.list[tuple[datetime, Decimal]]:
         """(date, amount) of every incoming movement since ``since`` (the cash-in chart)."""
@@ -170,17 +155,7 @@ class BankTransactionRepository:
         ]
         if since is not None:
             where.append(t.emitted_at >= datetime.combine(since, time(), tzinfo=UTC))
-        total = self._session.scalar(
-            select(func.count()).select_from(bank_transactions).where(*where)
-        )
-        query = (
-            select(BankTransaction)
-            .where(*where)
-            .order_by(t.emitted_at.desc(), t.id)
-            .offset(page.offset)
-            .limit(page.per_page)
-        )
-        return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
+        return self._page(BankTransaction, bank_transactions, where, _NEWEST_FIRST, page)
 
     def latest_update(self, bank_account_id: uuid.UUID) -> datetime | None:
         """The newest Qonto ``updated_at`` stored for an account (a sync's starting point)."""
@@ -307,22 +282,20 @@ def _copy_upsert(connection: object, transactions: Sequence[TransactionSnapshot]
         cursor.execute(_PG_EMPTY_STAGE)
 
 
-class AllocationRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+#: Allocations in the order they were made.
+_IN_ORDER = (payment_allocations.c.created_at, payment_allocations.c.id)
 
-    def add(self, allocation: PaymentAllocation) -> None:
-        self._session.add(allocation)
+
+class AllocationRepository(EntityRepository[PaymentAllocation]):
+    _entity, _table = PaymentAllocation, payment_allocations
 
     def for_document(self, document_id: uuid.UUID) -> list[PaymentAllocation]:
         a = payment_allocations.c
-        query = select(PaymentAllocation).where(a.document_id == document_id)
-        return list(self._session.scalars(query.order_by(a.created_at, a.id)))
+        return self._all(a.document_id == document_id, order_by=_IN_ORDER)
 
     def for_transaction(self, transaction_id: uuid.UUID) -> list[PaymentAllocation]:
         a = payment_allocations.c
-        query = select(PaymentAllocation).where(a.transaction_id == transaction_id)
-        return list(self._session.scalars(query.order_by(a.created_at, a.id)))
+        return self._all(a.transaction_id == transaction_id, order_by=_IN_ORDER)
 
     def allocated_to_document(self, document_id: uuid.UUID) -> Decimal:
         return self._sum(payment_allocations.c.document_id == document_id)
@@ -340,9 +313,6 @@ class AllocationRepository:
 
     def delete(self, allocation: PaymentAllocation) -> None:
         self._session.delete(allocation)
-
-    def get(self, allocation_id: uuid.UUID) -> PaymentAllocation | None:
-        return self._session.get(PaymentAllocation, allocation_id)
 
     def totals_by_document(self) -> dict[uuid.UUID, Decimal]:
         """Allocated amount per document (every document with at least one allocation)."""
@@ -371,21 +341,12 @@ class AllocationRepository:
     def list(self, page: PageRequest) -> Page[PaymentAllocation]:
         """Every allocation, newest first."""
         a = payment_allocations.c
-        total = self._session.scalar(select(func.count()).select_from(payment_allocations))
-        query = (
-            select(PaymentAllocation)
-            .order_by(a.created_at.desc(), a.id)
-            .offset(page.offset)
-            .limit(page.per_page)
-        )
-        return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
+        order = (a.created_at.desc(), a.id)
+        return self._page(PaymentAllocation, payment_allocations, (), order, page)
 
 
-class RejectionRepository:
+class RejectionRepository(Repository):
     """Rejected (transaction, invoice) pairs; restoring one deletes its row."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
 
     def add(self, rejection: RejectedMatch) -> None:
         self._session.add(rejection)

@@ -20,9 +20,9 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import Session
 
 from verone.backoffice.db.locks import is_postgresql
+from verone.backoffice.db.repositories._base import EntityRepository
 from verone.backoffice.db.tables import DOCUMENT_SEARCH, document_numbers, financial_documents
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.kinds import KINDS
@@ -51,6 +51,8 @@ _SORT_COLUMNS = {
     DocumentSort.TOTAL_AMOUNT: D.total_amount_cents,
 }
 
+#: Documents in the order they were made.
+_IN_ORDER = (D.created_at, D.id)
 
 _SEARCH = table(DOCUMENT_SEARCH, column("rowid"))  # SQLite's trigram table
 _TRIGRAM = 3  # the shortest term the trigram index can answer
@@ -110,60 +112,31 @@ def _conditions(criteria: DocumentFilter, sqlite: bool) -> list[ColumnElement[bo
     return where
 
 
-class DocumentRepository:
+class DocumentRepository(EntityRepository[FinancialDocument]):
     """Invoices, quotes and credit notes; each loads with its items."""
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, document: FinancialDocument) -> None:
-        self._session.add(document)
+    _entity, _table = FinancialDocument, financial_documents
 
     def _conditions(self, criteria: DocumentFilter) -> list[ColumnElement[bool]]:
         return _conditions(criteria, sqlite=not is_postgresql(self._session))
 
-    def get(self, document_id: uuid.UUID) -> FinancialDocument | None:
-        return self._session.get(FinancialDocument, document_id)
-
     def get_for_update(self, document_id: uuid.UUID) -> FinancialDocument | None:
-        """Load and lock the document row until the transaction ends.
-
-        PostgreSQL: ``SELECT … FOR UPDATE`` (a second caller waits). SQLite: the transaction
-        already holds the database write lock (``BEGIN IMMEDIATE``).
-        """
-        query = select(FinancialDocument).where(D.id == document_id)
-        if is_postgresql(self._session):
-            query = query.with_for_update(of=financial_documents)
-        return self._session.scalars(query.execution_options(populate_existing=True)).first()
+        """Load and lock the document row until the transaction ends (a second caller
+        waits)."""
+        return self._get_locked(document_id)
 
     def by_qonto_id(self, document_type: DocumentType, qonto_id: str) -> FinancialDocument | None:
-        query = select(FinancialDocument).where(
-            D.document_type == document_type, D.qonto_id == qonto_id
-        )
-        return self._session.scalars(query).first()
+        return self._first(D.document_type == document_type, D.qonto_id == qonto_id)
 
     def by_number(self, document_type: DocumentType, number: str) -> FinancialDocument | None:
-        query = select(FinancialDocument).where(
-            D.document_type == document_type, D.number == number
-        )
-        return self._session.scalars(query).first()
+        return self._first(D.document_type == document_type, D.number == number)
 
     def by_order(self, sales_order_id: uuid.UUID) -> list[FinancialDocument]:
-        query = (
-            select(FinancialDocument)
-            .where(D.sales_order_id == sales_order_id)
-            .order_by(D.created_at, D.id)
-        )
-        return list(self._session.scalars(query))
+        return self._all(D.sales_order_id == sales_order_id, order_by=_IN_ORDER)
 
     def children(self, parent_id: uuid.UUID) -> list[FinancialDocument]:
         """Documents made from this one (credit notes of an invoice, invoice of a quote)."""
-        query = (
-            select(FinancialDocument)
-            .where(D.parent_document_id == parent_id)
-            .order_by(D.created_at, D.id)
-        )
-        return list(self._session.scalars(query))
+        return self._all(D.parent_document_id == parent_id, order_by=_IN_ORDER)
 
     def list(
         self, criteria: DocumentFilter, page: PageRequest, *, total: int | None = None

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from verone.backoffice.db.locks import is_postgresql
+from verone.backoffice.db.repositories._base import EntityRepository, Repository
 from verone.backoffice.db.tables_ops import (
     emails,
     leases,
@@ -39,22 +40,17 @@ def _insert_ignore(session: Session, table: Table, values: dict[str, object]) ->
     return session.execute(statement).first() is not None
 
 
-class OutboxRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class OutboxRepository(EntityRepository[OutboxEntry]):
+    _entity, _table = OutboxEntry, outbox
 
     def add_pending(self, entry: OutboxEntry) -> OutboxEntry:
         """Store the intent before the Qonto call (flushed: a duplicate key fails here)."""
-        self._session.add(entry)
+        self.add(entry)
         self._session.flush()
         return entry
 
-    def get(self, entry_id: uuid.UUID) -> OutboxEntry | None:
-        return self._session.get(OutboxEntry, entry_id)
-
     def by_idempotency_key(self, key: str) -> OutboxEntry | None:
-        query = select(OutboxEntry).where(outbox.c.idempotency_key == key)
-        return self._session.scalars(query).first()
+        return self._first(outbox.c.idempotency_key == key)
 
     def list_unsettled(self, older_than: datetime | None = None) -> list[OutboxEntry]:
         """Pending and ambiguous entries, oldest first (what the recovery job settles)."""
@@ -70,19 +66,11 @@ class OutboxRepository:
         return list(self._session.scalars(query.order_by(outbox.c.created_at.desc()).limit(limit)))
 
     def for_document(self, document_id: uuid.UUID) -> list[OutboxEntry]:
-        query = select(OutboxEntry).where(outbox.c.document_id == document_id)
-        return list(self._session.scalars(query.order_by(outbox.c.created_at)))
+        return self._all(outbox.c.document_id == document_id, order_by=(outbox.c.created_at,))
 
 
-class EmailRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, email: Email) -> None:
-        self._session.add(email)
-
-    def get(self, email_id: uuid.UUID) -> Email | None:
-        return self._session.get(Email, email_id)
+class EmailRepository(EntityRepository[Email]):
+    _entity, _table = Email, emails
 
     def queued(self, limit: int = 50) -> list[Email]:
         query = (
@@ -94,10 +82,7 @@ class EmailRepository:
         return list(self._session.scalars(query))
 
 
-class SyncRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class SyncRepository(Repository):
     def add_run(self, run: SyncRun) -> None:
         self._session.add(run)
 
@@ -153,9 +138,8 @@ class SyncRepository:
         )
 
 
-class WebhookEventRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class WebhookEventRepository(EntityRepository[WebhookEvent]):
+    _entity, _table = WebhookEvent, webhook_events
 
     def insert_if_new(self, event: WebhookEvent) -> bool:
         """Record the event unless its ``event_id`` was seen; True when it is new."""
@@ -174,19 +158,15 @@ class WebhookEventRepository:
         )
 
     def by_event_id(self, event_id: str) -> WebhookEvent | None:
-        query = select(WebhookEvent).where(webhook_events.c.event_id == event_id)
-        return self._session.scalars(query).first()
+        return self._first(webhook_events.c.event_id == event_id)
 
     def unprocessed(self) -> Sequence[WebhookEvent]:
-        query = select(WebhookEvent).where(webhook_events.c.processed_at.is_(None))
-        return list(self._session.scalars(query.order_by(webhook_events.c.received_at)))
+        w = webhook_events.c
+        return self._all(w.processed_at.is_(None), order_by=(w.received_at,))
 
 
-class RateBudgetRepository:
+class RateBudgetRepository(Repository):
     """Fixed-window budgets shared by every process talking to Qonto."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
 
     def take(
         self, bucket: str, *, capacity: int, window: timedelta, now: datetime, cost: int = 1

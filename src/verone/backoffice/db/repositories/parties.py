@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, or_
 
-from verone.backoffice.db.locks import is_postgresql
+from verone.backoffice.db.repositories._base import EntityRepository
 from verone.backoffice.db.tables import customers, products, sales_orders
 from verone.backoffice.domain.orders import SalesOrder
 from verone.backoffice.domain.parties import Customer, Product
@@ -17,36 +16,22 @@ from verone.backoffice.domain.statuses import InvoicingStatus, OrderStatus
 C = customers.c
 
 
-class CustomerRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, customer: Customer) -> None:
-        self._session.add(customer)
-
-    def get(self, customer_id: uuid.UUID) -> Customer | None:
-        return self._session.get(Customer, customer_id)
+class CustomerRepository(EntityRepository[Customer]):
+    _entity, _table = Customer, customers
 
     def get_for_update(self, customer_id: uuid.UUID) -> Customer | None:
-        """Load and lock the customer row until the transaction ends (``FOR UPDATE`` on
-        PostgreSQL; on SQLite the transaction holds the write lock, ``BEGIN IMMEDIATE``)."""
-        query = select(Customer).where(C.id == customer_id)
-        if is_postgresql(self._session):
-            query = query.with_for_update(of=customers)
-        return self._session.scalars(query.execution_options(populate_existing=True)).first()
+        """Load and lock the customer row until the transaction ends."""
+        return self._get_locked(customer_id)
 
     def by_qonto_client_id(self, qonto_client_id: str) -> Customer | None:
-        query = select(Customer).where(C.qonto_client_id == qonto_client_id)
-        return self._session.scalars(query).first()
+        return self._first(C.qonto_client_id == qonto_client_id)
 
     def by_email(self, email: str) -> Customer | None:
-        query = select(Customer).where(func.lower(C.email) == email.strip().lower())
-        return self._session.scalars(query.order_by(C.created_at)).first()
+        return self._first(func.lower(C.email) == email.strip().lower(), order_by=(C.created_at,))
 
     def by_vat_number(self, vat_number: str) -> Customer | None:
         normalized = vat_number.replace(" ", "").upper()
-        query = select(Customer).where(func.upper(C.vat_number) == normalized)
-        return self._session.scalars(query.order_by(C.created_at)).first()
+        return self._first(func.upper(C.vat_number) == normalized, order_by=(C.created_at,))
 
     def list(self, page: PageRequest, search: str | None = None) -> Page[Customer]:
         where = []
@@ -60,29 +45,15 @@ class CustomerRepository:
                     )
                 )
             )
-        total = self._session.scalar(select(func.count()).select_from(customers).where(*where))
-        query = (
-            select(Customer)
-            .where(*where)
-            .order_by(func.coalesce(C.company_name, C.last_name), C.id)
-            .offset(page.offset)
-            .limit(page.per_page)
-        )
-        return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
+        order = (func.coalesce(C.company_name, C.last_name), C.id)
+        return self._page(Customer, customers, where, order, page)
 
 
-class ProductRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, product: Product) -> None:
-        self._session.add(product)
-
-    def get(self, product_id: uuid.UUID) -> Product | None:
-        return self._session.get(Product, product_id)
+class ProductRepository(EntityRepository[Product]):
+    _entity, _table = Product, products
 
     def by_sku(self, sku: str) -> Product | None:
-        return self._session.scalars(select(Product).where(products.c.sku == sku)).first()
+        return self._first(products.c.sku == sku)
 
     def list(
         self, page: PageRequest, *, active_only: bool = True, search: str | None = None
@@ -96,37 +67,18 @@ class ProductRepository:
                     func.lower(products.c.sku).contains(term, autoescape=True),
                 )
             )
-        total = self._session.scalar(select(func.count()).select_from(products).where(*where))
-        query = (
-            select(Product)
-            .where(*where)
-            .order_by(products.c.name, products.c.id)
-            .offset(page.offset)
-            .limit(page.per_page)
-        )
-        return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
+        return self._page(Product, products, where, (products.c.name, products.c.id), page)
 
 
-class OrderRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, order: SalesOrder) -> None:
-        self._session.add(order)
-
-    def get(self, order_id: uuid.UUID) -> SalesOrder | None:
-        return self._session.get(SalesOrder, order_id)
+class OrderRepository(EntityRepository[SalesOrder]):
+    _entity, _table = SalesOrder, sales_orders
 
     def get_for_update(self, order_id: uuid.UUID) -> SalesOrder | None:
         """Lock the order while it is being invoiced (no two partial invoices race)."""
-        query = select(SalesOrder).where(sales_orders.c.id == order_id)
-        if is_postgresql(self._session):
-            query = query.with_for_update(of=sales_orders)
-        return self._session.scalars(query.execution_options(populate_existing=True)).first()
+        return self._get_locked(order_id)
 
     def by_reference(self, reference: str) -> SalesOrder | None:
-        query = select(SalesOrder).where(sales_orders.c.reference == reference)
-        return self._session.scalars(query).first()
+        return self._first(sales_orders.c.reference == reference)
 
     def list(
         self,
@@ -147,12 +99,4 @@ class OrderRepository:
             where.append(o.invoicing_status == invoicing_status)
         if search:
             where.append(func.lower(o.reference).contains(search.strip().lower(), autoescape=True))
-        total = self._session.scalar(select(func.count()).select_from(sales_orders).where(*where))
-        query = (
-            select(SalesOrder)
-            .where(*where)
-            .order_by(sales_orders.c.order_date.desc(), sales_orders.c.id)
-            .offset(page.offset)
-            .limit(page.per_page)
-        )
-        return Page(list(self._session.scalars(query)), total or 0, page.page, page.per_page)
+        return self._page(SalesOrder, sales_orders, where, (o.order_date.desc(), o.id), page)

@@ -5,68 +5,39 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CursorResult, delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, delete, func, or_, update
 
+from verone.backoffice.db.repositories._base import EntityRepository
 from verone.backoffice.db.tables import api_tokens, user_sessions, users
 from verone.backoffice.domain.users import ApiToken, User, UserSession
 
 
-class UserRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, user: User) -> None:
-        self._session.add(user)
-
-    def get(self, user_id: uuid.UUID) -> User | None:
-        return self._session.get(User, user_id)
+class UserRepository(EntityRepository[User]):
+    _entity, _table = User, users
 
     def by_email(self, email: str) -> User | None:
-        query = select(User).where(func.lower(users.c.email) == email.strip().lower())
-        return self._session.scalars(query).first()
+        return self._first(func.lower(users.c.email) == email.strip().lower())
 
     def list(self) -> list[User]:
-        return list(self._session.scalars(select(User).order_by(users.c.email)))
+        return self._all(order_by=(users.c.email,))
 
 
-class ApiTokenRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, token: ApiToken) -> None:
-        self._session.add(token)
+class ApiTokenRepository(EntityRepository[ApiToken]):
+    _entity, _table = ApiToken, api_tokens
 
     def by_hash(self, token_hash: str) -> ApiToken | None:
-        query = select(ApiToken).where(api_tokens.c.token_hash == token_hash)
-        return self._session.scalars(query).first()
+        return self._first(api_tokens.c.token_hash == token_hash)
 
     def for_user(self, user_id: uuid.UUID) -> list[ApiToken]:
-        query = (
-            select(ApiToken)
-            .where(api_tokens.c.user_id == user_id)
-            .order_by(api_tokens.c.created_at)
-        )
-        return list(self._session.scalars(query))
+        return self._all(api_tokens.c.user_id == user_id, order_by=(api_tokens.c.created_at,))
 
 
-class UserSessionRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, user_session: UserSession) -> None:
-        self._session.add(user_session)
-
-    def get(self, session_id: uuid.UUID) -> UserSession | None:
-        return self._session.get(UserSession, session_id)
+class UserSessionRepository(EntityRepository[UserSession]):
+    _entity, _table = UserSession, user_sessions
 
     def for_user(self, user_id: uuid.UUID) -> list[UserSession]:
-        query = (
-            select(UserSession)
-            .where(user_sessions.c.user_id == user_id)
-            .order_by(user_sessions.c.created_at)
-        )
-        return list(self._session.scalars(query))
+        c = user_sessions.c
+        return self._all(c.user_id == user_id, order_by=(c.created_at,))
 
     def purge_ended(self, before: datetime) -> int:
         """Delete the sessions that had ended (expired or revoked) before ``before``."""
