@@ -13,11 +13,11 @@ Keywords apply on top of a filters object given positionally (``with_keywords``)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import Field, dataclass, fields, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, TypeVar
 
-from verone.qonto._encoding import QueryParams
+from verone.qonto._encoding import QueryParams, QueryValue
 from verone.qonto._pagination import MAX_PER_PAGE, MAX_PER_PAGE_INVOICING, check_per_page
 from verone.qonto.types.transactions import TransactionSide, TransactionStatus
 
@@ -45,8 +45,37 @@ def with_keywords(filters: F, keywords: Mapping[str, object]) -> F:
         ) from None
 
 
-def _statuses(values: Sequence[str]) -> str | None:
-    return ",".join(str(v) for v in values) or None
+class ListQuery:
+    """The query of a list, built from the filters' fields: each under its wire name
+    (``wire``, but ``plain`` names as they are), ``page`` just before ``per_page``.
+
+    A field whose default is ``()`` holds several values: repeated as ``name[]``, or with
+    ``joined`` one comma-separated value (``filter[status]=draft,unpaid``).
+    """
+
+    __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
+    max_per_page: ClassVar[int] = MAX_PER_PAGE
+    wire: ClassVar[str] = "filter[{}]"
+    plain: ClassVar[frozenset[str]] = frozenset({"sort_by", "per_page"})
+    joined: ClassVar[bool] = True
+    per_page: int | None
+
+    def query(self, page_number: int | None) -> QueryParams:
+        check_per_page(self.per_page, self.max_per_page)
+        params: dict[str, QueryValue | list[str]] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            name = field.name if field.name in self.plain else self.wire.format(field.name)
+            if field.name == "per_page":
+                params["page"] = page_number
+            if field.default != ():
+                params[name] = value
+            elif self.joined:
+                params[name] = ",".join(str(v) for v in value) or None
+            else:
+                params[name + "[]"] = [str(v) for v in value]
+        return params
 
 
 class TransactionFilterArgs(TypedDict, total=False):
@@ -72,8 +101,11 @@ class TransactionFilterArgs(TypedDict, total=False):
 
 
 @dataclass(frozen=True, slots=True)
-class TransactionFilters:
+class TransactionFilters(ListQuery):
     """Every documented filter of ``GET /v2/transactions`` (one of account id / IBAN)."""
+
+    wire: ClassVar[str] = "{}"
+    joined: ClassVar[bool] = False
 
     bank_account_id: str | None = None
     iban: str | None = None
@@ -96,27 +128,7 @@ class TransactionFilters:
     def query(self, page_number: int | None) -> QueryParams:
         if not (self.bank_account_id or self.iban):
             raise ValueError("give bank_account_id or iban: Qonto lists one account at a time")
-        check_per_page(self.per_page, MAX_PER_PAGE)
-        return {
-            "bank_account_id": self.bank_account_id,
-            "iban": self.iban,
-            "status[]": [str(s) for s in self.status],
-            "side": self.side,
-            "operation_type[]": list(self.operation_type),
-            "settled_at_from": self.settled_at_from,
-            "settled_at_to": self.settled_at_to,
-            "emitted_at_from": self.emitted_at_from,
-            "emitted_at_to": self.emitted_at_to,
-            "updated_at_from": self.updated_at_from,
-            "updated_at_to": self.updated_at_to,
-            "created_at_from": self.created_at_from,
-            "created_at_to": self.created_at_to,
-            "with_attachments": self.with_attachments,
-            "includes[]": list(self.includes),
-            "sort_by": self.sort_by,
-            "page": page_number,
-            "per_page": self.per_page,
-        }
+        return ListQuery.query(self, page_number)  # (no zero-argument super in a slots dataclass)
 
 
 class ClientFilterArgs(TypedDict, total=False):
@@ -131,7 +143,7 @@ class ClientFilterArgs(TypedDict, total=False):
 
 
 @dataclass(frozen=True, slots=True)
-class ClientFilters:
+class ClientFilters(ListQuery):
     """``name`` matches partially (>= 2 characters, accent-insensitive); others exactly."""
 
     name: str | None = None
@@ -140,18 +152,6 @@ class ClientFilters:
     tax_identification_number: str | None = None
     sort_by: str | None = None
     per_page: int | None = None
-
-    def query(self, page_number: int | None) -> QueryParams:
-        check_per_page(self.per_page, MAX_PER_PAGE)
-        return {
-            "filter[name]": self.name,
-            "filter[email]": self.email,
-            "filter[vat_number]": self.vat_number,
-            "filter[tax_identification_number]": self.tax_identification_number,
-            "sort_by": self.sort_by,
-            "page": page_number,
-            "per_page": self.per_page,
-        }
 
 
 class ClientInvoiceFilterArgs(TypedDict, total=False):
@@ -171,8 +171,11 @@ class ClientInvoiceFilterArgs(TypedDict, total=False):
 
 
 @dataclass(frozen=True, slots=True)
-class ClientInvoiceFilters:
+class ClientInvoiceFilters(ListQuery):
     """``GET /v2/client_invoices`` filters; ``per_page`` up to 500."""
+
+    max_per_page: ClassVar[int] = MAX_PER_PAGE_INVOICING
+    plain: ClassVar[frozenset[str]] = frozenset({"exclude_imported", "sort_by", "per_page"})
 
     status: Sequence[str] = ()
     created_at_from: datetime | None = None
@@ -186,23 +189,6 @@ class ClientInvoiceFilters:
     sort_by: str | None = None
     per_page: int | None = None
 
-    def query(self, page_number: int | None) -> QueryParams:
-        check_per_page(self.per_page, MAX_PER_PAGE_INVOICING)
-        return {
-            "filter[status]": _statuses(self.status),
-            "filter[created_at_from]": self.created_at_from,
-            "filter[created_at_to]": self.created_at_to,
-            "filter[updated_at_from]": self.updated_at_from,
-            "filter[updated_at_to]": self.updated_at_to,
-            "filter[due_date]": self.due_date,
-            "filter[due_date_from]": self.due_date_from,
-            "filter[due_date_to]": self.due_date_to,
-            "exclude_imported": self.exclude_imported,
-            "sort_by": self.sort_by,
-            "page": page_number,
-            "per_page": self.per_page,
-        }
-
 
 class QuoteFilterArgs(TypedDict, total=False):
     """Keyword filters of ``quotes.list``/``iter``."""
@@ -215,25 +201,16 @@ class QuoteFilterArgs(TypedDict, total=False):
 
 
 @dataclass(frozen=True, slots=True)
-class QuoteFilters:
+class QuoteFilters(ListQuery):
     """``GET /v2/quotes`` filters; ``per_page`` up to 500."""
+
+    max_per_page: ClassVar[int] = MAX_PER_PAGE_INVOICING
 
     status: Sequence[str] = ()
     created_at_from: datetime | None = None
     created_at_to: datetime | None = None
     sort_by: str | None = None
     per_page: int | None = None
-
-    def query(self, page_number: int | None) -> QueryParams:
-        check_per_page(self.per_page, MAX_PER_PAGE_INVOICING)
-        return {
-            "filter[status]": _statuses(self.status),
-            "filter[created_at_from]": self.created_at_from,
-            "filter[created_at_to]": self.created_at_to,
-            "sort_by": self.sort_by,
-            "page": page_number,
-            "per_page": self.per_page,
-        }
 
 
 class CreditNoteFilterArgs(TypedDict, total=False):
@@ -247,7 +224,7 @@ class CreditNoteFilterArgs(TypedDict, total=False):
 
 
 @dataclass(frozen=True, slots=True)
-class CreditNoteFilters:
+class CreditNoteFilters(ListQuery):
     """``GET /v2/credit_notes`` filters; ``per_page`` up to 100."""
 
     created_at_from: datetime | None = None
@@ -255,14 +232,3 @@ class CreditNoteFilters:
     invoice_id: str | None = None
     sort_by: str | None = None
     per_page: int | None = None
-
-    def query(self, page_number: int | None) -> QueryParams:
-        check_per_page(self.per_page, MAX_PER_PAGE)
-        return {
-            "filter[created_at_from]": self.created_at_from,
-            "filter[created_at_to]": self.created_at_to,
-            "filter[invoice_id]": self.invoice_id,
-            "sort_by": self.sort_by,
-            "page": page_number,
-            "per_page": self.per_page,
-        }

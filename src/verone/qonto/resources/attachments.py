@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from verone.qonto._base import PreparedCall, RequestOptions
 from verone.qonto._encoding import FileUpload
-from verone.qonto.resources._resource import AsyncResource, Resource, SyncResource, endpoint
+from verone.qonto.resources._collection import Collection, Items
+from verone.qonto.resources._resource import AsyncResource, SyncResource, endpoint
 from verone.qonto.resources._shared import one
 from verone.qonto.types.attachments import Attachment
 
 PATH = "/v2/attachments"
-ONE = PATH + "/{id}"
-
-_one = one(Attachment, "attachment")
 
 
 def _url_of(attachment: Attachment) -> str:
@@ -20,20 +18,17 @@ def _url_of(attachment: Attachment) -> str:
     return attachment.url
 
 
-class _Attachments(Resource):
+class _Attachments(Items[Attachment]):
+    """``get`` answers the metadata and a fresh URL valid 30 minutes."""
+
+    _items = Collection(PATH, one(Attachment, "attachment"))
+
     @endpoint
     def upload(
         self, file: FileUpload, *, options: RequestOptions | None = None
     ) -> PreparedCall[Attachment]:
         """``POST /v2/attachments`` (multipart ``file``; JPEG, PNG or PDF; idempotent)."""
-        return self._prepare("POST", PATH, _one, files={"file": file}, options=options)
-
-    @endpoint
-    def get(
-        self, attachment_id: str, *, options: RequestOptions | None = None
-    ) -> PreparedCall[Attachment]:
-        """``GET /v2/attachments/{id}``: metadata and a fresh URL valid 30 minutes."""
-        return self._prepare("GET", ONE, _one, path_params={"id": attachment_id}, options=options)
+        return self._prepare("POST", PATH, self._items.one, files={"file": file}, options=options)
 
     @endpoint
     def download_url(

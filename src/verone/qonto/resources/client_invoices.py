@@ -12,6 +12,7 @@ from typing import Unpack
 from verone.qonto._base import PreparedCall, RequestOptions
 from verone.qonto._encoding import FileUpload
 from verone.qonto._pagination import DEFAULT_MAX_PAGES, Page
+from verone.qonto.resources._collection import Creates, Deletes, Updates, collection
 from verone.qonto.resources._filters import (
     ClientInvoiceFilterArgs,
     ClientInvoiceFilters,
@@ -20,12 +21,11 @@ from verone.qonto.resources._filters import (
 from verone.qonto.resources._resource import (
     AsyncResource,
     Listing,
-    Resource,
     SyncResource,
     endpoint,
     iterates,
 )
-from verone.qonto.resources._shared import nothing, one, page
+from verone.qonto.resources._shared import nothing, one
 from verone.qonto.types.client_invoices import (
     ClientInvoice,
     ClientInvoiceCreateParams,
@@ -36,14 +36,10 @@ from verone.qonto.types.client_invoices import (
 from verone.qonto.types.documents import SendParams
 
 PATH = "/v2/client_invoices"
-ONE = PATH + "/{id}"
-SEND = ONE + "/send"
 UPLOADS = PATH + "/uploads"
 UPLOAD = UPLOADS + "/{id}"
 UPLOAD_FIELD = "client_invoices_upload"
 
-_page = page(ClientInvoice, "client_invoices")
-_one = one(ClientInvoice, "client_invoice")
 _upload = one(ClientInvoiceUpload, "client_invoice_upload")
 NO_FILTERS = ClientInvoiceFilters()
 
@@ -59,7 +55,16 @@ def _paid_body(paid_at: date | None) -> MarkAsPaidParams:
     return MarkAsPaidParams(paid_at=paid_at) if paid_at is not None else MarkAsPaidParams()
 
 
-class _ClientInvoices(Resource):
+class _ClientInvoices(
+    Creates[ClientInvoice, ClientInvoiceCreateParams],
+    Updates[ClientInvoice, ClientInvoiceUpdateParams],
+    Deletes[ClientInvoice],
+):
+    """``create`` makes a **draft** (never finalized there); ``update`` and ``delete`` take
+    drafts only."""
+
+    _items = collection(PATH, ClientInvoice, "client_invoice", "client_invoices")
+
     @endpoint
     def list(
         self,
@@ -71,8 +76,7 @@ class _ClientInvoices(Resource):
         **where: Unpack[ClientInvoiceFilterArgs],
     ) -> PreparedCall[Page[ClientInvoice]]:
         """One page of ``GET /v2/client_invoices``."""
-        query = with_keywords(filters, where).query(page)
-        return self._prepare("GET", PATH, _page, query=query, options=options)
+        return self._filtered(with_keywords(filters, where), page, options)
 
     @iterates
     def iter(
@@ -84,46 +88,10 @@ class _ClientInvoices(Resource):
         **where: Unpack[ClientInvoiceFilterArgs],
     ) -> Listing[ClientInvoice]:
         """Every matching invoice, page after page."""
-        chosen = with_keywords(filters, where)
-        return Listing(
-            lambda n: self._prepare("GET", PATH, _page, query=chosen.query(n)), max_pages
-        )
+        return self._listing(with_keywords(filters, where), max_pages)
 
-    @endpoint
-    def get(
-        self, invoice_id: str, *, options: RequestOptions | None = None
-    ) -> PreparedCall[ClientInvoice]:
-        """``GET /v2/client_invoices/{id}``."""
-        return self._prepare("GET", ONE, _one, path_params={"id": invoice_id}, options=options)
-
-    @endpoint
-    def create(
-        self, params: ClientInvoiceCreateParams, *, options: RequestOptions | None = None
-    ) -> PreparedCall[ClientInvoice]:
-        """``POST /v2/client_invoices`` as a **draft** (never finalized here)."""
-        return self._prepare("POST", PATH, _one, json_body=_draft_body(params), options=options)
-
-    @endpoint
-    def update(
-        self,
-        invoice_id: str,
-        params: ClientInvoiceUpdateParams,
-        *,
-        options: RequestOptions | None = None,
-    ) -> PreparedCall[ClientInvoice]:
-        """``PATCH /v2/client_invoices/{id}`` (drafts only)."""
-        return self._prepare(
-            "PATCH", ONE, _one, path_params={"id": invoice_id}, json_body=params, options=options
-        )
-
-    @endpoint
-    def delete(
-        self, invoice_id: str, *, options: RequestOptions | None = None
-    ) -> PreparedCall[None]:
-        """``DELETE /v2/client_invoices/{id}`` (drafts only)."""
-        return self._prepare(
-            "DELETE", ONE, nothing, path_params={"id": invoice_id}, options=options
-        )
+    def _create_body(self, params: ClientInvoiceCreateParams) -> dict[str, object]:
+        return _draft_body(params)
 
     def _action(
         self,
@@ -132,13 +100,9 @@ class _ClientInvoices(Resource):
         body: MarkAsPaidParams | None,
         options: RequestOptions | None,
     ) -> PreparedCall[ClientInvoice]:
-        return self._prepare(
-            "POST",
-            f"{ONE}/{action}",
-            _one,
-            path_params={"id": invoice_id},
-            json_body=body,
-            options=options,
+        path = "{}/" + action
+        return self._on_item(
+            "POST", invoice_id, self._items.one, path=path, json_body=body, options=options
         )
 
     @endpoint
@@ -174,13 +138,8 @@ class _ClientInvoices(Resource):
         self, invoice_id: str, params: SendParams, *, options: RequestOptions | None = None
     ) -> PreparedCall[None]:
         """``POST …/send``: e-mail a finalized invoice (204)."""
-        return self._prepare(
-            "POST",
-            SEND,
-            nothing,
-            path_params={"id": invoice_id},
-            json_body=params,
-            options=options,
+        return self._on_item(
+            "POST", invoice_id, nothing, path="{}/send", json_body=params, options=options
         )
 
     @endpoint

@@ -1,4 +1,7 @@
-"""``credit_notes``: list, iterate, get, create, and the PDF file."""
+"""``credit_notes``: list, iterate, get, create, and the PDF file.
+
+A credit note is final at creation; a 404 on ``create`` means: create it in the dashboard.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +9,28 @@ from typing import Unpack
 
 from verone.qonto._base import PreparedCall, RequestOptions, raw_bytes
 from verone.qonto._pagination import DEFAULT_MAX_PAGES, Page
+from verone.qonto.resources._collection import Creates, collection
 from verone.qonto.resources._filters import CreditNoteFilterArgs, CreditNoteFilters, with_keywords
 from verone.qonto.resources._resource import (
     AsyncResource,
     Listing,
-    Resource,
     SyncResource,
     endpoint,
     iterates,
 )
-from verone.qonto.resources._shared import one, page
 from verone.qonto.types.credit_notes import CreditNote, CreditNoteCreateParams
 
-PATH = "/v2/credit_notes"
-ONE = PATH + "/{id}"
-FILE = ONE + "/file"
 CREATE_HINTS = {
     404: "credit-note creation is not available through the API for this organization: "
     "create it in the Qonto dashboard",
 }
-
-_page = page(CreditNote, "credit_notes")
-_one = one(CreditNote, "credit_note")
 NO_FILTERS = CreditNoteFilters()
 
 
-class _CreditNotes(Resource):
+class _CreditNotes(Creates[CreditNote, CreditNoteCreateParams]):
+    _items = collection("/v2/credit_notes", CreditNote, "credit_note", "credit_notes")
+    _create_hints = CREATE_HINTS
+
     @endpoint
     def list(
         self,
@@ -43,8 +42,7 @@ class _CreditNotes(Resource):
         **where: Unpack[CreditNoteFilterArgs],
     ) -> PreparedCall[Page[CreditNote]]:
         """One page of ``GET /v2/credit_notes``."""
-        query = with_keywords(filters, where).query(page)
-        return self._prepare("GET", PATH, _page, query=query, options=options)
+        return self._filtered(with_keywords(filters, where), page, options)
 
     @iterates
     def iter(
@@ -56,39 +54,15 @@ class _CreditNotes(Resource):
         **where: Unpack[CreditNoteFilterArgs],
     ) -> Listing[CreditNote]:
         """Every matching credit note, page after page."""
-        chosen = with_keywords(filters, where)
-        return Listing(
-            lambda n: self._prepare("GET", PATH, _page, query=chosen.query(n)), max_pages
-        )
-
-    @endpoint
-    def get(
-        self, credit_note_id: str, *, options: RequestOptions | None = None
-    ) -> PreparedCall[CreditNote]:
-        """``GET /v2/credit_notes/{id}``."""
-        return self._prepare("GET", ONE, _one, path_params={"id": credit_note_id}, options=options)
-
-    @endpoint
-    def create(
-        self, params: CreditNoteCreateParams, *, options: RequestOptions | None = None
-    ) -> PreparedCall[CreditNote]:
-        """``POST /v2/credit_notes`` (final at creation; a 404 means: use the dashboard)."""
-        return self._prepare(
-            "POST", PATH, _one, json_body=params, options=options, hints=CREATE_HINTS
-        )
+        return self._listing(with_keywords(filters, where), max_pages)
 
     @endpoint
     def file(
         self, credit_note_id: str, *, options: RequestOptions | None = None
     ) -> PreparedCall[bytes]:
         """``GET /v2/credit_notes/{id}/file``: the PDF bytes."""
-        return self._prepare(
-            "GET",
-            FILE,
-            raw_bytes,
-            path_params={"id": credit_note_id},
-            options=options,
-            raw_body=True,
+        return self._on_item(
+            "GET", credit_note_id, raw_bytes, path="{}/file", options=options, raw_body=True
         )
 
 

@@ -1,4 +1,7 @@
-"""``quotes``: list, iterate, get, create, update, delete, send."""
+"""``quotes``: list, iterate, get, create, update, delete, send.
+
+``update`` changes only the fields set in its params (``items`` replaces every line).
+"""
 
 from __future__ import annotations
 
@@ -6,29 +9,25 @@ from typing import Unpack
 
 from verone.qonto._base import PreparedCall, RequestOptions
 from verone.qonto._pagination import DEFAULT_MAX_PAGES, Page
+from verone.qonto.resources._collection import Creates, Deletes, Updates, collection
 from verone.qonto.resources._filters import QuoteFilterArgs, QuoteFilters, with_keywords
 from verone.qonto.resources._resource import (
     AsyncResource,
     Listing,
-    Resource,
     SyncResource,
     endpoint,
     iterates,
 )
-from verone.qonto.resources._shared import nothing, one, page
+from verone.qonto.resources._shared import nothing
 from verone.qonto.types.documents import SendParams
 from verone.qonto.types.quotes import Quote, QuoteCreateParams, QuoteUpdateParams
 
-PATH = "/v2/quotes"
-ONE = PATH + "/{id}"
-SEND = ONE + "/send"
-
-_page = page(Quote, "quotes")
-_one = one(Quote, "quote")
 NO_FILTERS = QuoteFilters()
 
 
-class _Quotes(Resource):
+class _Quotes(Creates[Quote, QuoteCreateParams], Updates[Quote, QuoteUpdateParams], Deletes[Quote]):
+    _items = collection("/v2/quotes", Quote, "quote", "quotes")
+
     @endpoint
     def list(
         self,
@@ -40,8 +39,7 @@ class _Quotes(Resource):
         **where: Unpack[QuoteFilterArgs],
     ) -> PreparedCall[Page[Quote]]:
         """One page of ``GET /v2/quotes``."""
-        query = with_keywords(filters, where).query(page)
-        return self._prepare("GET", PATH, _page, query=query, options=options)
+        return self._filtered(with_keywords(filters, where), page, options)
 
     @iterates
     def iter(
@@ -53,44 +51,15 @@ class _Quotes(Resource):
         **where: Unpack[QuoteFilterArgs],
     ) -> Listing[Quote]:
         """Every matching quote, page after page."""
-        chosen = with_keywords(filters, where)
-        return Listing(
-            lambda n: self._prepare("GET", PATH, _page, query=chosen.query(n)), max_pages
-        )
-
-    @endpoint
-    def get(self, quote_id: str, *, options: RequestOptions | None = None) -> PreparedCall[Quote]:
-        """``GET /v2/quotes/{id}``."""
-        return self._prepare("GET", ONE, _one, path_params={"id": quote_id}, options=options)
-
-    @endpoint
-    def create(
-        self, params: QuoteCreateParams, *, options: RequestOptions | None = None
-    ) -> PreparedCall[Quote]:
-        """``POST /v2/quotes``."""
-        return self._prepare("POST", PATH, _one, json_body=params, options=options)
-
-    @endpoint
-    def update(
-        self, quote_id: str, params: QuoteUpdateParams, *, options: RequestOptions | None = None
-    ) -> PreparedCall[Quote]:
-        """``PATCH /v2/quotes/{id}`` (``items`` replaces every line)."""
-        return self._prepare(
-            "PATCH", ONE, _one, path_params={"id": quote_id}, json_body=params, options=options
-        )
-
-    @endpoint
-    def delete(self, quote_id: str, *, options: RequestOptions | None = None) -> PreparedCall[None]:
-        """``DELETE /v2/quotes/{id}``."""
-        return self._prepare("DELETE", ONE, nothing, path_params={"id": quote_id}, options=options)
+        return self._listing(with_keywords(filters, where), max_pages)
 
     @endpoint
     def send(
         self, quote_id: str, params: SendParams, *, options: RequestOptions | None = None
     ) -> PreparedCall[None]:
         """``POST /v2/quotes/{id}/send`` (204)."""
-        return self._prepare(
-            "POST", SEND, nothing, path_params={"id": quote_id}, json_body=params, options=options
+        return self._on_item(
+            "POST", quote_id, nothing, path="{}/send", json_body=params, options=options
         )
 
 

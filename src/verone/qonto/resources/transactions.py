@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 from verone.qonto._base import PreparedCall, RequestOptions, ShapeError, raw_bytes
 from verone.qonto._encoding import FileUpload
 from verone.qonto._pagination import DEFAULT_MAX_PAGES, Page
+from verone.qonto.resources._collection import Collection, Items
 from verone.qonto.resources._filters import (
     TransactionFilterArgs,
     TransactionFilters,
@@ -53,7 +54,6 @@ def _page(data: object) -> Page[Transaction]:
     return Page(_TRANSACTION_LIST.validate_python(data["transactions"]), meta)
 
 
-_one = one(Transaction, "transaction")
 NO_FILTERS = TransactionFilters()
 _attachments = page(Attachment, "attachments")
 
@@ -130,7 +130,9 @@ class AsyncTransactionAttachments(AsyncResource, _TransactionAttachments):
     pass
 
 
-class _Transactions(Resource):
+class _Transactions(Items[Transaction]):
+    _items = Collection(PATH, one(Transaction, "transaction"), _page)
+
     @endpoint
     def list(
         self,
@@ -142,8 +144,7 @@ class _Transactions(Resource):
         **where: Unpack[TransactionFilterArgs],
     ) -> PreparedCall[Page[Transaction]]:
         """One page of ``GET /v2/transactions`` (filters as keywords, or a filters object)."""
-        query = with_keywords(filters, where).query(page)
-        return self._prepare("GET", PATH, _page, query=query, options=options)
+        return self._filtered(with_keywords(filters, where), page, options)
 
     @endpoint
     def list_parsed(
@@ -179,7 +180,7 @@ class _Transactions(Resource):
         **where: Unpack[TransactionFilterArgs],
     ) -> Listing[Transaction]:
         """Every matching transaction, page after page."""
-        return self._listing(with_keywords(filters, where), max_pages)
+        return self._listing(with_keywords(filters, where), max_pages, key=item_id)
 
     @fetches_all
     def list_all(
@@ -193,20 +194,7 @@ class _Transactions(Resource):
     ) -> Listing[Transaction]:
         """Every matching transaction: page 1, then the other pages concurrently (threads on
         the sync client, at most ``concurrency`` in flight on the async one)."""
-        return self._listing(with_keywords(filters, where), max_pages, concurrency)
-
-    def _listing(
-        self, chosen: TransactionFilters, max_pages: int, concurrency: int = 8
-    ) -> Listing[Transaction]:
-        page = lambda n: self._prepare("GET", PATH, _page, query=chosen.query(n))  # noqa: E731
-        return Listing(page, max_pages, concurrency, item_id)
-
-    @endpoint
-    def get(
-        self, transaction_id: str, *, options: RequestOptions | None = None
-    ) -> PreparedCall[Transaction]:
-        """``GET /v2/transactions/{id}``."""
-        return self._prepare("GET", ONE, _one, path_params={"id": transaction_id}, options=options)
+        return self._listing(with_keywords(filters, where), max_pages, concurrency, item_id)
 
 
 class Transactions(SyncResource, _Transactions):
