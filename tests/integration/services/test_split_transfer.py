@@ -26,6 +26,7 @@ from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.operations import OutboxEntry
 from verone.backoffice.domain.parties import Customer, CustomerKind
+from verone.backoffice.domain.reconciliation import MatchKind
 from verone.backoffice.domain.statuses import DocumentStatus
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.services import banking_views, invoicing, reconciliation
@@ -309,3 +310,85 @@ def test_the_split_dialog_finds_an_individual_payer_by_their_whole_name(
     form = banking_views.split_form(uow, transfer.id)
     assert form.customer_id == person.id
     assert form.invoices[0].id == theirs.id
+
+
+def test_the_automatic_run_applies_a_split_proposal_as_one_split(
+    uow: SqlAlchemyUnitOfWork,
+    gateway: QontoApiGateway,
+    clock: SandboxClock,
+    world: World,
+    http: TestClient,
+) -> None:
+    """Every part in ``applied`` (in the proposal's order); a Qonto refusal marking one
+    invoice paid leaves its allocation and is one of the run's errors."""
+    refused, accepted = _issued(uow, gateway, clock, world), _issued(uow, gateway, clock, world)
+    label = f"VIR {refused.number} {accepted.number}"
+    transfer = add_transfer(uow, clock.now(), "790.70", label)
+    [first, second] = [p for p in reconciliation.propose(uow) if p.transaction_id == transfer.id]
+    assert {first.kind, second.kind} == {MatchKind.SPLIT}
+    assert first.automatic
+    assert second.automatic
+    rule = {
+        "method": "POST",
+        "path": f"/v2/client_invoices/{refused.qonto_id}/mark_as_paid",
+        "error_status": 422,
+    }
+    http.put("/_sandbox/faults", json={"rules": [rule]}).raise_for_status()
+    try:
+        run = reconciliation.reconcile(uow, gateway, clock, dry_run=False)
+    finally:
+        http.put("/_sandbox/faults", json={"rules": []}).raise_for_status()
+    mine = [a for a in run.applied if a.transaction_id == transfer.id]
+    assert [(a.document_id, a.amount) for a in mine] == [
+        (first.invoice_id, TTC),
+        (second.invoice_id, TTC),
+    ]
+    paid = {a.document_id: a.invoice_paid for a in mine}
+    assert paid == {refused.id: False, accepted.id: True}
+    [error] = [e for e in run.errors if str(refused.number) in e]
+    assert error.startswith(f"{refused.number} : ")
+    assert not any(str(accepted.number) in e for e in run.errors)
+    assert _qonto_status(http, accepted) == "paid"
+    with uow:
+        allocations = uow.allocations.for_transaction(transfer.id)
+        assert sorted(a.document_id for a in allocations) == sorted([refused.id, accepted.id])
+        assert all(a.automatic and a.score == first.score for a in allocations)
+
+
+def test_a_stale_split_proposal_applies_no_part(
+    uow: SqlAlchemyUnitOfWork,
+    gateway: QontoApiGateway,
+    clock: SandboxClock,
+    world: World,
+) -> None:
+    """Another allocation paid one of the split's invoices after the proposal was made: the
+    automatic run refuses the whole split (nothing is allocated) and says why, with both
+    numbers."""
+    now = clock.now()
+    one = add_local_invoice(uow, world, now, "F-2026-960", "100.00")  # 120 € TTC
+    two = add_local_invoice(uow, world, now, "F-2026-961", "100.00")
+    transfer = add_transfer(uow, now, "240.00", "VIR F-2026-960 F-2026-961")
+    stale = [p for p in reconciliation.propose(uow) if p.transaction_id == transfer.id]
+    assert [(p.invoice_id, p.kind, p.automatic) for p in stale] == [
+        (one.id, MatchKind.SPLIT, True),
+        (two.id, MatchKind.SPLIT, True),
+    ]
+    single = add_transfer(uow, now, "120.00", "VIR SANS REFERENCE")
+    reconciliation.apply_match(
+        uow, gateway, clock, world.as_accountant, single.id, two.id, Decimal("120.00")
+    )
+    before = _state(uow, transfer.id, [one, two])
+
+    report = reconciliation.apply_automatic(uow, gateway, clock, stale)
+
+    assert report.applied == []
+    assert report.errors == [
+        "F-2026-960, F-2026-961 : Seule une facture émise non payée peut être rapprochée."
+    ]
+    assert _state(uow, transfer.id, [one, two]) == before
+    with uow:
+        assert uow.allocations.for_transaction(transfer.id) == []
+        untouched = uow.documents.get(one.id)
+        assert untouched is not None
+        assert untouched.status is DocumentStatus.FINALIZED
+        assert untouched.amount_paid == Decimal("0")

@@ -25,6 +25,7 @@ from verone.backoffice.domain.reconciliation import (
     Proposal,
     RejectedMatch,
     TransactionFacts,
+    best_per_transaction,
     propose_matches,
 )
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
@@ -176,27 +177,49 @@ def reconcile(
     dry_run: bool = True,
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> ReconciliationReport:
-    """Propose; unless ``dry_run``, apply the unambiguous confident ones automatically."""
+    """Propose; unless ``dry_run``, apply the unambiguous confident ones automatically
+    (``apply_automatic``)."""
     report = ReconciliationReport(dry_run, propose(uow, window_days=window_days))
-    if dry_run:
-        return report
-    for proposal in report.automatic:
+    if not dry_run:
+        applied = apply_automatic(uow, gateway, clock, report.automatic)
+        report.applied, report.errors = applied.applied, applied.errors
+    return report
+
+
+def apply_automatic(
+    uow: UnitOfWork, gateway: QontoGateway, clock: Clock, proposals: Sequence[Proposal]
+) -> ReconciliationReport:
+    """Apply automatic proposals without a person, one ``apply_split`` per transaction (in
+    their order): a split proposal stands or falls whole, a single one is a split of one.
+
+    Every part applied is in ``applied``; a refused transaction (a part no longer fits:
+    the proposals are stale) writes nothing and its refusal is in ``errors`` with its
+    invoice numbers, as is a Qonto failure marking one of them paid (that part stays
+    applied; the recovery settles it)."""
+    report = ReconciliationReport(dry_run=False, proposals=list(proposals))
+    for transaction_id, group in best_per_transaction(proposals).items():
+        numbers = ", ".join(p.invoice_number for p in group)
         try:
-            report.applied.append(
-                apply_match(
-                    uow,
-                    gateway,
-                    clock,
-                    None,
-                    proposal.transaction_id,
-                    proposal.invoice_id,
-                    proposal.amount,
-                    score=proposal.score,
-                    reasons=proposal.reasons_text,
-                )
+            result = apply_split(
+                uow,
+                gateway,
+                clock,
+                None,
+                transaction_id,
+                [(p.invoice_id, p.amount) for p in group],
+                score=group[0].score,
+                reasons=group[0].reasons_text,
             )
         except errors.DomainError as exc:
-            report.errors.append(f"{proposal.invoice_number} : {exc.message}")
+            report.errors.append(f"{numbers} : {exc.message}")
+            continue
+        report.applied.extend(result.applied)
+        number = {p.invoice_id: p.invoice_number for p in group}
+        report.errors.extend(
+            f"{number[a.document_id]} : {a.failure.message}"
+            for a in result.applied
+            if a.failure is not None
+        )
     return report
 
 
@@ -216,9 +239,13 @@ def _transaction_lock(transaction_id: uuid.UUID) -> str:
     return f"bank_transaction:{transaction_id}"
 
 
+#: A split without any part (the « Répartir » dialog says it too when no amount is typed)
+NO_PART = "Indiquez au moins une facture et son montant."
+
+
 def _check_parts(parts: Sequence[tuple[uuid.UUID, Decimal]]) -> None:
     if not parts:
-        raise errors.InvalidSplit("Indiquez au moins une facture et son montant.")
+        raise errors.InvalidSplit(NO_PART)
     ids = [document_id for document_id, _ in parts]
     if len(set(ids)) != len(ids):
         raise errors.InvalidSplit("Une facture ne peut figurer qu'une fois dans la répartition.")
