@@ -10,8 +10,8 @@ from datetime import timedelta
 from verone.sandbox.errors import refused
 from verone.sandbox.invoicing.invoices import (
     DOCUMENT_TEXTS,
+    checked_items,
     discount_from,
-    items_from,
     snapshot_client,
 )
 from verone.sandbox.invoicing.numbering import Series
@@ -21,7 +21,6 @@ from verone.sandbox.invoicing.rules import (
     InvoiceAction,
     InvoiceStatus,
     check_credit_cap,
-    check_items,
     invoice_transition,
     totals,
 )
@@ -35,8 +34,7 @@ def create_credit_note(state: SandboxState, body: CreditNoteIn) -> CreditNoteRec
     invoice_transition(invoice.status, InvoiceAction.CREDIT)
     if body.currency != invoice.currency:
         raise refused("currency", f"currency must be the invoice's currency ({invoice.currency})")
-    items = items_from(body.items, body.currency)
-    check_items(items, required=True)
+    items = checked_items(body.items, body.currency, required=True)
     discount = discount_from(body.discount)
     new_total = totals(items, discount).total
     invoice_total = totals(invoice.items, invoice.discount).total

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -73,6 +74,24 @@ def items_from(
     ]
 
 
+def checked_items(
+    bodies: Sequence[InvoiceItemParams],
+    currency: str,
+    *,
+    required: bool,
+    percent_scale: bool = False,
+) -> list[ItemRecord]:
+    """``items_from``, refused unless ``check_items`` accepts them."""
+    items = items_from(bodies, currency, percent_scale=percent_scale)
+    check_items(items, required=required)
+    return items
+
+
+def new_document_for(state: SandboxState, client: ClientRecord) -> dict[str, Any]:
+    """The first fields of a new invoice or quote: a fresh id and a copy of its client."""
+    return {"id": state.new_id(), "client_id": client.id, "client": snapshot_client(client)}
+
+
 DOCUMENT_TEXTS = "header footer terms_and_conditions contact_email"
 """The free texts every document takes as they are sent."""
 
@@ -109,16 +128,13 @@ def create_invoice(state: SandboxState, body: InvoiceIn) -> InvoiceRecord:
         body.payment_methods.iban if body.payment_methods else None,
         state.banking.organization_ibans(),
     )
-    items = items_from(body.items or [], body.currency)
-    check_items(items, required=body.status == "unpaid")
+    items = checked_items(body.items or [], body.currency, required=body.status == "unpaid")
     if body.number:
         _check_custom_number(state, body.number)
     quote = store.quote(body.quote_id) if body.quote_id else None
     now = state.clock.now()
     invoice = InvoiceRecord(
-        id=state.new_id(),
-        client_id=client.id,
-        client=snapshot_client(client),
+        **new_document_for(state, client),
         status=InvoiceStatus.DRAFT,
         **attributes(body, f"number issue_date due_date currency {DOCUMENT_TEXTS}"),
         **attributes(body, f"purchase_order quote_id upload_id {_PERFORMANCE}"),
@@ -160,9 +176,7 @@ def update_invoice(state: SandboxState, invoice: InvoiceRecord, body: InvoicePat
         iban = body.payment_methods.iban if body.payment_methods else None
         invoice.iban = check_iban(iban, state.banking.organization_ibans())
     if "items" in sent:
-        items = items_from(body.items or [], invoice.currency)
-        check_items(items, required=False)
-        invoice.items = items
+        invoice.items = checked_items(body.items or [], invoice.currency, required=False)
     if "number" in sent and body.number:
         _check_custom_number(state, body.number, except_id=invoice.id)
         invoice.number, invoice.custom_number = body.number, True

@@ -10,9 +10,10 @@ from datetime import timedelta
 from verone.sandbox.errors import QontoHTTPError, refused
 from verone.sandbox.invoicing.invoices import (
     DOCUMENT_TEXTS,
+    checked_items,
     copy_sent,
     discount_from,
-    items_from,
+    new_document_for,
     new_token,
     record_email,
     snapshot_client,
@@ -24,7 +25,6 @@ from verone.sandbox.invoicing.rules import (
     INVALID_TRANSITION,
     QuoteStatus,
     check_currency,
-    check_items,
     quote_decision,
 )
 from verone.sandbox.state import SandboxState
@@ -39,16 +39,13 @@ def create_quote(state: SandboxState, body: QuoteIn) -> QuoteRecord:
         raise refused("client_id", "`tin_number` must have a value")
     if body.expiry_date < body.issue_date:
         _refuse_expiry()
-    items = items_from(body.items, body.currency, percent_scale=True)
-    check_items(items, required=True)
+    items = checked_items(body.items, body.currency, required=True, percent_scale=True)
     number = store.numbering.issue(Series.QUOTE, body.number, body.issue_date.year)
     if body.upload_id:
         store.upload(body.upload_id)
     now = state.clock.now()
     quote = QuoteRecord(
-        id=state.new_id(),
-        client_id=client.id,
-        client=snapshot_client(client),
+        **new_document_for(state, client),
         status=QuoteStatus.PENDING_APPROVAL,
         **attributes(body, f"issue_date expiry_date currency upload_id {DOCUMENT_TEXTS}"),
         number=number,
@@ -109,9 +106,7 @@ def update_quote(state: SandboxState, quote: QuoteRecord, body: QuotePatch) -> N
         _refuse_expiry()
     quote.issue_date, quote.expiry_date = issue, expiry
     if "items" in sent and body.items is not None:
-        items = items_from(body.items, quote.currency, percent_scale=True)
-        check_items(items, required=True)
-        quote.items = items
+        quote.items = checked_items(body.items, quote.currency, required=True, percent_scale=True)
     if "discount" in sent:
         quote.discount = discount_from(body.discount, percent_scale=True)
     copy_sent(quote, body, DOCUMENT_TEXTS)

@@ -26,8 +26,12 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound=Identified)
 
 
-def _not_found() -> QontoHTTPError:
-    return QontoHTTPError(404, "not_found", "Not found")
+def _found(records: dict[str, R], record_id: str) -> R:
+    """The record stored under ``record_id``, or Qonto's 404."""
+    found = records.get(record_id)
+    if found is None:
+        raise QontoHTTPError(404, "not_found", "Not found")
+    return found
 
 
 class InvoicingStore:
@@ -49,34 +53,19 @@ class InvoicingStore:
     # ------------------------------------------------------------------ look-ups (404 if absent)
 
     def client(self, client_id: str) -> ClientRecord:
-        found = self.clients.get(client_id)
-        if found is None:
-            raise _not_found()
-        return found
+        return _found(self.clients, client_id)
 
     def invoice(self, invoice_id: str) -> InvoiceRecord:
-        found = self.invoices.get(invoice_id)
-        if found is None:
-            raise _not_found()
-        return found
+        return _found(self.invoices, invoice_id)
 
     def quote(self, quote_id: str) -> QuoteRecord:
-        found = self.quotes.get(quote_id)
-        if found is None:
-            raise _not_found()
-        return found
+        return _found(self.quotes, quote_id)
 
     def credit_note(self, credit_note_id: str) -> CreditNoteRecord:
-        found = self.credit_notes.get(credit_note_id)
-        if found is None:
-            raise _not_found()
-        return found
+        return _found(self.credit_notes, credit_note_id)
 
     def upload(self, upload_id: str) -> UploadRecord:
-        found = self.uploads.get(upload_id)
-        if found is None:
-            raise _not_found()
-        return found
+        return _found(self.uploads, upload_id)
 
     def invoice_by_token(self, token: str) -> InvoiceRecord | None:
         return next((i for i in self.invoices.values() if i.token == token), None)

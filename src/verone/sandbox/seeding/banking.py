@@ -163,38 +163,8 @@ def _counterparties(rng: random.Random) -> dict[str, list[Counterparty]]:
             )
             for c in CLIENTS
         ],
-        "transfer": [
-            Counterparty(
-                "transfer",
-                "debit",
-                n,
-                lbl,
-                "other_expense",
-                2_000,
-                350_000,
-                fake_iban(rng, "30003"),
-                "SOGEFRPPXXX",
-                "0.2",
-            )
-            for n, lbl in SUPPLIERS
-            if lbl.startswith("VIR") or lbl.startswith("SEPA")
-        ],
-        "direct_debit": [
-            Counterparty(
-                "direct_debit",
-                "debit",
-                n,
-                lbl,
-                "other_expense",
-                2_000,
-                350_000,
-                fake_iban(rng, "30003"),
-                "SOGEFRPPXXX",
-                "0.2",
-            )
-            for n, lbl in SUPPLIERS
-            if lbl.startswith("PRLV")
-        ],
+        "transfer": _suppliers(rng, "transfer", ("VIR", "SEPA")),
+        "direct_debit": _suppliers(rng, "direct_debit", ("PRLV",)),
         "qonto_fee": [
             Counterparty(
                 "qonto_fee", "debit", "Qonto", "Qonto", "fees", 900, 9_900, None, None, "0.2"
@@ -206,6 +176,28 @@ def _counterparties(rng: random.Random) -> dict[str, list[Counterparty]]:
         ],
     }
     return table
+
+
+def _suppliers(
+    rng: random.Random, operation_type: str, prefixes: tuple[str, ...]
+) -> list[Counterparty]:
+    """The suppliers whose label starts with one of ``prefixes``, paid by ``operation_type``."""
+    return [
+        Counterparty(
+            operation_type,
+            "debit",
+            name,
+            label,
+            "other_expense",
+            2_000,
+            350_000,
+            fake_iban(rng, "30003"),
+            "SOGEFRPPXXX",
+            "0.2",
+        )
+        for name, label in SUPPLIERS
+        if label.startswith(prefixes)
+    ]
 
 
 def _pick_kind(rng: random.Random, balance: int) -> str:

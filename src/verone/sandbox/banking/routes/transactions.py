@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -25,13 +24,13 @@ from verone.sandbox.banking.store import Transaction, TxnFilter
 from verone.sandbox.banking.wire import (
     INCLUDES,
     attachment_wire,
-    from_millis,
     transaction_bytes,
     transaction_wire,
 )
 from verone.sandbox.deps import StateDep, get_state
 from verone.sandbox.errors import QontoHTTPError, refused
 from verone.sandbox.pagination import paginate
+from verone.sandbox.query import parse_datetime, parse_int
 from verone.sandbox.state import SandboxState
 from verone.sandbox.wire import assemble, build, dump, dumps
 
@@ -69,28 +68,13 @@ def _int_param(params: QueryParams, *names: str) -> int | None:
     for name in names:
         raw = params.get(name)
         if raw is not None:
-            try:
-                return int(raw)
-            except ValueError:
-                raise QontoHTTPError(
-                    422, "invalid", f"{name} must be an integer", parameter=name
-                ) from None
+            return parse_int(raw, name)
     return None
 
 
 def _millis(params: QueryParams, name: str) -> int | None:
     raw = params.get(name)
-    if raw is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise QontoHTTPError(
-            422, "invalid", f"{name} must be an ISO 8601 date-time", parameter=name
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=from_millis(0).tzinfo)
-    return int(parsed.timestamp() * 1000)
+    return None if raw is None else int(parse_datetime(raw, name).timestamp() * 1000)
 
 
 def _resolve_account(state: SandboxState, params: QueryParams) -> str:

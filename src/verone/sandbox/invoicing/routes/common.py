@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from verone.qonto.types.pagination import PaginationMeta
 from verone.sandbox.errors import QontoHTTPError
 from verone.sandbox.pagination import paginate
+from verone.sandbox.query import parse_datetime, parse_int
 
 B = TypeVar("B", bound=BaseModel)
 T = TypeVar("T")
@@ -91,25 +92,12 @@ def query_period(request: Request, field: str) -> tuple[datetime | None, datetim
 
 def query_int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise QontoHTTPError(422, "invalid", f"{name} must be an integer", parameter=name) from None
+    return parse_int(raw, name) if raw else None
 
 
 def query_datetime(request: Request, name: str) -> datetime | None:
     raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise QontoHTTPError(
-            422, "invalid", f"{name} must be an ISO 8601 date-time", parameter=name
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return parse_datetime(raw, name) if raw else None
 
 
 def query_date(request: Request, name: str) -> date | None:
