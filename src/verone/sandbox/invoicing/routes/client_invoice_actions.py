@@ -53,7 +53,7 @@ def publish(state: SandboxState, invoice: InvoiceRecord) -> JSON:
     return answer
 
 
-INVOICES = DocumentKind(InvoicingStore.invoice, render_invoice, publish)
+INVOICES = DocumentKind("/v2/client_invoices", InvoicingStore.invoice, render_invoice, publish)
 
 
 def _render_upload(state: SandboxState, upload: UploadRecord) -> JSON:

@@ -5,7 +5,7 @@ The status actions and uploads live in ``client_invoice_actions`` and are includ
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 
 from verone.qonto.types.client_invoices import ClientInvoiceList
 from verone.sandbox.deps import StateDep
@@ -22,12 +22,11 @@ from verone.sandbox.invoicing.params import (
 )
 from verone.sandbox.invoicing.records import InvoiceRecord
 from verone.sandbox.invoicing.routes import client_invoice_actions
-from verone.sandbox.invoicing.routes.client_invoice_actions import INVOICES, publish
+from verone.sandbox.invoicing.routes.client_invoice_actions import INVOICES
 from verone.sandbox.invoicing.routes.common import (
     JSON,
     in_range,
     page_of,
-    parse_body,
     query_bool,
     query_date,
     query_period,
@@ -83,25 +82,9 @@ def list_invoices(request: Request, state: StateDep) -> JSON:
         return dump(build(ClientInvoiceList, client_invoices=invoices, meta=meta))
 
 
-@router.get("/v2/client_invoices/{invoice_id}")
-def get_invoice(invoice_id: str, state: StateDep) -> JSON:
-    return INVOICES.read(state, invoice_id)
-
-
-@router.post("/v2/client_invoices", status_code=201)
-async def create(request: Request, state: StateDep) -> JSON:
-    body = await parse_body(request, InvoiceIn, prepare_invoice)
-    with state.lock:
-        invoice = create_invoice(state, body)
-        return publish(state, invoice)
-
-
-@router.patch("/v2/client_invoices/{invoice_id}")
-async def update(invoice_id: str, request: Request, state: StateDep) -> JSON:
-    body = await parse_body(request, InvoicePatch, prepare_invoice_patch)
-    return INVOICES.act(state, invoice_id, update_invoice, body)
-
-
-@router.delete("/v2/client_invoices/{invoice_id}", status_code=204)
-def delete(invoice_id: str, state: StateDep) -> Response:
-    return INVOICES.quietly(state, invoice_id, delete_invoice)
+INVOICES.add_routes(
+    router,
+    create=(create_invoice, InvoiceIn, prepare_invoice),
+    update=(update_invoice, InvoicePatch, prepare_invoice_patch),
+    delete=delete_invoice,
+)

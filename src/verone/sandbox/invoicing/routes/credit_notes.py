@@ -28,7 +28,7 @@ def render_credit_note(state: SandboxState, note: CreditNoteRecord) -> JSON:
     return dump(build(CreditNoteEnvelope, credit_note=credit_note_wire(state, note)))
 
 
-CREDIT_NOTES = DocumentKind(InvoicingStore.credit_note, render_credit_note)
+CREDIT_NOTES = DocumentKind("/v2/credit_notes", InvoicingStore.credit_note, render_credit_note)
 
 
 @router.get("/v2/credit_notes")

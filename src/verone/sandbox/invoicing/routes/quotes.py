@@ -32,7 +32,7 @@ def render_quote(state: SandboxState, quote: QuoteRecord) -> JSON:
     return dump(build(QuoteEnvelope, quote=quote_wire(state, quote)))
 
 
-QUOTES = DocumentKind(InvoicingStore.quote, render_quote)
+QUOTES = DocumentKind("/v2/quotes", InvoicingStore.quote, render_quote)
 
 
 @router.get("/v2/quotes")
@@ -49,27 +49,12 @@ def list_quotes(request: Request, state: StateDep) -> JSON:
         return dump(build(QuoteList, quotes=[quote_wire(state, q) for q in chunk], meta=meta))
 
 
-@router.get("/v2/quotes/{quote_id}")
-def get_quote(quote_id: str, state: StateDep) -> JSON:
-    return QUOTES.read(state, quote_id)
-
-
-@router.post("/v2/quotes", status_code=201)
-async def create(request: Request, state: StateDep) -> JSON:
-    body = await parse_body(request, QuoteIn, prepare_quote)
-    with state.lock:
-        return render_quote(state, create_quote(state, body))
-
-
-@router.patch("/v2/quotes/{quote_id}")
-async def update(quote_id: str, request: Request, state: StateDep) -> JSON:
-    body = await parse_body(request, QuotePatch, prepare_quote)
-    return QUOTES.act(state, quote_id, update_quote, body)
-
-
-@router.delete("/v2/quotes/{quote_id}", status_code=204)
-def delete(quote_id: str, state: StateDep) -> Response:
-    return QUOTES.quietly(state, quote_id, delete_quote)
+QUOTES.add_routes(
+    router,
+    create=(create_quote, QuoteIn, prepare_quote),
+    update=(update_quote, QuotePatch, prepare_quote),
+    delete=delete_quote,
+)
 
 
 @router.post("/v2/quotes/{quote_id}/send", status_code=204)
