@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from verone.backoffice.domain import errors
-from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
+from verone.backoffice.domain.statuses import EDITABLE_STATUSES, DocumentStatus, DocumentType
 
 S = DocumentStatus
 
@@ -45,18 +45,28 @@ class RemoteMove(StrEnum):
     DECLINE = "decline"
 
     @property
+    def change(self) -> tuple[DocumentStatus, DocumentStatus]:
+        """(the local status, Qonto's status read as local) that this move follows."""
+        return _REMOTE[self][0]
+
+    @property
     def note(self) -> str:
         """What the sync reports when it adopted this move."""
-        return _REMOTE_NOTES[self]
+        return _REMOTE[self][1]
 
 
-_REMOTE_NOTES = {
-    RemoteMove.MARK_PAID: "payée dans Qonto",
-    RemoteMove.CANCEL: "annulée dans Qonto",
-    RemoteMove.UNMARK_PAID: "paiement retiré dans Qonto",
-    RemoteMove.ACCEPT: "accepté par le client",
-    RemoteMove.DECLINE: "refusé ou annulé dans Qonto",
+_REMOTE = {
+    RemoteMove.MARK_PAID: ((S.FINALIZED, S.PAID), "payée dans Qonto"),
+    RemoteMove.CANCEL: ((S.FINALIZED, S.CANCELLED), "annulée dans Qonto"),
+    RemoteMove.UNMARK_PAID: ((S.PAID, S.FINALIZED), "paiement retiré dans Qonto"),
+    RemoteMove.ACCEPT: ((S.FINALIZED, S.ACCEPTED), "accepté par le client"),
+    RemoteMove.DECLINE: ((S.FINALIZED, S.DECLINED), "refusé ou annulé dans Qonto"),
 }
+
+
+def _adopted(*moves: RemoteMove) -> dict[tuple[DocumentStatus, DocumentStatus], RemoteMove]:
+    """A kind's ``remote_moves``: each move keyed by the status change it follows."""
+    return {move.change: move for move in moves}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +77,9 @@ class DocumentKind:
     title: str  # "Facture", to start a sentence or a subject line
     noun: str  # "la facture", inside a sentence
     number_prefix: str  # F-2026-001
-    statuses: frozenset[DocumentStatus]
     initial_statuses: frozenset[DocumentStatus]  # rule 1: never finalized at birth
+    #: every status of the kind → the statuses it may move to
     transitions: Mapping[DocumentStatus, frozenset[DocumentStatus]]
-    #: statuses of an issued document (it has its number; its content is frozen)
-    issued_statuses: frozenset[DocumentStatus]
     issue_call: IssueCall
     #: the draft lives in Qonto before the issue (invoices); otherwise it is local only
     drafts_in_qonto: bool
@@ -100,6 +108,15 @@ class DocumentKind:
     #: the date Qonto requires besides the issue date: ``due_date`` or ``expiry_date``
     end_date_field: str | None = None
     end_date_label: str = ""
+
+    @property
+    def statuses(self) -> frozenset[DocumentStatus]:
+        return frozenset(self.transitions)
+
+    @property
+    def issued_statuses(self) -> frozenset[DocumentStatus]:
+        """The statuses of an issued document: it has its number, its content is frozen."""
+        return self.statuses - EDITABLE_STATUSES
 
     def allows(self, current: DocumentStatus, target: DocumentStatus) -> bool:
         return target in self.transitions.get(current, frozenset())
@@ -133,7 +150,6 @@ INVOICE = DocumentKind(
     title="Facture",
     noun="la facture",
     number_prefix="F",
-    statuses=frozenset({S.PENDING, S.DRAFT, S.FINALIZED, S.PAID, S.CANCELLED}),
     initial_statuses=frozenset({S.PENDING, S.DRAFT}),
     transitions={
         S.PENDING: frozenset({S.DRAFT}),
@@ -142,7 +158,6 @@ INVOICE = DocumentKind(
         S.PAID: frozenset({S.FINALIZED}),  # "unmark paid"
         S.CANCELLED: frozenset(),
     },
-    issued_statuses=frozenset({S.FINALIZED, S.PAID, S.CANCELLED}),
     issue_call=IssueCall.FINALIZE_DRAFT,
     drafts_in_qonto=True,
     deletable_in_qonto=True,
@@ -152,11 +167,7 @@ INVOICE = DocumentKind(
         "paid": S.PAID,
         "canceled": S.CANCELLED,
     },
-    remote_moves={
-        (S.FINALIZED, S.PAID): RemoteMove.MARK_PAID,
-        (S.FINALIZED, S.CANCELLED): RemoteMove.CANCEL,
-        (S.PAID, S.FINALIZED): RemoteMove.UNMARK_PAID,
-    },
+    remote_moves=_adopted(RemoteMove.MARK_PAID, RemoteMove.CANCEL, RemoteMove.UNMARK_PAID),
     send_channel=SendChannel.QONTO,
     payable=True,
     creditable=True,
@@ -171,7 +182,6 @@ QUOTE = DocumentKind(
     title="Devis",
     noun="le devis",
     number_prefix="D",
-    statuses=frozenset({S.DRAFT, S.FINALIZED, S.ACCEPTED, S.DECLINED, S.CONVERTED}),
     initial_statuses=frozenset({S.DRAFT}),
     transitions={
         S.DRAFT: frozenset({S.FINALIZED}),
@@ -180,7 +190,6 @@ QUOTE = DocumentKind(
         S.DECLINED: frozenset(),
         S.CONVERTED: frozenset(),
     },
-    issued_statuses=frozenset({S.FINALIZED, S.ACCEPTED, S.DECLINED, S.CONVERTED}),
     issue_call=IssueCall.CREATE_QUOTE,
     drafts_in_qonto=False,
     deletable_in_qonto=True,
@@ -189,10 +198,7 @@ QUOTE = DocumentKind(
         "approved": S.ACCEPTED,
         "canceled": S.DECLINED,
     },
-    remote_moves={
-        (S.FINALIZED, S.ACCEPTED): RemoteMove.ACCEPT,
-        (S.FINALIZED, S.DECLINED): RemoteMove.DECLINE,
-    },
+    remote_moves=_adopted(RemoteMove.ACCEPT, RemoteMove.DECLINE),
     send_channel=SendChannel.QONTO,
     answerable=True,
     end_date_field="expiry_date",
@@ -204,15 +210,13 @@ CREDIT_NOTE = DocumentKind(
     title="Avoir",
     noun="l'avoir",
     number_prefix="AV",
-    statuses=frozenset({S.DRAFT, S.FINALIZED}),
     initial_statuses=frozenset({S.DRAFT}),
     transitions={S.DRAFT: frozenset({S.FINALIZED}), S.FINALIZED: frozenset()},
-    issued_statuses=frozenset({S.FINALIZED}),
     issue_call=IssueCall.CREATE_CREDIT_NOTE,
     drafts_in_qonto=False,
     deletable_in_qonto=False,
     qonto_statuses={"finalized": S.FINALIZED},
-    remote_moves={},
+    remote_moves=_adopted(),
     send_channel=SendChannel.MAIL_OUTBOX,
     credits_parent=True,
     pdf_file_endpoint=True,
