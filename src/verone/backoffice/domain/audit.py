@@ -33,25 +33,21 @@ class AuditEntry:
     entry_hash: str
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
+    def chained_hash(self) -> str:
+        """What ``entry_hash`` must be: the previous hash and this entry's content, hashed."""
+        return chain_hash(self.prev_hash, canonical_entry(self))
 
-def canonical_entry(
-    seq: int,
-    at: datetime,
-    actor_id: uuid.UUID | None,
-    action: str,
-    entity_type: str,
-    entity_id: str,
-    details: Mapping[str, AuditValue],
-) -> bytes:
+
+def canonical_entry(entry: AuditEntry) -> bytes:
     return canonical_json(
         {
-            "seq": seq,
-            "at": at.isoformat(),
-            "actor_id": None if actor_id is None else str(actor_id),
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
-            "details": dict(details),
+            "seq": entry.seq,
+            "at": entry.at.isoformat(),
+            "actor_id": None if entry.actor_id is None else str(entry.actor_id),
+            "action": entry.action,
+            "entity_type": entry.entity_type,
+            "entity_id": entry.entity_id,
+            "details": dict(entry.details),
         }
     )
 
@@ -73,21 +69,19 @@ def next_entry(
     """The entry that follows ``previous`` (or starts the chain)."""
     if at.tzinfo is None:
         raise ValueError("audit timestamps are timezone-aware")
-    seq = 1 if previous is None else previous.seq + 1
-    prev_hash = GENESIS_HASH if previous is None else previous.entry_hash
-    data = dict(details or {})
-    canonical = canonical_entry(seq, at, actor_id, action, entity_type, entity_id, data)
-    return AuditEntry(
-        seq=seq,
+    entry = AuditEntry(
+        seq=1 if previous is None else previous.seq + 1,
         at=at,
         actor_id=actor_id,
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,
-        details=data,
-        prev_hash=prev_hash,
-        entry_hash=chain_hash(prev_hash, canonical),
+        details=dict(details or {}),
+        prev_hash=GENESIS_HASH if previous is None else previous.entry_hash,
+        entry_hash="",  # hashed once the entry is whole, just below
     )
+    entry.entry_hash = entry.chained_hash()
+    return entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +98,7 @@ def verify_chain(entries: Iterable[AuditEntry]) -> ChainBreak | None:
             return ChainBreak(expected_seq, "missing or reordered entry")
         if entry.prev_hash != expected_prev:
             return ChainBreak(entry.seq, "previous hash does not match")
-        canonical = canonical_entry(
-            entry.seq,
-            entry.at,
-            entry.actor_id,
-            entry.action,
-            entry.entity_type,
-            entry.entity_id,
-            entry.details,
-        )
-        if chain_hash(entry.prev_hash, canonical) != entry.entry_hash:
+        if entry.chained_hash() != entry.entry_hash:
             return ChainBreak(entry.seq, "entry content was altered")
         expected_prev, expected_seq = entry.entry_hash, entry.seq + 1
     return None

@@ -179,21 +179,15 @@ class FinancialDocument:
 
     def is_overdue(self, today: date) -> bool:
         """Payable kinds (invoices) only: finalized, unpaid and past the due date."""
-        return (
-            self.kind.payable
-            and self.status is DocumentStatus.FINALIZED
-            and self.due_date is not None
-            and today > self.due_date
-        )
+        return self.kind.payable and self._waiting_after(self.due_date, today)
 
     def is_expired(self, today: date) -> bool:
         """Answerable kinds (quotes) only: sent, not answered, past the expiry date."""
-        return (
-            self.kind.answerable
-            and self.status is DocumentStatus.FINALIZED
-            and self.expiry_date is not None
-            and today > self.expiry_date
-        )
+        return self.kind.answerable and self._waiting_after(self.expiry_date, today)
+
+    def _waiting_after(self, end: date | None, today: date) -> bool:
+        """Still finalized (not paid, answered or cancelled) with ``end`` passed."""
+        return self.status is DocumentStatus.FINALIZED and end is not None and today > end
 
     # ------------------------------------------------------------------ editing
 
