@@ -87,19 +87,26 @@ def fill(container: Container, documents: int, seed: int = 5) -> tuple[User, uui
     return user, chosen
 
 
-def cases(documents: int, customer: uuid.UUID) -> list[tuple[str, dict[str, str], bool]]:
+PAGE, TOTALS = "/factures", "/factures/totaux"
+
+
+def cases(documents: int, customer: uuid.UUID) -> list[tuple[str, str, dict[str, str], bool]]:
+    """(name, path, query, htmx): the page's cases, then the totals bars that a page of a set
+    past ``INLINE_TOTALS`` loads once shown (an htmx request of their own)."""
     last = max(1, -(-documents // 25))
     chips = ("brouillons", "a-payer", "en-retard", "partiellement-payees", "payees", "annulees")
     return [
-        ("first page", {}, False),
-        ("middle page", {"page": str(last // 2)}, False),
-        ("last page", {"page": str(last)}, False),
-        *((f"chip {chip}", {"statut": chip}, False) for chip in chips),
-        ("search by number", {"q": "F-2026-0421"}, False),
-        ("customer", {"client": str(customer)}, False),
-        ("amount range", {"min": "100", "max": "1000"}, False),
-        ("sorted by amount", {"tri": "montant", "ordre": "asc"}, False),
-        ("htmx partial", {"statut": "a-payer"}, True),
+        ("first page", PAGE, {}, False),
+        ("middle page", PAGE, {"page": str(last // 2)}, False),
+        ("last page", PAGE, {"page": str(last)}, False),
+        *((f"chip {chip}", PAGE, {"statut": chip}, False) for chip in chips),
+        ("search by number", PAGE, {"q": "F-2026-0421"}, False),
+        ("customer", PAGE, {"client": str(customer)}, False),
+        ("amount range", PAGE, {"min": "100", "max": "1000"}, False),
+        ("sorted by amount", PAGE, {"tri": "montant", "ordre": "asc"}, False),
+        ("htmx partial", PAGE, {"statut": "a-payer"}, True),
+        ("totals bar, all", TOTALS, {}, True),
+        ("totals bar, chip payees", TOTALS, {"statut": "payees"}, True),
     ]
 
 
@@ -147,12 +154,12 @@ def main(argv: list[str] | None = None) -> None:
                 http.cookies.set("verone_session", session.cookie)
                 print(f"{'case':<28}{'p50 ms':>9}{'p95 ms':>9}{'target':>9}{'ratio':>8}")
                 worst = 0.0
-                for name, params, partial in cases(args.documents, customer):
+                for name, path, params, partial in cases(args.documents, customer):
                     headers = {"HX-Request": "true"} if partial else {}
-                    answer = http.get("/factures", params=params, headers=headers)
+                    answer = http.get(path, params=params, headers=headers)
                     assert answer.status_code == 200, (name, answer.status_code)
                     times = _times(
-                        lambda p=params, h=headers: http.get("/factures", params=p, headers=h),
+                        lambda u=path, p=params, h=headers: http.get(u, params=p, headers=h),
                         args.repeat,
                     )
                     p95 = _p95(times)

@@ -14,6 +14,7 @@ import pytest
 
 from tests.e2e.conftest import PASSWORD, Stack
 from tests.e2e.test_api_sync_reconciliation import _issued_invoice
+from verone.backoffice.services import document_views
 
 
 @pytest.fixture
@@ -90,6 +91,39 @@ def test_the_list_filters_live_in_the_url_and_the_totals_cover_the_filtered_set(
     assert export.headers["content-type"].startswith("text/csv")
     assert one["customerName"] in export.text
     assert export.text.splitlines()[0].startswith("Numéro;Client;Statut")
+
+
+def test_the_totals_of_a_large_set_load_once_the_page_is_shown(
+    browser_like: httpx.Client, stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``INLINE_TOTALS`` documents the page renders without summing them: its totals
+    bar asks ``/factures/totaux`` with the same filters, and gets the same sums."""
+    with stack.login(stack.users.accountant.email) as api:
+        orders = api.get("/api/orders", params={"invoicingStatus": "not_invoiced"}).json()
+        answer = api.post("/api/qonto/invoices", json={"salesOrderId": orders["items"][-1]["id"]})
+        assert answer.status_code == 201, answer.text
+    params = {"statut": "brouillons"}
+    inline = browser_like.get("/factures", params=params).text
+    [bar] = re.findall(r'<div class="totals-bar".*?</div>', inline, re.S)
+    assert "Total TTC : " in bar
+    monkeypatch.setattr(document_views, "INLINE_TOTALS", 0)
+
+    page = browser_like.get("/factures", params=params)
+
+    assert page.status_code == 200
+    assert "Total TTC : " not in page.text
+    assert "Calcul des totaux de la sélection" in page.text
+    assert 'hx-get="/factures/totaux?type=factures&amp;statut=brouillons"' in page.text
+    assert 'hx-trigger="load"' in page.text
+    loaded = browser_like.get("/factures/totaux", params=params, headers={"HX-Request": "true"})
+    assert loaded.status_code == 200
+    assert "<html" not in loaded.text
+    assert loaded.text.strip() == bar.strip()
+    opened = browser_like.get("/factures/totaux", params=params)  # not from the page
+    assert (opened.status_code, opened.headers["location"]) == (
+        303,
+        "/factures?type=factures&statut=brouillons",
+    )
 
 
 def test_a_document_page_shows_its_lines_totals_and_allowed_actions(

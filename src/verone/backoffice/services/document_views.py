@@ -36,23 +36,35 @@ class DocumentAction(StrEnum):
     DOWNLOAD_PDF = "download_pdf"
 
 
+#: The largest filtered set whose totals the list page sums while it renders; a larger one's
+#: totals are their own request (``filtered_totals``), loaded once the page is shown, so the
+#: list never waits for a sum over the whole table (docs/performance.md).
+INLINE_TOTALS = 10_000
+
+
 @dataclass(frozen=True, slots=True)
 class FilteredDocuments:
-    """One page of a filtered list and the totals of the whole filtered set."""
+    """One page of a filtered list and, when the set is small enough to sum at once, the
+    totals of the whole filtered set (None: ask ``filtered_totals``)."""
 
     page: Page[FinancialDocument]
-    totals: DocumentTotals
+    totals: DocumentTotals | None
 
 
 def filtered_documents(
     uow: UnitOfWork, criteria: DocumentFilter, page: PageRequest
 ) -> FilteredDocuments:
-    """The list page's read: the totals' count is the page's total, so the set is counted
-    once, in one transaction (the page and its totals agree)."""
+    """The list page's read, in one transaction (the page and its totals agree)."""
     with uow:
-        totals = uow.documents.totals(criteria)
-        found = uow.documents.list(criteria, page, total=totals.count)
+        found = uow.documents.list(criteria, page)
+        totals = uow.documents.totals(criteria) if found.total <= INLINE_TOTALS else None
     return FilteredDocuments(found, totals)
+
+
+def filtered_totals(uow: UnitOfWork, criteria: DocumentFilter) -> DocumentTotals:
+    """Count and sums of every document ``criteria`` selects (the totals bar)."""
+    with uow:
+        return uow.documents.totals(criteria)
 
 
 def edit_refusal(document: FinancialDocument) -> str | None:

@@ -8,14 +8,14 @@ import uuid
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from verone.backoffice.domain.queries import PageRequest
 from verone.backoffice.services import audit, document_views, pdfs, queries
 from verone.backoffice.web import formatting, labels
 from verone.backoffice.web.context import ViewerPage
 from verone.backoffice.web.listing import CHIPS, CHIPS_OF, DocumentQuery
-from verone.backoffice.web.templating import render
+from verone.backoffice.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 EXPORT_PAGE = 200
@@ -39,6 +39,18 @@ def list_documents(request: Request, ctx: ViewerPage) -> Response:
         "chips": [(chip, CHIPS[chip][0]) for chip in CHIPS_OF[query.kind]],
     }
     return render(request, ctx, "documents/list.html", context, partial="documents/_results.html")
+
+
+@router.get("/factures/totaux")
+def list_totals(request: Request, ctx: ViewerPage) -> Response:
+    """The totals bar of a filtered set too large to sum while its page renders (the page
+    loads it once shown; the same filters as ``/factures``, whose page a browser is sent to)."""
+    query = DocumentQuery.from_request(request)
+    if not is_htmx(request):
+        return RedirectResponse(query.url(page=query.page), status_code=303)
+    totals = document_views.filtered_totals(ctx.uow, query.criteria(ctx.clock.today()))
+    context = {"totals": totals}
+    return render(request, ctx, "documents/list.html", context, partial="documents/_totals.html")
 
 
 @router.get("/factures/export.csv")
