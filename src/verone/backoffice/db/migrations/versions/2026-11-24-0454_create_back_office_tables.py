@@ -5,8 +5,6 @@ Revises:
 Create Date: 2026-11-24 04:54:27.717226+00:00
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -49,8 +47,6 @@ def _drop_append_only_triggers() -> None:
 
 revision: str = "dbc6b306f80e"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

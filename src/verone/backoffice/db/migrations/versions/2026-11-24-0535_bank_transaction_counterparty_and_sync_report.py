@@ -6,8 +6,6 @@ Revises: dbc6b306f80e
 Create Date: 2026-11-24 05:18:38.605078+00:00
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,8 +13,6 @@ import verone.backoffice.db.types
 
 revision: str = "94d9645d720c"
 down_revision: str | None = "dbc6b306f80e"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

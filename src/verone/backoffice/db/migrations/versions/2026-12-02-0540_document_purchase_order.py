@@ -5,15 +5,11 @@ Revises: 94d9645d720c
 Create Date: 2026-12-02 05:40:00+00:00
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5b1e0c7a9d42"
 down_revision: str | None = "94d9645d720c"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

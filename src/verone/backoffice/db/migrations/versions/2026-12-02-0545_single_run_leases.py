@@ -6,8 +6,6 @@ Revises: 5b1e0c7a9d42
 Create Date: 2026-12-02 05:08:36.420321+00:00
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,8 +13,6 @@ import verone.backoffice.db.types
 
 revision: str = "c25dc3127130"
 down_revision: str | None = "5b1e0c7a9d42"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

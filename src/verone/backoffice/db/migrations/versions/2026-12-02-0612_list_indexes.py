@@ -6,14 +6,10 @@ Revises: c25dc3127130
 Create Date: 2026-12-02 06:12:00.000000+00:00
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "7d3c1f0a2b64"
 down_revision: str | None = "c25dc3127130"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

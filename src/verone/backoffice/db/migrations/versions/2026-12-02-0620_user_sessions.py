@@ -5,8 +5,6 @@ Revises: 7d3c1f0a2b64
 Create Date: 2026-12-02 05:50:00+00:00
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,8 +12,6 @@ import verone.backoffice.db.types
 
 revision: str = "c3f1a8e2d7b4"
 down_revision: str | None = "7d3c1f0a2b64"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

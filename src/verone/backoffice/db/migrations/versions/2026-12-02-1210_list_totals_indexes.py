@@ -6,14 +6,10 @@ Revises: c3f1a8e2d7b4
 Create Date: 2026-12-02 12:10:00.000000+00:00
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "9e4b2d6c8a10"
 down_revision: str | None = "c3f1a8e2d7b4"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 _TOTALS = ["total_amount_cents", "amount_paid_cents", "total_ht_cents"]
 _SORTABLE = ["issue_date", "due_date", "number", "customer_name"]

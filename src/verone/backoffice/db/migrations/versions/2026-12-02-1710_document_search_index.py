@@ -11,15 +11,12 @@ Create Date: 2026-12-02 17:10:00.000000+00:00
 """
 
 import logging
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5d7c1e9a3b42"
 down_revision: str | None = "9e4b2d6c8a10"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 SEARCH = "financial_documents_search"
 _COLUMNS = ("number", "customer_name")

@@ -6,8 +6,6 @@ Revises: 5d7c1e9a3b42
 Create Date: 2026-12-02 17:20:00.000000+00:00
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,8 +13,6 @@ import verone.backoffice.db.types
 
 revision: str = "4a7c9e1b3d58"
 down_revision: str | None = "5d7c1e9a3b42"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
