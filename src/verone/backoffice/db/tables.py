@@ -71,6 +71,12 @@ def entity_table(name: str, *items: SchemaItem) -> Table:
     return Table(name, metadata, Column("id", Uuid, primary_key=True), *items)
 
 
+def named_table(name: str, key: str, *items: SchemaItem) -> Table:
+    """A table of named rows (a cursor, a lease, a budget): ``key``, a name, is the first
+    column and the primary key."""
+    return Table(name, metadata, Column(key, String(128), primary_key=True), *items)
+
+
 def _discount() -> tuple[Column[Any], ...]:
     """A document's, an order's or a line's optional discount: its kind and its value."""
     return (

@@ -20,7 +20,7 @@ from sqlalchemy import (
     Uuid,
 )
 
-from verone.backoffice.db.tables import currency, entity_table, metadata
+from verone.backoffice.db.tables import currency, entity_table, metadata, named_table
 from verone.backoffice.db.types import Cents, UTCDateTime, str_enum
 from verone.backoffice.domain.banking import TransactionSide
 from verone.backoffice.domain.operations import EmailStatus, OutboxStatus, SyncStatus
@@ -143,19 +143,17 @@ sync_runs = entity_table(
     Index(None, "kind", "started_at"),
 )
 
-sync_cursors = Table(
+sync_cursors = named_table(
     "sync_cursors",
-    metadata,
-    Column("name", String(128), primary_key=True),
+    "name",
     Column("value", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
 #: Single-run leases (e.g. one sync per account): a row, never an open transaction.
-leases = Table(
+leases = named_table(
     "leases",
-    metadata,
-    Column("name", String(128), primary_key=True),
+    "name",
     Column("holder", String(64), nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
 )
@@ -170,10 +168,9 @@ webhook_events = entity_table(
     Column("error", Text),
 )
 
-rate_budget = Table(
+rate_budget = named_table(
     "rate_budget",
-    metadata,
-    Column("bucket", String(128), primary_key=True),
+    "bucket",
     Column("capacity", Integer, nullable=False),
     Column("used", Integer, nullable=False),
     Column("window_seconds", Integer, nullable=False),

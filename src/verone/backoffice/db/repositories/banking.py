@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from time import time_ns
+from typing import Protocol, TypeVar
 
 import psycopg
 from sqlalchemy import BigInteger, ColumnElement, func, select
@@ -35,6 +36,8 @@ from verone.backoffice.domain.queries import Page, PageRequest
 from verone.backoffice.domain.reconciliation import Pair, RejectedMatch
 from verone.money import ZERO, from_cents, to_cents
 
+#: What an upsert copies from Qonto's copy onto the stored account or transaction.
+_ACCOUNT_FIELDS = ("name", "iban", "currency", "balance", "updated_at")
 _TXN_FIELDS = (
     "amount",
     "currency",
@@ -47,6 +50,7 @@ _TXN_FIELDS = (
     "counterparty_iban",
     "settled_balance",
     "attachment_ids",
+    "updated_at",
 )
 #: The columns of ``TransactionSnapshot``, in its order: what the bulk upsert writes.
 _SNAPSHOT_COLUMNS = TransactionSnapshot._fields
@@ -83,43 +87,50 @@ _PG_MERGE = (
 _NEWEST_FIRST = (bank_transactions.c.emitted_at.desc(), bank_transactions.c.id)
 
 
-class BankAccountRepository(EntityRepository[BankAccount]):
-    _entity, _table = BankAccount, bank_accounts
+class _Mirrored(Protocol):
+    qonto_id: str
+    updated_at: datetime
 
-    def by_qonto_id(self, qonto_id: str) -> BankAccount | None:
-        return self._first(bank_accounts.c.qonto_id == qonto_id)
+
+M = TypeVar("M", bound=_Mirrored)
+
+
+class _MirrorRepository(EntityRepository[M]):
+    """Entities mirrored from Qonto: found by their Qonto id, upserted by it."""
+
+    def by_qonto_id(self, qonto_id: str) -> M | None:
+        return self._first(self._table.c.qonto_id == qonto_id)
+
+    def _upsert(self, item: M, fields: Sequence[str], *, newer_only: bool) -> M:
+        """Insert ``item``, or copy its ``fields`` onto the stored entity with its Qonto id
+        (with ``newer_only``, unless the stored copy is newer); returns the stored one."""
+        stored = self.by_qonto_id(item.qonto_id)
+        if stored is None:
+            self.add(item)
+            return item
+        if not newer_only or item.updated_at >= stored.updated_at:
+            for name in fields:
+                setattr(stored, name, getattr(item, name))
+        return stored
+
+
+class BankAccountRepository(_MirrorRepository[BankAccount]):
+    _entity, _table = BankAccount, bank_accounts
 
     def upsert(self, account: BankAccount) -> BankAccount:
         """Insert, or refresh the stored account with the same Qonto id; returns the stored one."""
-        stored = self.by_qonto_id(account.qonto_id)
-        if stored is None:
-            self.add(account)
-            return account
-        stored.name, stored.iban, stored.currency = account.name, account.iban, account.currency
-        stored.balance, stored.updated_at = account.balance, account.updated_at
-        return stored
+        return self._upsert(account, _ACCOUNT_FIELDS, newer_only=False)
 
     def list(self) -> list[BankAccount]:
         return self._all(order_by=(bank_accounts.c.name,))
 
 
-class BankTransactionRepository(EntityRepository[BankTransaction]):
+class BankTransactionRepository(_MirrorRepository[BankTransaction]):
     _entity, _table = BankTransaction, bank_transactions
-
-    def by_qonto_id(self, qonto_id: str) -> BankTransaction | None:
-        return self._first(bank_transactions.c.qonto_id == qonto_id)
 
     def upsert(self, transaction: BankTransaction) -> BankTransaction:
         """Insert, or update when Qonto's copy is newer; returns the stored transaction."""
-        stored = self.by_qonto_id(transaction.qonto_id)
-        if stored is None:
-            self.add(transaction)
-            return transaction
-        if transaction.updated_at >= stored.updated_at:
-            for name in _TXN_FIELDS:
-                setattr(stored, name, getattr(transaction, name))
-            stored.updated_at = transaction.updated_at
-        return stored
+        return self._upsert(transaction, _TXN_FIELDS, newer_only=True)
 
     def list(
         self, page: PageRequest, bank_account_id: uuid.UUID | None = None
