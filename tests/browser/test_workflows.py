@@ -1,7 +1,8 @@
 """The other workflows in a real browser: a viewer sees no write control; a quote is issued
 then converted into an invoice; a partial payment is matched by hand, then undone; a preview
 made stale by an edit is refused and shown again; a suggestion is rejected, then restored;
-one transfer is split across two invoices (« Répartir »)."""
+one transfer is split across two invoices (« Répartir »), with an invoice it finds by a
+search; a split suggestion is accepted whole."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from playwright.sync_api import expect
+import pytest
+from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import Ui
+from verone.backoffice.services import banking_views
 
 #: every write control of the pages: htmx writes and the dialogs that lead to one
 WRITE_CONTROLS = "[hx-post]:not([hx-post='/deconnexion']), [hx-target='#dialog']"
@@ -237,3 +240,106 @@ def test_one_transfer_is_split_across_two_invoices(ui: Ui) -> None:
     expect(page.locator(".page-head .badge")).to_have_text("Payée")
     ui.goto(f"/factures/{second['id']}")
     expect(page.locator(".page-head .badge")).to_have_text("Partiellement payée")
+
+
+def _incoming(ui: Ui, api: httpx.Client, amount: Decimal, reference: str, payer: str) -> str:
+    """A transfer received in the sandbox, synced: its id in the back office."""
+    with ui.stack.sandbox() as sandbox:
+        paid = sandbox.post(
+            "/_sandbox/incoming-transfer",
+            json={"amount": str(amount), "reference": reference, "counterparty_name": payer},
+        )
+        assert paid.status_code in {200, 201}, paid.text
+    assert api.post("/api/qonto/sync", json={"full": False}).status_code == 200
+    unmatched = api.get("/api/reconciliation/unmatched", params={"perPage": 200}).json()
+    [credit] = [t for t in unmatched["items"] if t["reference"] == reference]
+    return str(credit["id"])
+
+
+def test_the_split_dialog_finds_an_invoice_it_does_not_list(
+    ui: Ui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« Chercher une facture » appends the invoices found to the table (the server runs in
+    this process: the dialog lists one invoice only here); their amounts count in the live
+    totals and in the split; a search finding nothing says so in one row."""
+    monkeypatch.setattr(banking_views, "SPLIT_INVOICES", 1)
+    page = ui.page
+    reference = f"VIR-CHERCHE-{uuid.uuid4().hex[:6]}"
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        first, second = _issued_invoice(api), _issued_invoice(api)
+        credit = _incoming(ui, api, Decimal("30.00"), reference, first["customerName"])
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto("/rapprochement")
+    page.locator(f"button[hx-get='/rapprochement/transactions/{credit}/repartir']").click()
+    dialog = page.locator("dialog[open]")
+    rows = dialog.locator("#split-rows tr")
+    expect(rows).to_have_count(1)
+    expect(dialog.get_by_label(f"Montant pour {second['number']}")).to_have_count(0)
+    search = dialog.get_by_label("Chercher une facture (numéro ou client)")
+    search.fill(second["number"])
+    dialog.get_by_role("button", name="Chercher").click()
+    expect(rows).to_have_count(2)
+    appended = dialog.get_by_label(f"Montant pour {second['number']}")
+    expect(appended).to_have_attribute("name", "parts-1-amount")
+    appended.fill("12,50")
+    expect(dialog.locator("[data-split-total]")).to_have_text("12,50\u00a0€")
+    expect(dialog.locator("[data-split-rest]")).to_have_text("17,50\u00a0€")
+    ui.check_page("23-rapprochement-repartir-recherche")
+    search.fill(second["number"])  # listed now: found no more
+    dialog.get_by_role("button", name="Chercher").click()
+    expect(dialog.locator("[data-split-none]")).to_have_text(
+        "Aucune facture ouverte ne correspond."
+    )
+    search.fill(f"nulle-part-{uuid.uuid4().hex[:6]}")
+    dialog.get_by_role("button", name="Chercher").click()
+    expect(dialog.locator("[data-split-none]")).to_have_count(1)
+    expect(rows).to_have_count(3)
+    dialog.get_by_role("button", name="Répartir", exact=True).click()
+    expect(page.locator(".flash")).to_contain_text("Virement réparti sur 1 facture(s)")
+    expect(page.locator(".flash")).to_contain_text("Reste du virement : 17,50")
+    ui.goto(f"/factures/{second['id']}")
+    expect(page.locator(".page-head .badge")).to_have_text("Partiellement payée")
+
+
+def test_a_split_suggestion_is_accepted_whole(ui: Ui, browser: Browser) -> None:
+    """A transfer quoting two invoices whose dues add up to it: its parts are shown together
+    with one « Accepter la répartition » (a viewer sees them, without any button)."""
+    page = ui.page
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        first, second = _issued_invoice(api), _issued_invoice(api)
+        total = Decimal(first["totalAmount"]) + Decimal(second["totalAmount"])
+        reference = f"{first['number']} {second['number']}"
+        _incoming(ui, api, total, reference, "Payeur de deux factures")
+    group = page.locator("tr.split-suggestion", has_text=first["number"])
+
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1360, "height": 900})
+    try:
+        viewer = Ui(context.new_page(), ui.stack, ui.screenshots)
+        viewer.login(ui.stack.users.viewer.email)
+        viewer.goto("/rapprochement")
+        expect(viewer.page.get_by_text("Répartition sur 2 factures")).to_have_count(1)
+        assert viewer.page.locator(WRITE_CONTROLS).count() == 0
+    finally:
+        context.close()
+
+    ui.login(ui.stack.users.accountant.email)
+    ui.goto("/rapprochement")
+    expect(group).to_have_count(2)  # its part, and the row of « Accepter la répartition »
+    accept = page.get_by_role(
+        "button", name=f"Accepter la répartition sur {reference.replace(' ', ', ')}"
+    )
+    expect(accept).to_have_count(1)
+    for invoice in (first, second):
+        expect(
+            page.get_by_role(
+                "button", name=f"Rejeter : ce virement ne paie pas {invoice['number']}"
+            )
+        ).to_have_count(1)
+    accept.scroll_into_view_if_needed()
+    ui.check_page("24-rapprochement-suggestion-repartie")
+    accept.click()
+    expect(page.locator(".flash")).to_contain_text("Virement réparti sur 2 facture(s)")
+    expect(page.locator(".flash")).to_contain_text("2 facture(s) payée(s)")
+    for invoice in (first, second):
+        ui.goto(f"/factures/{invoice['id']}")
+        expect(page.locator(".page-head .badge")).to_have_text("Payée")

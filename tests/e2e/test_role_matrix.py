@@ -181,6 +181,7 @@ EXPECTED: dict[str, str] = {
     "POST /rapprochement/rejets/retablir": ACCOUNTANT,
     "GET /rapprochement/transactions/{transaction_id}/repartir": ACCOUNTANT,
     "POST /rapprochement/transactions/{transaction_id}/repartir": ACCOUNTANT,
+    "GET /rapprochement/transactions/{transaction_id}/repartir/factures": ACCOUNTANT,
     "GET /integration": VIEWER,
     "GET /integration/diagnostic": VIEWER,
     "POST /integration/outbox/regler": ADMIN,

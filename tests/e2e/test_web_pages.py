@@ -1,6 +1,7 @@
 """The web pages over HTTP against the running stack: login with the API's session, the
 documents list and its filters, totals and CSV, French error pages, CSRF on page writes,
-the « Répartir » dialog and its form errors."""
+the « Répartir » dialog, its invoice search and its form errors, a split suggestion accepted
+whole."""
 
 from __future__ import annotations
 
@@ -205,7 +206,7 @@ def test_the_split_dialog_lists_the_open_invoices_and_names_a_bad_row(
     for nothing in ({}, {f"parts-{index}-amount": "0"}):  # an amount of 0 leaves the row out
         empty = accountant.post(url, headers=htmx, data={**ids, **nothing})
         assert empty.status_code == 422
-        assert "Ajoutez au moins une ligne." in empty.text
+        assert "Indiquez au moins une facture et son montant." in empty.text  # the service's
     bad = accountant.post(url, headers=htmx, data={**ids, f"parts-{index}-amount": "douze"})
     assert bad.status_code == 422
     assert f'data-field="parts.{index}.amount"' in bad.text  # shown next to its own field
@@ -256,3 +257,102 @@ def test_amounts_typed_the_french_way_are_read_as_decimals(
               "items": [{"title": "A", "quantity": "1,5", "unitPrice": "1", "vatRate": "0.2"}]},
     )  # fmt: skip
     assert api.status_code == 422  # the API reads decimals with a dot only
+
+
+def _credit(stack: Stack, accountant: httpx.Client, amount: str, reference: str) -> str:
+    """An incoming transfer booked in the sandbox, then synced: its id in the back office."""
+    with stack.sandbox() as sandbox:
+        booked = sandbox.post(
+            "/_sandbox/incoming-transfer",
+            json={"amount": amount, "reference": reference, "counterparty_name": "Payeur"},
+        )
+        assert booked.status_code in {200, 201}, booked.text
+    assert accountant.post("/api/qonto/sync", json={}).status_code == 200
+    unmatched = accountant.get("/api/reconciliation/unmatched", params={"perPage": 200}).json()
+    [credit] = [t for t in unmatched["items"] if t["reference"] == reference]
+    return str(credit["id"])
+
+
+def test_the_split_dialog_searches_any_open_invoice(
+    stack: Stack, accountant: httpx.Client, viewer: httpx.Client
+) -> None:
+    """« Chercher une facture » answers rows to append: numbered after the rows listed,
+    without the invoices already listed; nothing found is a row saying so."""
+    invoice = _issued_invoice(accountant)
+    credit = _credit(stack, accountant, "100.00", f"VIR-{uuid.uuid4().hex[:8]}")
+    url = f"/rapprochement/transactions/{credit}/repartir/factures"
+    htmx = {"HX-Request": "true"}
+    listed = {"parts-0-invoiceId": str(uuid.uuid4()), "parts-1-invoiceId": str(uuid.uuid4())}
+
+    assert viewer.get(url, headers=htmx, params={"recherche": invoice["number"]}).status_code == 403
+    found = accountant.get(url, headers=htmx, params={"recherche": invoice["number"], **listed})
+    assert found.status_code == 200, found.text
+    pattern = r'name="parts-(\d+)-invoiceId" value="([0-9a-f-]+)"'
+    assert re.findall(pattern, found.text) == [("2", invoice["id"])]
+    assert 'name="parts-2-amount"' in found.text
+    assert f"Montant pour {invoice['number']}" in found.text
+    assert "<tr" in found.text
+    assert "<table" not in found.text  # rows only, appended to the dialog's table
+    by_customer = accountant.get(url, headers=htmx, params={"recherche": invoice["customerName"]})
+    assert invoice["id"] in by_customer.text
+    again = accountant.get(
+        url,
+        headers=htmx,
+        params={"recherche": invoice["number"], "parts-0-invoiceId": invoice["id"]},
+    )
+    assert again.status_code == 200
+    assert invoice["id"] not in again.text
+    assert "Aucune facture ouverte ne correspond." in again.text
+    nothing = accountant.get(url, headers=htmx, params={"recherche": "   "})
+    assert (nothing.status_code, nothing.text) == (200, "")
+    bad = accountant.get(url, headers=htmx, params={"recherche": "F", "parts-0-invoiceId": "x"})
+    assert bad.status_code == 422
+    unknown = url.replace(credit, str(uuid.uuid4()))
+    assert accountant.get(unknown, headers=htmx, params={"recherche": "F"}).status_code == 404
+    dialog = accountant.get(f"/rapprochement/transactions/{credit}/repartir", headers=htmx).text
+    assert "Chercher une facture (numéro ou client)" in dialog
+    assert f'hx-get="{url}"' in dialog
+
+
+def test_a_split_suggestion_is_accepted_whole(
+    stack: Stack, accountant: httpx.Client, viewer: httpx.Client
+) -> None:
+    """A transfer quoting two invoices whose dues add up to it: one row group with one
+    « Accepter la répartition », which posts both parts to « Répartir »."""
+    first, second = _issued_invoice(accountant), _issued_invoice(accountant)
+    total = Decimal(first["totalAmount"]) + Decimal(second["totalAmount"])
+    credit = _credit(stack, accountant, str(total), f"{first['number']} {second['number']}")
+    page = accountant.get("/rapprochement").text
+    action = f'hx-post="/rapprochement/transactions/{credit}/repartir?score='
+    assert page.count(action) == 1
+    form = page[page.index(action) : page.index("</form>", page.index(action))]
+    assert "Accepter la répartition" in form
+    parts = re.findall(r'name="parts-(\d+)-(invoiceId|amount)" value="([^"]+)"', form)
+    assert parts == [
+        ("0", "invoiceId", first["id"]),
+        ("0", "amount", first["totalAmount"]),
+        ("1", "invoiceId", second["id"]),
+        ("1", "amount", second["totalAmount"]),
+    ]
+    for invoice in (first, second):  # each part keeps its own « Rejeter », no own « Accepter »
+        assert f"Rejeter : ce virement ne paie pas {invoice['number']}" in page
+        assert f'hx-post="/rapprochement/factures/{invoice["id"]}/accepter' not in page
+    seen = viewer.get("/rapprochement").text
+    assert "Répartition sur 2 factures" in seen
+    assert "Accepter la répartition" not in seen
+
+    score = form[len(action) :].split('"', 1)[0]
+    data = {f"parts-{i}-{name}": value for i, name, value in parts}
+    done = accountant.post(
+        f"/rapprochement/transactions/{credit}/repartir?score={score}",
+        headers={"HX-Request": "true"},
+        data=data,
+    )
+    assert done.status_code == 204, done.text
+    assert "Virement réparti sur 2 facture(s)" in accountant.get("/rapprochement").text
+    for invoice in (first, second):
+        assert accountant.get(f"/api/qonto/invoices/{invoice['id']}").json()["status"] == "paid"
+    allocations = accountant.get("/api/reconciliation/allocations", params={"perPage": 50})
+    mine = [a for a in allocations.json()["items"] if (a["transaction"] or {}).get("id") == credit]
+    assert len(mine) == 2
+    assert {str(a["score"]) for a in mine} == {score}

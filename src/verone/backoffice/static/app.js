@@ -229,4 +229,12 @@
     restEl.textContent = euros.format(rest / 100);
     restEl.classList.toggle("over", rest < 0);
   });
+  // a search appends rows to the table (the totals above read every row when they change);
+  // the « none found » row of an earlier search goes first
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target;
+    if (evt.detail.xhr.status < 400 && target && target.id === "split-rows") {
+      target.querySelectorAll("[data-split-none]").forEach(function (row) { row.remove(); });
+    }
+  });
 })();

@@ -152,6 +152,7 @@ async def read_form(
     model: type[M],
     *,
     optional_rows: tuple[str, str] | None = None,
+    none_picked: str | None = None,
     ignore: tuple[str, ...] = (),
     **fixed: object,
 ) -> M:
@@ -159,8 +160,9 @@ async def read_form(
 
     ``optional_rows`` is ``(list, field)``: a row of the list counts only when its field is
     filled and not zero (an order line's quantity in partial invoicing, an invoice's amount
-    in a split); an error names the row by its place in the form. ``ignore`` names fields
-    the page itself reads (the typed FINALISER confirmation).
+    in a split); an error names the row by its place in the form. ``none_picked`` is the
+    message when no row counts (else the model's own: « Ajoutez au moins une ligne. »).
+    ``ignore`` names fields the page itself reads (the typed FINALISER confirmation).
     """
     form = await request.form()
     pairs = [
@@ -175,6 +177,9 @@ async def read_form(
         rows, by = optional_rows
         field = next(f for n, f in model.model_fields.items() if (f.alias or n) == rows)
         kept = _drop_unpicked(data, rows, by, field.is_required())
+        if not kept and none_picked is not None:
+            error = {"loc": ("body", rows), "msg": none_picked, "type": "too_short"}
+            raise RequestValidationError([error])
     data.update({key: value for key, value in fixed.items() if value is not None})
     try:
         return model.model_validate(data)

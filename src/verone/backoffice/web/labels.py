@@ -156,6 +156,7 @@ FIELDS = {
     "password": "Mot de passe",
     "amount": "Montant",
     "transactionId": "Transaction",
+    "parts": "Répartition",
 }
 
 

@@ -1,14 +1,17 @@
 """« Transactions bancaires » and « Rapprochement »: the mirror of the bank, the suggestions
-(score, reasons) to accept or reject, the rejected ones to restore, the credits to match by
-hand, undo, and « Synchroniser maintenant », which runs in the background while a progress
+(score, reasons) to accept or reject (a split's parts accepted whole), the rejected ones to
+restore, the credits to match by hand or to split (« Répartir », with its invoice search),
+undo, and « Synchroniser maintenant », which runs in the background while a progress
 element polls the sync runs."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 
 from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
 from verone.backoffice.api import schemas as s
@@ -22,7 +25,7 @@ from verone.backoffice.services import (
 )
 from verone.backoffice.web.context import AccountantPage, ViewerPage
 from verone.backoffice.web.formatting import money
-from verone.backoffice.web.forms import read_form
+from verone.backoffice.web.forms import FRENCH, read_form
 from verone.backoffice.web.templating import hx_redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -106,16 +109,8 @@ async def accept(
 ) -> Response:
     """Accept a suggestion (``score`` is kept with it), or match a credit by hand."""
     body = await read_form(request, s.ReconcileIn)
-    c = ctx
-    applied = reconciliation.apply_match(
-        c.uow,
-        c.gateway,
-        c.clock,
-        ctx.actor,
-        body.transaction_id,
-        document_id,
-        body.amount,
-        score=score,
+    applied = ctx.call(
+        reconciliation.apply_match, body.transaction_id, document_id, body.amount, score=score
     )
     message = "Paiement rapproché." + (" La facture est payée." if applied.invoice_paid else "")
     return hx_redirect_with_flash(request, "/rapprochement", message)
@@ -147,13 +142,50 @@ def split_dialog(request: Request, ctx: AccountantPage, transaction_id: uuid.UUI
     return render(request, ctx, "banking/_split.html", {"form": form})
 
 
+#: The dialog's rows: ``parts-<row>-invoiceId`` (``_split_rows.html``)
+_LISTED = re.compile(r"^parts-(\d+)-invoiceId$")
+
+
+@router.get("/rapprochement/transactions/{transaction_id}/repartir/factures")
+def split_invoices(
+    request: Request, ctx: AccountantPage, transaction_id: uuid.UUID, recherche: str = ""
+) -> Response:
+    """« Chercher une facture » in « Répartir »: more rows for the dialog's table (appended
+    to it), the open invoices matching the number or customer searched; those the dialog
+    already lists (its ``parts-N-invoiceId``, sent along) are left out and the new rows are
+    numbered after them. Nothing searched: no row."""
+    rows: dict[int, uuid.UUID] = {}
+    for name, value in request.query_params.multi_items():
+        if (found := _LISTED.match(name)) is not None:
+            rows[int(found.group(1))] = _invoice_id(name, value)
+    term = recherche.strip()
+    if not term:
+        return Response(status_code=200)
+    invoices = banking_views.split_search(ctx.uow, transaction_id, term, set(rows.values()))
+    context = {"invoices": invoices, "start": max(rows, default=-1) + 1, "searched": True}
+    return render(request, ctx, "banking/_split_rows.html", context)
+
+
+def _invoice_id(name: str, value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        error = {"loc": ("query", name), "msg": FRENCH["uuid_parsing"], "type": "uuid_parsing"}
+        raise RequestValidationError([error]) from None
+
+
 @router.post("/rapprochement/transactions/{transaction_id}/repartir")
-async def split(request: Request, ctx: AccountantPage, transaction_id: uuid.UUID) -> Response:
+async def split(
+    request: Request, ctx: AccountantPage, transaction_id: uuid.UUID, score: int | None = None
+) -> Response:
     """Submit the split (``apply_split``, as ``POST /api/reconciliation/…/split``): all the
-    allocations or none; the result is the flash message of the page."""
-    body = await read_form(request, s.SplitIn, optional_rows=("parts", "amount"))
+    allocations or none; the result is the flash message of the page. « Accepter la
+    répartition » of a split suggestion posts its parts here, with its ``score``."""
+    body = await read_form(
+        request, s.SplitIn, optional_rows=("parts", "amount"), none_picked=reconciliation.NO_PART
+    )
     parts = [(part.invoice_id, part.amount) for part in body.parts]
-    result = ctx.call(reconciliation.apply_split, transaction_id, parts)
+    result = ctx.call(reconciliation.apply_split, transaction_id, parts, score=score)
     paid = sum(1 for a in result.applied if a.invoice_paid)
     message = (
         f"Virement réparti sur {len(result.applied)} facture(s) : "
@@ -169,8 +201,7 @@ async def split(request: Request, ctx: AccountantPage, transaction_id: uuid.UUID
 
 @router.post("/rapprochement/allocations/{allocation_id}/annuler")
 def undo(request: Request, ctx: AccountantPage, allocation_id: uuid.UUID) -> Response:
-    c = ctx
-    document = reconciliation.undo_allocation(c.uow, c.gateway, c.clock, ctx.actor, allocation_id)
+    document = ctx.call(reconciliation.undo_allocation, allocation_id)
     return hx_redirect_with_flash(
         request, f"/factures/{document.id}", "Rapprochement annulé : la facture est à payer."
     )
