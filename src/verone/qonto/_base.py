@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypedDict, TypeVar
+from typing import Generic, TypedDict, TypeVar, Unpack
 from urllib.parse import quote
 
 import httpx
@@ -41,6 +41,7 @@ from verone.qonto._logging import get_logger, log_event
 from verone.qonto._ratelimit import RateBudget
 from verone.qonto._responses import api_error, decode_body, loads
 from verone.qonto._retry import RETRYABLE_STATUSES, IdempotencyLedger, RetryPolicy
+from verone.qonto._steps import Pause, RefreshToken, Reply, Step
 
 T = TypeVar("T")
 
@@ -113,27 +114,29 @@ class Decision:
 DONE = Decision()
 
 
-@dataclass(frozen=True, slots=True)
-class Pause:
-    """A step of ``ClientCore.run``: sleep this long, then resume the loop."""
-
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshToken:
-    """A step of ``ClientCore.run``: refresh the OAuth token (``force``: even if still valid)."""
-
-    force: bool
-
-
-Step = Pause | RefreshToken | httpx.Request
-"""What ``ClientCore.run`` asks its client to do; an ``httpx.Request`` is to be sent."""
-
-Reply = httpx.Response | httpx.TransportError | None
-"""What the client sends back into ``ClientCore.run``: the answer to a request, or None."""
-
 BuildRequest = Callable[..., httpx.Request]
+
+
+class CoreConfig(TypedDict, total=False):
+    """What configures ``ClientCore`` (and both clients) besides the credentials."""
+
+    base_url: str
+    staging_token: SecretStr | str | None
+    timeout: float | httpx.Timeout
+    retry: RetryPolicy | None
+    rate_budget: RateBudget | None
+    default_headers: Mapping[str, str] | None
+    clock: Callable[[], float]
+
+
+class ClientConfig(CoreConfig, total=False):
+    """The keywords both clients take besides their I/O (``http_client``, ``sleep``): the
+    credentials (``auth=``, or ``login=`` and ``secret_key=`` for API-key auth) and the
+    core's configuration."""
+
+    auth: AuthStrategy | None
+    login: str | None
+    secret_key: SecretStr | str | None
 
 
 class ClientCore:
@@ -504,10 +507,20 @@ class ClientShell(Generic[H]):
     """What ``QontoClient`` and ``AsyncQontoClient`` share around their I/O: the core, the
     HTTP client (closed only if the client created it) and the repr."""
 
-    def _attach(self, core: ClientCore, http_client: H | None, new_http: Callable[[], H]) -> None:
-        self._core = core
+    def _attach(
+        self,
+        http_client: H | None,
+        new_http: Callable[[float | httpx.Timeout], H],
+        *,
+        auth: AuthStrategy | None = None,
+        login: str | None = None,
+        secret_key: SecretStr | str | None = None,
+        **config: Unpack[CoreConfig],
+    ) -> None:
+        """Make the core, and the HTTP client (``new_http(timeout)``) unless one is given."""
+        self._core = core = ClientCore(auth=resolve_auth(auth, login, secret_key), **config)
         self._owns_http = http_client is None
-        self._http: H = http_client if http_client is not None else new_http()
+        self._http: H = http_client if http_client is not None else new_http(core.timeout)
 
     @property
     def core(self) -> ClientCore:
