@@ -139,6 +139,7 @@ EXPECTED: dict[str, str] = {
     "POST /deconnexion": AUTHENTICATED,
     "GET /factures": VIEWER,
     "GET /factures/export.csv": VIEWER,
+    "GET /factures/totaux": VIEWER,
     "GET /factures/{document_id}": VIEWER,
     "GET /factures/{document_id}/pdf-statut": VIEWER,
     "GET /factures/nouvelle/service": ACCOUNTANT,
