@@ -49,6 +49,7 @@ from verone.backoffice.integrations.qonto_sync import QontoSyncClient
 from verone.backoffice.services import audit as audit_service
 from verone.backoffice.services import (
     auth,
+    banking_views,
     catalog,
     common,
     credit_notes,
@@ -459,6 +460,12 @@ class Drivers:
             "reconciliation.list_rejected": lambda: reconciliation.list_rejected(u),
             "reconciliation.apply_split": lambda: reconciliation.apply_split(
                 u, g, c, actor, self.transfer.id, [(self.issued.id, Decimal("1.00"))]
+            ),
+            "reconciliation.apply_automatic": lambda: reconciliation.apply_automatic(
+                u, g, c, reconciliation.propose(u)
+            ),
+            "banking_views.split_search": lambda: banking_views.split_search(
+                u, self.transfer.id, "F-", [self.issued.id]
             ),
         }
         self._hand = set(calls)
