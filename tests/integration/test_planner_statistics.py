@@ -88,8 +88,8 @@ def _plans(
     event.listen(world.engine, "before_cursor_execute", record)
     try:
         with world.unit_of_work() as uow:
-            totals = uow.documents.totals(criteria)
-            found = uow.documents.list(criteria, page, total=totals.count)
+            uow.documents.totals(criteria)  # its plan is checked too
+            found = uow.documents.list(criteria, page)
     finally:
         event.remove(world.engine, "before_cursor_execute", record)
     raw = world.engine.raw_connection()

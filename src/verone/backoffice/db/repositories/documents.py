@@ -138,21 +138,17 @@ class DocumentRepository(EntityRepository[FinancialDocument]):
         """Documents made from this one (credit notes of an invoice, invoice of a quote)."""
         return self._all(D.parent_document_id == parent_id, order_by=_IN_ORDER)
 
-    def list(
-        self, criteria: DocumentFilter, page: PageRequest, *, total: int | None = None
-    ) -> Page[FinancialDocument]:
+    def list(self, criteria: DocumentFilter, page: PageRequest) -> Page[FinancialDocument]:
         """One page, in the filter's order; indexes ``(document_type[, status], created_at,
         id)`` serve the default order, and a page past the middle is read from the other
-        end (a short offset instead of a long one). ``total``, when the caller has just
-        counted the same set (the totals of a list page), spares the count."""
+        end (a short offset instead of a long one)."""
         where = self._conditions(criteria)
-        if total is None:
-            total = int(
-                self._session.scalar(
-                    select(func.count()).select_from(financial_documents).where(*where)
-                )
-                or 0
+        total = int(
+            self._session.scalar(
+                select(func.count()).select_from(financial_documents).where(*where)
             )
+            or 0
+        )
         if page.offset >= total:
             return Page(items=[], total=total, page=page.page, per_page=page.per_page)
         column = _SORT_COLUMNS[criteria.sort]
