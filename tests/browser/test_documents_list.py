@@ -3,6 +3,8 @@ renders is loaded once the page is shown, with the sums the inline bar gives."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
@@ -30,3 +32,43 @@ def test_the_totals_of_a_large_set_arrive_after_the_page(
     expect(bar).to_have_text(inline)
     expect(bar).not_to_have_attribute("aria-busy", "true")
     ui.check_page("documents-totals-loaded")
+
+
+def test_the_customer_filter_finds_a_customer_as_it_is_typed(ui: Ui) -> None:
+    name = f"Atelier Quenouille {uuid.uuid4().hex[:6]} SAS"
+    customer = {
+        "kind": "company", "companyName": name, "email": "compta@quenouille.example",
+        "billingStreet": "3 rue des Fileurs", "billingPostalCode": "59000",
+        "billingCity": "Lille", "billingCountry": "FR",
+    }  # fmt: skip
+    item = {"title": "Tapis Atlas", "quantity": "1", "unitPrice": "300.00", "vatRate": "0.2"}
+    with ui.stack.login(ui.stack.users.accountant.email) as api:
+        created = api.post("/api/customers", json=customer)
+        assert created.status_code == 201, created.text
+        answer = api.post(
+            "/api/qonto/invoices/service",
+            json={"customerId": created.json()["id"], "items": [item]},
+        )
+        assert answer.status_code == 201, answer.text
+    ui.login(ui.stack.users.accountant.email)
+    page = ui.goto("/factures")
+    field = page.get_by_label("Client", exact=True)
+
+    field.fill("quenouille")  # suggestions arrive as the name is typed
+    expect(page.locator(f'#client-options option[value="{name}"]')).to_have_count(1)
+    with page.expect_response(lambda r: "/factures?" in r.url and "client=" in r.url):
+        field.fill(name)  # what choosing the suggestion puts in the field
+
+    rows = page.locator("#results tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(name)
+    assert f"client={created.json()['id']}" in page.url
+    page.reload()
+    expect(field).to_have_value(name)
+    ui.check_page("documents-customer-filter")
+
+    field.fill("Personne de ce nom")
+    field.blur()
+    message = field.evaluate("input => input.validationMessage")
+    assert message == "Choisissez un client proposé par la liste."
+    expect(rows).to_have_count(1)  # the filter in force stays

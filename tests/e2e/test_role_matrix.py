@@ -140,6 +140,7 @@ EXPECTED: dict[str, str] = {
     "GET /factures": VIEWER,
     "GET /factures/export.csv": VIEWER,
     "GET /factures/totaux": VIEWER,
+    "GET /factures/clients": VIEWER,
     "GET /factures/{document_id}": VIEWER,
     "GET /factures/{document_id}/pdf-statut": VIEWER,
     "GET /factures/nouvelle/service": ACCOUNTANT,

@@ -356,3 +356,34 @@ def test_a_split_suggestion_is_accepted_whole(
     mine = [a for a in allocations.json()["items"] if (a["transaction"] or {}).get("id") == credit]
     assert len(mine) == 2
     assert {str(a["score"]) for a in mine} == {score}
+
+
+def test_the_customer_filter_suggests_customers_by_any_part_of_their_name(
+    browser_like: httpx.Client, stack: Stack
+) -> None:
+    """The filter's suggestions are asked as the user types (any customer, not a first few
+    hundred), and a filtered page shows its customer's name in the field."""
+    name = f"Atelier Quenouille {uuid.uuid4().hex[:6]} SAS"
+    with stack.login(stack.users.accountant.email) as api:
+        created = api.post("/api/customers", json={"kind": "company", "companyName": name})
+        assert created.status_code == 201, created.text
+    customer_id = created.json()["id"]
+    htmx = {"HX-Request": "true"}
+
+    found = browser_like.get("/factures/clients", params={"nom": "quenouille"}, headers=htmx)
+
+    assert found.status_code == 200
+    assert f'<option value="{name}" data-id="{customer_id}">' in found.text
+    assert "<html" not in found.text
+    first = browser_like.get("/factures/clients", params={"nom": ""}, headers=htmx)
+    assert 0 < first.text.count("<option") <= 20
+    none = browser_like.get("/factures/clients", params={"nom": "zzz-nobody"}, headers=htmx)
+    assert "<option" not in none.text
+    opened = browser_like.get("/factures/clients", params={"nom": "quenouille"})
+    assert (opened.status_code, opened.headers["location"]) == (303, "/factures")
+
+    page = browser_like.get("/factures", params={"client": customer_id})
+    assert page.status_code == 200
+    assert f'value="{name}"' in page.text
+    assert f'name="client" value="{customer_id}"' in page.text
+    assert "<option" not in page.text.split('id="client-options"')[1].split("</datalist>")[0]

@@ -98,6 +98,40 @@
     }
     var editor = input.closest && input.closest("[data-lines]");
     if (editor) { recompute(editor); }
+    if (input.hasAttribute && input.hasAttribute("data-picks")) { pick(input, false); }
+  });
+
+  // ---- a field that picks one of its datalist's suggestions (the customer filter) -------
+  // The typed name stays on screen; the hidden field named by data-picks carries the id of
+  // the suggestion it names, and a « picked » event tells the form once that id changes.
+  function pick(input, leaving) {
+    var hidden = document.getElementById(input.getAttribute("data-picks"));
+    var typed = input.value.trim();
+    var chosen = null;
+    Array.prototype.forEach.call(input.list ? input.list.options : [], function (option) {
+      if (option.value === typed) { chosen = option; }
+    });
+    if (typed !== "" && !chosen) {  // a name no suggestion carries: said once the field is left
+      if (leaving === true) { input.setCustomValidity(input.getAttribute("data-unknown")); input.reportValidity(); }
+      if (leaving === false) { input.setCustomValidity(""); }  // typing again; suggestions arriving keep it
+      return;
+    }
+    input.setCustomValidity("");
+    var id = chosen ? chosen.getAttribute("data-id") : "";
+    if (hidden.value !== id) {
+      hidden.value = id;
+      input.dispatchEvent(new Event("picked", { bubbles: true }));
+    }
+  }
+  document.addEventListener("change", function (evt) {
+    var input = evt.target;
+    if (input.hasAttribute && input.hasAttribute("data-picks")) { pick(input, true); }
+  });
+  document.addEventListener("htmx:afterSettle", function (evt) {  // suggestions arrived
+    var list = evt.detail.target;
+    if (list && list.tagName === "DATALIST") {
+      document.querySelectorAll('[data-picks][list="' + list.id + '"]').forEach(function (input) { pick(input, null); });
+    }
   });
 
   // ---- lines editor: add / remove lines, live totals (display only; the server computes) --

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
+from verone.backoffice.domain.errors import CustomerNotFound
 from verone.backoffice.domain.queries import PageRequest
 from verone.backoffice.services import audit, document_views, pdfs, queries
 from verone.backoffice.web import formatting, labels
@@ -19,6 +20,7 @@ from verone.backoffice.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 EXPORT_PAGE = 200
+CUSTOMER_OPTIONS = 20  # suggestions under the customer filter
 
 
 @router.get("/factures")
@@ -27,7 +29,7 @@ def list_documents(request: Request, ctx: ViewerPage) -> Response:
     today = ctx.clock.today()
     criteria = query.criteria(today)
     filtered = document_views.filtered_documents(ctx.uow, criteria, query.page_request())
-    customers = queries.list_customers(ctx.uow, PageRequest(1, 200))
+    picked = _customer_name(ctx, query.customer)
     context = {
         "title": "Factures Qonto",
         "section": "documents",
@@ -35,10 +37,35 @@ def list_documents(request: Request, ctx: ViewerPage) -> Response:
         "found": filtered.page,
         "totals": filtered.totals,
         "today": today,
-        "customers": customers.items,
+        "customer_name": picked,
         "chips": [(chip, CHIPS[chip][0]) for chip in CHIPS_OF[query.kind]],
     }
     return render(request, ctx, "documents/list.html", context, partial="documents/_results.html")
+
+
+def _customer_name(ctx: ViewerPage, customer_id: str) -> str:
+    """The filtered customer's name for the filter's field; a customer deleted since the link
+    was made shows as an empty field (its documents are still filtered by the link's id)."""
+    if not customer_id:
+        return ""
+    try:
+        return queries.get_customer(ctx.uow, uuid.UUID(customer_id)).display_name
+    except CustomerNotFound:
+        return ""
+
+
+@router.get("/factures/clients")
+def customer_options(request: Request, ctx: ViewerPage, nom: str = "") -> Response:
+    """The customers whose name holds what was typed in the customer filter (its datalist,
+    asked as the user types: any number of customers, never a list of all of them)."""
+    if not is_htmx(request):
+        return RedirectResponse("/factures", status_code=303)
+    term = nom.strip()[:100]
+    found = queries.list_customers(ctx.uow, PageRequest(1, CUSTOMER_OPTIONS), search=term or None)
+    context = {"options": found.items}
+    return render(
+        request, ctx, "documents/list.html", context, partial="documents/_customer_options.html"
+    )
 
 
 @router.get("/factures/totaux")
