@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
 
+from pydantic import BaseModel
+
 from verone.backoffice.api import schemas as s
 from verone.backoffice.api import schemas_admin as sa
 from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
@@ -16,6 +18,7 @@ from verone.backoffice.services.queries import OrderView
 
 T = TypeVar("T")
 U = TypeVar("U")
+M = TypeVar("M", bound=BaseModel)
 
 
 def page(found: Page[T], convert: Callable[[T], U]) -> s.ListEnvelope[U]:
@@ -27,68 +30,33 @@ def page(found: Page[T], convert: Callable[[T], U]) -> s.ListEnvelope[U]:
     )
 
 
+def fields(model: type[M], source: object, **computed: object) -> M:
+    """``model`` from the attributes of ``source`` named like its fields; ``computed`` gives
+    the fields that are renamed or derived (they are not read from ``source``)."""
+    copied = {name: getattr(source, name) for name in model.model_fields if name not in computed}
+    return model.model_validate(copied | computed)
+
+
 def item(line: DocumentItem) -> s.DocumentItemOut:
-    return s.DocumentItemOut(
-        id=line.id,
-        title=line.title,
-        description=line.description,
-        unit=line.unit,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        vat_rate=line.vat_rate,
-        discount_kind=line.discount_kind,
-        discount_value=line.discount_value,
-        subtotal=line.subtotal,
-        vat=line.vat,
-        total=line.total,
-        sales_order_item_id=line.sales_order_item_id,
-        product_id=line.product_id,
-    )
+    return fields(s.DocumentItemOut, line)
 
 
-def _summary_fields(doc: FinancialDocument, today: date) -> dict[str, object]:
+def _computed(doc: FinancialDocument, today: date) -> dict[str, object]:
+    """What a document's answer says that is not one of its attributes."""
     return {
-        "id": doc.id,
-        "qonto_id": doc.qonto_id,
-        "document_type": doc.document_type,
-        "status": doc.status,
-        "origin": doc.origin,
-        "number": doc.number,
-        "customer_id": doc.customer_id,
-        "customer_name": doc.customer_name,
-        "currency": doc.currency,
-        "total_ht": doc.total_ht,
-        "total_vat": doc.total_vat,
-        "total_amount": doc.total_amount,
-        "amount_paid": doc.amount_paid,
-        "issue_date": doc.issue_date,
-        "due_date": doc.due_date,
-        "expiry_date": doc.expiry_date,
-        "sales_order_id": doc.sales_order_id,
-        "parent_document_id": doc.parent_document_id,
         "pdf_available": doc.is_issued
         and (doc.qonto_attachment_id is not None or doc.pdf_url is not None),
         "overdue": doc.is_overdue(today),
-        "created_by": doc.created_by,
-        "created_at": doc.created_at,
-        "finalized_by": doc.finalized_by,
-        "finalized_at": doc.finalized_at,
-        "paid_at": doc.paid_at,
     }
 
 
 def summary(doc: FinancialDocument, today: date) -> s.DocumentSummary:
-    return s.DocumentSummary.model_validate(_summary_fields(doc, today))
+    return fields(s.DocumentSummary, doc, **_computed(doc, today))
 
 
 def document(doc: FinancialDocument, today: date) -> s.DocumentOut:
-    fields = _summary_fields(doc, today)
-    fields["notes"] = doc.notes
-    fields["purchase_order"] = doc.purchase_order
-    fields["discount_kind"] = doc.discount_kind
-    fields["discount_value"] = doc.discount_value
-    fields["items"] = [item(line) for line in sorted(doc.items, key=lambda i: i.position)]
-    return s.DocumentOut.model_validate(fields)
+    lines = [item(line) for line in sorted(doc.items, key=lambda i: i.position)]
+    return fields(s.DocumentOut, doc, **_computed(doc, today), items=lines)
 
 
 def documents(docs: Sequence[FinancialDocument], today: date) -> list[s.DocumentSummary]:
@@ -100,105 +68,46 @@ def created(doc: FinancialDocument, today: date) -> s.CreatedDocument:
 
 
 def order_summary(view: OrderView) -> s.OrderSummary:
-    order = view.order
-    return s.OrderSummary(
-        id=order.id,
-        number=order.reference,
-        customer_id=order.customer_id,
-        customer_name=view.customer_name,
-        status=order.status,
-        order_date=order.order_date,
-        currency=order.currency,
-        total_amount=view.totals.total,
-        invoicing_status=order.invoicing_status,
-    )
+    return fields(s.OrderSummary, view.order, **_order_computed(view))
+
+
+def _order_computed(view: OrderView) -> dict[str, object]:
+    return {
+        "number": view.order.reference,
+        "customer_name": view.customer_name,
+        "total_amount": view.totals.total,
+    }
 
 
 def order(view: OrderView) -> s.OrderOut:
-    order = view.order
-    base = order_summary(view).model_dump()
-    return s.OrderOut(
-        **base,
-        shipping_cost=order.shipping_cost,
-        shipping_vat_rate=order.shipping_vat_rate,
-        discount_kind=order.discount_kind,
-        discount_value=order.discount_value,
-        payment_terms_days=order.payment_terms_days,
-        notes=order.notes,
+    lines = sorted(view.order.items, key=lambda i: i.position)
+    return fields(
+        s.OrderOut,
+        view.order,
+        **_order_computed(view),
         total_ht=view.totals.subtotal,
         total_vat=view.totals.vat,
-        items=[
-            s.OrderItemOut(
-                id=line.id,
-                title=line.title,
-                description=line.description,
-                unit=line.unit,
-                product_id=line.product_id,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                vat_rate=line.vat_rate,
-                discount_kind=line.discount_kind,
-                discount_value=line.discount_value,
-            )
-            for line in sorted(order.items, key=lambda i: i.position)
-        ],
+        items=[fields(s.OrderItemOut, line) for line in lines],
     )
 
 
 def _address(address: Address | None) -> s.AddressOut | None:
-    if address is None:
-        return None
-    return s.AddressOut(
-        street=address.street,
-        postal_code=address.postal_code,
-        city=address.city,
-        country=address.country,
-    )
+    return None if address is None else fields(s.AddressOut, address)
 
 
 def customer(c: Customer) -> s.CustomerOut:
-    return s.CustomerOut(
-        id=c.id,
-        kind=str(c.kind),
-        display_name=c.display_name,
-        company_name=c.company_name,
-        first_name=c.first_name,
-        last_name=c.last_name,
-        email=c.email,
-        phone=c.phone,
-        vat_number=c.vat_number,
-        siren=c.siren,
-        siret=c.siret,
+    return fields(
+        s.CustomerOut,
+        c,
         billing_address=_address(c.billing_address),
         delivery_address=_address(c.delivery_address),
-        currency=c.currency,
-        locale=c.locale,
-        qonto_client_id=c.qonto_client_id,
         missing_for_invoicing=c.missing_for_invoicing(),
     )
 
 
 def product(p: Product) -> s.ProductOut:
-    return s.ProductOut(
-        id=p.id,
-        sku=p.sku,
-        name=p.name,
-        unit_price=p.unit_price,
-        vat_rate=p.vat_rate,
-        currency=p.currency,
-        unit=p.unit,
-        description=p.description,
-        active=p.active,
-    )
+    return fields(s.ProductOut, p)
 
 
 def token(t: ApiToken) -> sa.TokenOut:
-    return sa.TokenOut(
-        id=t.id,
-        user_id=t.user_id,
-        name=t.name,
-        created_at=t.created_at,
-        expires_at=t.expires_at,
-        revoked_at=t.revoked_at,
-        last_used_at=t.last_used_at,
-    )
+    return fields(sa.TokenOut, t)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from verone.backoffice.api import render
 from verone.backoffice.api import schemas_infra as si
 from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.routing import AuditedRoute
@@ -36,16 +37,4 @@ def debug(ctx: AdminContext) -> si.DebugOut:
 def debug_outbox(ctx: AdminContext) -> list[si.OutboxEntryOut]:
     """Pending and ambiguous Qonto writes, oldest first (what recovery will settle)."""
     status = queries.operations_status(ctx.uow)
-    return [
-        si.OutboxEntryOut(
-            id=entry.id,
-            operation=entry.operation,
-            status=str(entry.status),
-            attempts=entry.attempts,
-            document_id=entry.document_id,
-            created_at=entry.created_at,
-            updated_at=entry.updated_at,
-            error=entry.error,
-        )
-        for entry in status.unsettled_outbox
-    ]
+    return [render.fields(si.OutboxEntryOut, entry) for entry in status.unsettled_outbox]

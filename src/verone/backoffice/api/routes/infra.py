@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from verone.backoffice.api import render
 from verone.backoffice.api import schemas as s
 from verone.backoffice.api import schemas_infra as si
 from verone.backoffice.api.errors import QONTO_HINT, STANDARD_ERRORS, ErrorResponse
@@ -53,16 +54,7 @@ def health(ctx: ViewerContext) -> si.HealthOut | JSONResponse:
 
 
 def _run(run: SyncRun | None) -> si.SyncRunOut | None:
-    if run is None:
-        return None
-    return si.SyncRunOut(
-        kind=run.kind,
-        status=str(run.status),
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        items_seen=run.items_seen,
-        error=run.error,
-    )
+    return None if run is None else render.fields(si.SyncRunOut, run)
 
 
 @router.get("/status", response_model=si.StatusOut)
@@ -87,15 +79,7 @@ def status(ctx: ViewerContext) -> si.StatusOut:
 
 
 def _account(account: RemoteAccount) -> si.BankAccountOut:
-    return si.BankAccountOut(
-        id=account.qonto_id,
-        name=account.name,
-        iban=account.iban,
-        currency=account.currency,
-        balance=account.balance,
-        authorized_balance=account.authorized_balance,
-        main=account.main,
-    )
+    return render.fields(si.BankAccountOut, account, id=account.qonto_id)
 
 
 @router.get("/balance", response_model=si.BalanceOut, responses={502: {"model": ErrorResponse}})
@@ -104,31 +88,12 @@ def balance(ctx: ViewerContext) -> si.BalanceOut:
     found = qonto_live.balances(ctx.gateway)
     return si.BalanceOut(
         accounts=[_account(a) for a in found.accounts],
-        totals=[
-            si.BalanceTotal(
-                currency=t.currency, balance=t.balance, authorized_balance=t.authorized_balance
-            )
-            for t in found.totals
-        ],
+        totals=[render.fields(si.BalanceTotal, t) for t in found.totals],
     )
 
 
 def _transaction(t: RemoteTransactionView) -> si.QontoTransactionOut:
-    return si.QontoTransactionOut(
-        id=t.qonto_id,
-        bank_account_id=t.bank_account_id,
-        amount=t.amount,
-        currency=t.currency,
-        side=t.side,
-        status=t.status,
-        label=t.label,
-        counterparty_name=t.counterparty_name,
-        reference=t.reference,
-        operation_type=t.operation_type,
-        settled_at=t.settled_at,
-        emitted_at=t.emitted_at,
-        attachment_ids=list(t.attachment_ids),
-    )
+    return render.fields(si.QontoTransactionOut, t, id=t.qonto_id)
 
 
 @router.get(
@@ -159,17 +124,7 @@ def transactions(
 
 
 def _client(c: RemoteClient) -> si.QontoClientOut:
-    return si.QontoClientOut(
-        id=c.qonto_id,
-        kind=c.kind,
-        name=c.name,
-        first_name=c.first_name,
-        last_name=c.last_name,
-        email=c.email,
-        vat_number=c.vat_number,
-        currency=c.currency,
-        locale=c.locale,
-    )
+    return render.fields(si.QontoClientOut, c, id=c.qonto_id)
 
 
 @router.get(
@@ -217,18 +172,13 @@ def link_client(ctx: AccountantContext, body: si.QontoClientIn) -> si.QontoClien
 
 def _account_run(result: sync_transactions.AccountSyncResult) -> si.AccountSyncOut:
     continuity = result.continuity
-    return si.AccountSyncOut(
+    return render.fields(
+        si.AccountSyncOut,
+        result,
         account_id=result.account_qonto_id,
-        run_id=result.run_id,
-        status=str(result.status),
-        full=result.full,
-        items_seen=result.items_seen,
-        items_written=result.items_written,
         skipped=len(result.skipped),
         continuity_checked=continuity.checked if continuity else 0,
         gaps=len(continuity.breaks) if continuity else 0,
-        closing_balance_matches=result.closing_balance_matches,
-        error=result.error,
     )
 
 
@@ -258,21 +208,8 @@ def sync_invoices(
         ctx.user.id,
         full=(body or si.DocumentsSyncIn()).full,
     )
-    return si.DocumentsSyncOut(
-        run_id=result.run_id,
-        seen=result.seen,
-        imported=list(result.imported),
-        linked_credit_notes=list(result.linked_credit_notes),
-        drift=[
-            si.DriftOut(
-                document_id=d.document_id,
-                qonto_id=d.qonto_id,
-                local=d.local,
-                qonto=d.qonto,
-                applied=d.applied,
-                note=d.note,
-            )
-            for d in result.drift
-        ],
-        skipped=list(result.skipped),
+    return render.fields(
+        si.DocumentsSyncOut,
+        result,
+        drift=[render.fields(si.DriftOut, d) for d in result.drift],
     )

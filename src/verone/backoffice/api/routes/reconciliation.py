@@ -30,19 +30,7 @@ router = APIRouter(
 
 
 def bank_transaction(t: BankTransaction) -> si.BankTransactionOut:
-    return si.BankTransactionOut(
-        id=t.id,
-        qonto_id=t.qonto_id,
-        bank_account_id=t.bank_account_id,
-        amount=t.amount,
-        currency=t.currency,
-        side=str(t.side),
-        label=t.label,
-        status=t.status,
-        reference=t.reference,
-        emitted_at=t.emitted_at,
-        settled_at=t.settled_at,
-    )
+    return render.fields(si.BankTransactionOut, t)
 
 
 @router.get("/unmatched", response_model=s.ListEnvelope[si.BankTransactionOut])
@@ -63,16 +51,9 @@ def allocations(ctx: ViewerContext, paging: Pagination) -> s.ListEnvelope[si.All
     found = queries.list_allocations(ctx.uow, paging)
 
     def convert(view: queries.AllocationView) -> si.AllocationOut:
-        a = view.allocation
-        return si.AllocationOut(
-            id=a.id,
-            amount=a.amount,
-            currency=a.currency,
-            created_at=a.created_at,
-            allocated_by=a.allocated_by,
-            automatic=a.automatic,
-            score=a.score,
-            reasons=a.reasons,
+        return render.fields(
+            si.AllocationOut,
+            view.allocation,
             transaction=None if view.transaction is None else bank_transaction(view.transaction),
             document=None if view.document is None else render.summary(view.document, today),
         )
@@ -90,29 +71,11 @@ def mirrored_transactions(
 
 
 def render_applied(applied: reconciliation.AppliedMatch) -> si.AppliedMatchOut:
-    return si.AppliedMatchOut(
-        allocation_id=applied.allocation_id,
-        transaction_id=applied.transaction_id,
-        document_id=applied.document_id,
-        amount=applied.amount,
-        invoice_paid=applied.invoice_paid,
-        pdf_attached=applied.pdf_attached,
-        warning=applied.warning,
-    )
+    return render.fields(si.AppliedMatchOut, applied)
 
 
 def render_proposal(p: Proposal) -> si.ProposalOut:
-    return si.ProposalOut(
-        transaction_id=p.transaction_id,
-        invoice_id=p.invoice_id,
-        invoice_number=p.invoice_number,
-        amount=p.amount,
-        currency=p.currency,
-        kind=str(p.kind),
-        score=p.score,
-        reasons=list(p.reasons),
-        automatic=p.automatic,
-    )
+    return render.fields(si.ProposalOut, p)
 
 
 @router.get("/proposals", response_model=list[si.ProposalOut])
@@ -166,13 +129,12 @@ def undo(ctx: AccountantContext, allocation_id: uuid.UUID) -> s.DocumentOut:
 
 def render_rejection(view: reconciliation.RejectedView) -> si.RejectionOut:
     r = view.rejection
-    return si.RejectionOut(
-        transaction_id=r.transaction_id,
+    return render.fields(
+        si.RejectionOut,
+        r,
         invoice_id=r.document_id,
         invoice_number=None if view.document is None else view.document.number,
-        rejected_by=r.rejected_by,
         rejected_by_name=view.rejected_by_name,
-        rejected_at=r.rejected_at,
         transaction=None if view.transaction is None else bank_transaction(view.transaction),
     )
 
