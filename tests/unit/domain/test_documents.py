@@ -8,10 +8,17 @@ from decimal import Decimal
 
 import pytest
 
-from tests.unit.domain.factories import NOW, current_status, finalize, make_document, make_item
+from tests.unit.domain.factories import (
+    NOW,
+    current_status,
+    finalize,
+    make_document,
+    make_item,
+    make_order,
+)
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.confirmation import compute_content_hash
-from verone.backoffice.domain.documents import FinancialDocument
+from verone.backoffice.domain.documents import LINE_CONTENT, DocumentItem, FinancialDocument
 from verone.backoffice.domain.kinds import TRANSITIONS, check_transition
 from verone.backoffice.domain.statuses import (
     DocumentOrigin,
@@ -289,6 +296,45 @@ class TestPdf:
             expiry,
             "ab",
         )
+
+
+class TestCopyOf:
+    def test_a_copy_carries_the_content_and_nothing_of_the_source_line_itself(self) -> None:
+        source = DocumentItem(
+            title="Table",
+            quantity=Decimal("2"),
+            unit_price=Decimal("100.00"),
+            vat_rate=Decimal("0.2"),
+            description="Chêne",
+            unit="pièce",
+            discount_kind=DiscountKind.PERCENTAGE,
+            discount_value=Decimal("0.1"),
+            sales_order_item_id=uuid.uuid4(),
+            product_id=uuid.uuid4(),
+            position=3,
+            subtotal=Decimal("180.00"),
+        )
+        copy = DocumentItem.copy_of(source)
+        assert {name: getattr(copy, name) for name in LINE_CONTENT} == {
+            name: getattr(source, name) for name in LINE_CONTENT
+        }
+        assert copy.id != source.id
+        assert copy.sales_order_item_id is None
+        assert (copy.position, copy.subtotal) == (0, Decimal(0))
+
+    def test_an_order_line_is_copied_with_the_changes_given_and_validated(self) -> None:
+        order_item = make_order(uuid.uuid4(), "5").items[0]
+        copy = DocumentItem.copy_of(
+            order_item, quantity=Decimal("2"), sales_order_item_id=order_item.id
+        )
+        assert (copy.title, copy.quantity, copy.unit_price) == (
+            order_item.title,
+            Decimal("2"),
+            order_item.unit_price,
+        )
+        assert copy.sales_order_item_id == order_item.id
+        with pytest.raises(errors.InvalidDocument):
+            DocumentItem.copy_of(order_item, quantity=Decimal("0"))
 
 
 def test_errors_have_codes_and_french_messages() -> None:

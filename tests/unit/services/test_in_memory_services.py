@@ -271,3 +271,26 @@ def test_a_block_left_without_commit_leaves_the_store_as_it_was(
         uow.audit.append(at=clock.now(), actor_id=None, action="x", entity_type="y", entity_id="z")
     assert uow.store.users[user.id].display_name == "j"
     assert uow.store.audit == []
+
+
+def test_every_audited_entity_is_named_by_its_type_and_id(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    admin = _user(uow, clock, Role.ADMIN, "e@example.fr")
+    product = catalog.create_product(uow, clock, Actor.cli(admin.id), _product())
+    issued = auth.create_api_token(uow, clock, Actor.cli(admin.id), name="ci")
+    auth.record_action(
+        uow, clock, admin, action="attachment.upload", entity_type="attachment", entity_id="a1"
+    )
+    entries = {entry.action: entry for entry in uow.store.audit}
+    assert (entries["product.create"].entity_type, entries["product.create"].entity_id) == (
+        "product",
+        str(product.id),
+    )
+    token_entry = entries["api_token.create"]
+    assert (token_entry.entity_type, token_entry.entity_id) == ("api_token", str(issued.token.id))
+    assert token_entry.details == {"user_id": str(admin.id), "name": "ci"}
+    assert (entries["attachment.upload"].actor_id, entries["attachment.upload"].entity_id) == (
+        admin.id,
+        "a1",
+    )

@@ -32,20 +32,7 @@ def check_credit_cap(
 
 def copy_items(invoice: FinancialDocument) -> list[DocumentItem]:
     """The invoice's lines as fresh, editable credit-note lines."""
-    return [
-        DocumentItem(
-            title=item.title,
-            description=item.description,
-            unit=item.unit,
-            quantity=item.quantity,
-            unit_price=item.unit_price,
-            vat_rate=item.vat_rate,
-            discount_kind=item.discount_kind,
-            discount_value=item.discount_value,
-            product_id=item.product_id,
-        )
-        for item in sorted(invoice.items, key=lambda i: i.position)
-    ]
+    return [DocumentItem.copy_of(item) for item in sorted(invoice.items, key=lambda i: i.position)]
 
 
 def draft_credit_note(

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.confirmation import compute_content_hash
@@ -32,9 +33,25 @@ from verone.money import (
     to_decimal,
 )
 
+if TYPE_CHECKING:
+    from verone.backoffice.domain.orders import SalesOrderItem
+
 #: The largest line amount (quantity x unit price): 500 such lines still fit the database's
 #: BIGINT cents with a wide margin.
 MAX_LINE_AMOUNT = Decimal(10) ** 12
+
+#: What a line says (not its id, position, totals or order link): what a copy carries over.
+LINE_CONTENT = (
+    "title",
+    "description",
+    "unit",
+    "quantity",
+    "unit_price",
+    "vat_rate",
+    "discount_kind",
+    "discount_value",
+    "product_id",
+)
 
 
 @dataclass(eq=False)
@@ -93,6 +110,13 @@ class DocumentItem:
 
     def as_line_input(self) -> LineInput:
         return LineInput(self.quantity, self.unit_price, self.vat_rate, self.discount)
+
+    @classmethod
+    def copy_of(cls, line: DocumentItem | SalesOrderItem, **changes: object) -> DocumentItem:
+        """A fresh line (new id, validated) with the content (``LINE_CONTENT``) of a
+        document's or an order's ``line``, as ``changes`` amend it."""
+        values: dict[str, Any] = {name: getattr(line, name) for name in LINE_CONTENT}
+        return cls(**(values | changes))
 
 
 @dataclass(eq=False)

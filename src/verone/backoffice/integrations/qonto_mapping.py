@@ -36,47 +36,60 @@ def _epoch() -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def remote_invoice(invoice: ClientInvoice) -> RemoteDocument:
+def _remote(
+    document_type: DocumentType,
+    document: ClientInvoice | Quote | CreditNote,
+    *,
+    qonto_status: str,
+    number: str | None,
+    updated_at: datetime | None,
+    finalized_at: datetime | None,
+) -> RemoteDocument:
+    """What the three kinds' answers say alike: id, totals, currency, attachment (dated at
+    creation when Qonto gives no ``updated_at``)."""
     return RemoteDocument(
-        document_type=DocumentType.INVOICE,
-        qonto_id=invoice.id,
+        document_type=document_type,
+        qonto_id=document.id,
+        qonto_status=qonto_status,
+        number=number,
+        total_amount=_money(document.total_amount, document.total_amount_cents),
+        total_vat=_money(document.vat_amount, document.vat_amount_cents),
+        currency=document.currency or "EUR",
+        updated_at=updated_at or document.created_at or _epoch(),
+        attachment_id=document.attachment_id,
+        finalized_at=finalized_at,
+    )
+
+
+def remote_invoice(invoice: ClientInvoice) -> RemoteDocument:
+    return _remote(
+        DocumentType.INVOICE,
+        invoice,
         qonto_status=str(invoice.status),
         number=invoice.number if invoice.is_finalized else None,
-        total_amount=_money(invoice.total_amount, invoice.total_amount_cents),
-        total_vat=_money(invoice.vat_amount, invoice.vat_amount_cents),
-        currency=invoice.currency or "EUR",
-        updated_at=invoice.updated_at or invoice.created_at or _epoch(),
-        attachment_id=invoice.attachment_id,
+        updated_at=invoice.updated_at,
         finalized_at=invoice.finalized_at,
     )
 
 
 def remote_quote(quote: Quote) -> RemoteDocument:
-    return RemoteDocument(
-        document_type=DocumentType.QUOTE,
-        qonto_id=quote.id,
+    return _remote(
+        DocumentType.QUOTE,
+        quote,
         qonto_status=str(quote.status or QontoStatus.PENDING_APPROVAL),
         number=quote.number,
-        total_amount=_money(quote.total_amount, quote.total_amount_cents),
-        total_vat=_money(quote.vat_amount, quote.vat_amount_cents),
-        currency=quote.currency or "EUR",
-        updated_at=quote.updated_at or quote.created_at or _epoch(),
-        attachment_id=quote.attachment_id,
+        updated_at=quote.updated_at,
         finalized_at=quote.created_at,
     )
 
 
 def remote_credit_note(note: CreditNote) -> RemoteDocument:
-    return RemoteDocument(
-        document_type=DocumentType.CREDIT_NOTE,
-        qonto_id=note.id,
+    return _remote(
+        DocumentType.CREDIT_NOTE,
+        note,
         qonto_status=QontoStatus.FINALIZED,
         number=note.number,
-        total_amount=_money(note.total_amount, note.total_amount_cents),
-        total_vat=_money(note.vat_amount, note.vat_amount_cents),
-        currency=note.currency or "EUR",
-        updated_at=note.finalized_at or note.created_at or _epoch(),
-        attachment_id=note.attachment_id,
+        updated_at=note.finalized_at,
         finalized_at=note.finalized_at or note.created_at,
     )
 

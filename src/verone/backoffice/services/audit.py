@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from verone.backoffice.domain.audit import AuditEntry, AuditValue, ChainBreak, verify_chain
 from verone.backoffice.domain.queries import AuditFilter, Page, PageRequest
 from verone.backoffice.domain.statuses import DocumentType
+from verone.backoffice.domain.users import User
 from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import DOCUMENT_ENTITY
@@ -31,17 +32,18 @@ class AuditVerification:
 def record_audit(
     uow: UnitOfWork,
     clock: Clock,
-    actor: Actor,
+    actor: Actor | User,
     action: str,
     entity_type: str,
     entity_id: str,
     details: Mapping[str, AuditValue] | None = None,
 ) -> AuditEntry:
-    """Append one entry (its own unit of work)."""
+    """Append one entry (its own unit of work) by ``actor``, or by a ``User`` the edge
+    authenticated."""
     with uow:
         entry = uow.audit.append(
             at=clock.now(),
-            actor_id=actor.user_id,
+            actor_id=actor.id if isinstance(actor, User) else actor.user_id,
             action=action,
             entity_type=entity_type,
             entity_id=entity_id,

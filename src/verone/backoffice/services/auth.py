@@ -32,6 +32,8 @@ from verone.backoffice.domain.users import (
 )
 from verone.backoffice.ports import Clock, PasswordHasher, UnitOfWork
 from verone.backoffice.services.actors import Actor, ActorKind
+from verone.backoffice.services.audit import record_audit
+from verone.backoffice.services.common import audit
 
 SESSION_TTL = timedelta(hours=12)  # absolute: a session ends 12 h after the login
 SESSION_IDLE = timedelta(minutes=30)  # idle: and after 30 minutes without a request
@@ -292,13 +294,7 @@ def login(
         stored = uow.users.get(user.id)
         if stored is not None:
             stored.last_login_at = now
-        uow.audit.append(
-            at=now,
-            actor_id=user.id,
-            action="auth.login",
-            entity_type="user",
-            entity_id=str(user.id),
-        )
+        audit(uow, clock, user.id, "auth.login", user, at=now)
         uow.commit()
     cookie, session = open_session(uow, secret_key, user, now)
     return LoginResult(cookie, session, user)
@@ -316,13 +312,7 @@ def record_logout(
             stored = uow.user_sessions.get(session.session_id)
             if stored is not None and stored.user_id == user.id:
                 stored.revoke(now)
-        uow.audit.append(
-            at=now,
-            actor_id=user.id,
-            action="auth.logout",
-            entity_type="user",
-            entity_id=str(user.id),
-        )
+        audit(uow, clock, user.id, "auth.logout", user, at=now)
         uow.commit()
 
 
@@ -375,14 +365,8 @@ def create_api_token(
             expires_at=expires_at,
         )
         uow.api_tokens.add(token)
-        uow.audit.append(
-            at=now,
-            actor_id=by,
-            action="api_token.create",
-            entity_type="api_token",
-            entity_id=str(token.id),
-            details={"user_id": str(owner.id), "name": token.name},
-        )
+        details = {"user_id": str(owner.id), "name": token.name}
+        audit(uow, clock, by, "api_token.create", token, details, at=now)
         uow.commit()
     return IssuedToken(token, secret)
 
@@ -403,13 +387,7 @@ def revoke_api_token(uow: UnitOfWork, clock: Clock, actor: User, token_id: uuid.
             for token in uow.api_tokens.for_user(user.id):
                 if token.id == token_id:
                     token.revoke(now)
-                    uow.audit.append(
-                        at=now,
-                        actor_id=actor.id,
-                        action="api_token.revoke",
-                        entity_type="api_token",
-                        entity_id=str(token.id),
-                    )
+                    audit(uow, clock, actor.id, "api_token.revoke", token, at=now)
                     uow.commit()
                     return token
     raise TokenNotFound()
@@ -429,16 +407,7 @@ def record_action(
     details: Mapping[str, AuditValue] | None = None,
 ) -> None:
     """Audit a write made directly on Qonto by an authenticated user (e.g. an attachment)."""
-    with uow:
-        uow.audit.append(
-            at=clock.now(),
-            actor_id=actor.id,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            details=details,
-        )
-        uow.commit()
+    record_audit(uow, clock, actor, action, entity_type, entity_id, details)
 
 
 # ---------------------------------------------------------------------- housekeeping

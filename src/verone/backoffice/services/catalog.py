@@ -20,7 +20,7 @@ from verone.backoffice.domain import errors
 from verone.backoffice.domain.parties import Customer, CustomerKind, Product
 from verone.backoffice.ports import Clock, QontoGateway, UnitOfWork
 from verone.backoffice.services.actors import Actor
-from verone.backoffice.services.common import NotFound, acting_user
+from verone.backoffice.services.common import NotFound, acting_user, audit
 from verone.backoffice.services.outbox.clients import client_write_in_flight, lock_customer
 from verone.backoffice.services.outbox.write import Done, Intent, Operation, Outcome, write
 
@@ -70,39 +70,14 @@ class ProductChanges:
     active: bool | None = None
 
 
-def _audit(
-    uow: UnitOfWork, clock: Clock, user_id: uuid.UUID, action: str, kind: str, entity: str
-) -> None:
-    uow.audit.append(
-        at=clock.now(), actor_id=user_id, action=action, entity_type=kind, entity_id=entity
-    )
-
-
 def create_customer(
     uow: UnitOfWork, clock: Clock, actor: Actor, fields: CustomerFields
 ) -> Customer:
     with uow:
         user = acting_user(uow, actor)
-        customer = Customer(
-            kind=fields.kind,
-            created_at=clock.now(),
-            company_name=fields.company_name,
-            first_name=fields.first_name,
-            last_name=fields.last_name,
-            email=fields.email,
-            phone=fields.phone,
-            vat_number=fields.vat_number,
-            siren=fields.siren,
-            siret=fields.siret,
-            billing_street=fields.billing_street,
-            billing_postal_code=fields.billing_postal_code,
-            billing_city=fields.billing_city,
-            billing_country=fields.billing_country,
-            currency=fields.currency,
-            locale=fields.locale,
-        )
+        customer = Customer(created_at=clock.now(), **dataclasses.asdict(fields))
         uow.customers.add(customer)
-        _audit(uow, clock, user.id, "customer.create", "customer", str(customer.id))
+        audit(uow, clock, user.id, "customer.create", customer)
         uow.commit()
     return customer
 
@@ -168,7 +143,7 @@ def update_customer(
             raise ClientUpdateInFlight()
         if not customer.qonto_client_id:
             _copy_fields(candidate, customer)
-            _audit(uow, clock, user.id, "customer.update", "customer", str(customer.id))
+            audit(uow, clock, user.id, "customer.update", customer)
             return Done(customer)
         context = {
             "customer_id": str(customer_id),
@@ -202,7 +177,7 @@ def apply_customer_update(
     """Inside an open unit of work: write the values Qonto took, audited ``customer.update``."""
     customer = lock_customer(uow, candidate.id)
     _copy_fields(candidate, customer)
-    _audit(uow, clock, user_id, "customer.update", "customer", str(customer.id))
+    audit(uow, clock, user_id, "customer.update", customer)
     return customer, {"customer_id": str(customer.id), "qonto_id": customer.qonto_client_id}
 
 
@@ -220,17 +195,10 @@ def create_product(uow: UnitOfWork, clock: Clock, actor: Actor, fields: ProductF
         if uow.products.by_sku(fields.sku.strip()) is not None:
             raise DuplicateSku()
         product = Product(
-            sku=fields.sku.strip(),
-            name=fields.name,
-            unit_price=fields.unit_price,
-            vat_rate=fields.vat_rate,
-            created_at=clock.now(),
-            currency=fields.currency,
-            unit=fields.unit,
-            description=fields.description,
+            created_at=clock.now(), **(dataclasses.asdict(fields) | {"sku": fields.sku.strip()})
         )
         uow.products.add(product)
-        _audit(uow, clock, user.id, "product.create", "product", str(product.id))
+        audit(uow, clock, user.id, "product.create", product)
         uow.commit()
     return product
 
@@ -259,6 +227,6 @@ def update_product(
             product.description = changes.description
         if changes.active is not None:
             product.active = changes.active
-        _audit(uow, clock, user.id, "product.update", "product", str(product.id))
+        audit(uow, clock, user.id, "product.update", product)
         uow.commit()
     return product

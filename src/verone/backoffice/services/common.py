@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.audit import AuditValue
@@ -11,12 +12,22 @@ from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.errors import CustomerNotFound, DocumentNotFound, OrderNotFound
 from verone.backoffice.domain.errors import NotFound as NotFound  # one not-found tree
 from verone.backoffice.domain.orders import SalesOrder, derive_invoicing_status
-from verone.backoffice.domain.parties import Customer
-from verone.backoffice.domain.users import Role, User
+from verone.backoffice.domain.parties import Customer, Product
+from verone.backoffice.domain.users import ApiToken, Role, User
 from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services.actors import Actor
 
 DOCUMENT_ENTITY = "financial_document"
+
+#: What the use cases audit, and the audit log's name of each (its ``entity_type``).
+AuditedEntity = FinancialDocument | Customer | Product | User | ApiToken
+ENTITY_TYPES: dict[type[AuditedEntity], str] = {
+    FinancialDocument: DOCUMENT_ENTITY,
+    Customer: "customer",
+    Product: "product",
+    User: "user",
+    ApiToken: "api_token",
+}
 
 
 def document_lock(document_id: uuid.UUID) -> str:
@@ -69,15 +80,19 @@ def audit(
     clock: Clock,
     actor_id: uuid.UUID | None,
     action: str,
-    document: FinancialDocument,
+    entity: AuditedEntity,
     details: Mapping[str, AuditValue] | None = None,
+    *,
+    at: datetime | None = None,
 ) -> None:
+    """Append the entry of ``action`` on ``entity`` (inside an open unit of work), dated
+    ``at`` (the use case's own instant) or else now."""
     uow.audit.append(
-        at=clock.now(),
+        at=clock.now() if at is None else at,
         actor_id=actor_id,
         action=action,
-        entity_type=DOCUMENT_ENTITY,
-        entity_id=str(document.id),
+        entity_type=ENTITY_TYPES[type(entity)],
+        entity_id=str(entity.id),
         details=details,
     )
 

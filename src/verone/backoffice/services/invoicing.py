@@ -80,18 +80,7 @@ def order_lines(
     check_invoicable(order, done, requested)
     first = not any(d.kind.payable and d.status in BILLING_STATUSES for d in invoices)
     lines = [
-        DocumentItem(
-            title=item.title,
-            description=item.description,
-            unit=item.unit,
-            quantity=requested[item.id],
-            unit_price=item.unit_price,
-            vat_rate=item.vat_rate,
-            discount_kind=item.discount_kind,
-            discount_value=item.discount_value,
-            sales_order_item_id=item.id,
-            product_id=item.product_id,
-        )
+        DocumentItem.copy_of(item, quantity=requested[item.id], sales_order_item_id=item.id)
         for item in sorted(order.items, key=lambda i: i.position)
         if item.id in requested
     ]

@@ -183,9 +183,10 @@ def _invoice_from_quote(
     created_by: uuid.UUID,
 ) -> FinancialDocument:
     """The pending invoice of a quote: same lines (order links kept, over-invoicing checked)."""
-    items = copy_items(quote)
-    for source, item in zip(sorted(quote.items, key=lambda i: i.position), items, strict=True):
-        item.sales_order_item_id = source.sales_order_item_id
+    items = [
+        DocumentItem.copy_of(item, sales_order_item_id=item.sales_order_item_id)
+        for item in sorted(quote.items, key=lambda i: i.position)
+    ]
     if quote.sales_order_id is not None:
         order = get_order(uow, quote.sales_order_id)
         requested = {i.sales_order_item_id: i.quantity for i in items if i.sales_order_item_id}

@@ -17,6 +17,7 @@ from verone.backoffice.domain.users import Role, User
 from verone.backoffice.ports import Clock, PasswordHasher, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.auth import UserNotFound, require_user_admin
+from verone.backoffice.services.common import audit
 from verone.backoffice.services.users import check_password, create_user
 
 
@@ -35,19 +36,6 @@ class Revoked:
     user: User
     sessions: int
     tokens: int
-
-
-def _audit(
-    uow: UnitOfWork, clock: Clock, by: uuid.UUID | None, action: str, user: User, **details: str
-) -> None:
-    uow.audit.append(
-        at=clock.now(),
-        actor_id=by,
-        action=action,
-        entity_type="user",
-        entity_id=str(user.id),
-        details=details or None,
-    )
 
 
 def _load(uow: UnitOfWork, user_id: uuid.UUID) -> User:
@@ -107,7 +95,7 @@ def add_user(
         uow, hasher, clock, email=email, password=password, role=role, display_name=display_name
     )
     with uow:
-        _audit(uow, clock, by, "user.create", user, role=str(role))
+        audit(uow, clock, by, "user.create", user, {"role": str(role)})
         uow.commit()
     return user
 
@@ -119,7 +107,7 @@ def set_role(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.UUID, ro
         if role is not Role.ADMIN:
             _keep_an_admin(uow, user)
         previous, user.role = user.role, role
-        _audit(uow, clock, by, "user.set_role", user, role=str(role), previous=str(previous))
+        audit(uow, clock, by, "user.set_role", user, {"role": str(role), "previous": str(previous)})
         uow.commit()
     return user
 
@@ -132,7 +120,7 @@ def deactivate_user(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.U
         _keep_an_admin(uow, user)
         user.active = False
         sessions, tokens = _revoke_everything(uow, clock, user)
-        _audit(uow, clock, by, "user.deactivate", user)
+        audit(uow, clock, by, "user.deactivate", user)
         uow.commit()
     return Revoked(user, sessions, tokens)
 
@@ -142,7 +130,7 @@ def reactivate_user(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.U
     with uow:
         user = _load(uow, user_id)
         user.active = True
-        _audit(uow, clock, by, "user.reactivate", user)
+        audit(uow, clock, by, "user.reactivate", user)
         uow.commit()
     return user
 
@@ -153,7 +141,7 @@ def revoke_access(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.UUI
     with uow:
         user = _load(uow, user_id)
         sessions, tokens = _revoke_everything(uow, clock, user)
-        _audit(uow, clock, by, "user.revoke_access", user)
+        audit(uow, clock, by, "user.revoke_access", user)
         uow.commit()
     return Revoked(user, sessions, tokens)
 
@@ -173,7 +161,7 @@ def reset_password(
         check_password(new_password, email=user.email)
         user.password_hash = hasher.hash(new_password)
         sessions, tokens = _revoke_everything(uow, clock, user)
-        _audit(uow, clock, by, "user.reset_password", user)
+        audit(uow, clock, by, "user.reset_password", user)
         uow.commit()
     return Revoked(user, sessions, tokens)
 
@@ -198,6 +186,6 @@ def change_own_password(
         check_password(new_password, email=user.email)
         user.password_hash = hasher.hash(new_password)
         revoked = uow.user_sessions.revoke_all(user.id, clock.now(), keep=keep_session)
-        _audit(uow, clock, user.id, "user.change_password", user)
+        audit(uow, clock, user.id, "user.change_password", user)
         uow.commit()
     return revoked
