@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from verone.qonto import (
     RequestOptions,
     TransactionFilters,
 )
+from verone.qonto.resources.client_invoices import ClientInvoices
 from verone.qonto.types._base import AmountParam
 from verone.qonto.types.client_invoices import ClientInvoiceCreateParams, PaymentMethodsParams
 from verone.qonto.types.documents import InvoiceItemParams
@@ -106,6 +108,27 @@ class TestBodies:
         assert script.requests[0].method == "POST"
         assert script.requests[0].url.path == "/v2/client_invoices/inv-1/finalize"
         assert invoice.status == "unpaid"
+
+    @pytest.mark.parametrize("action", ["finalize", "unmark_as_paid", "mark_as_canceled"])
+    def test_status_changes_post_without_a_body(self, action: str) -> None:
+        script = Script([json_reply(200, {"client_invoice": invoice_json(status="unpaid")})])
+        client, _ = make_client(script)
+        invoice = getattr(client.client_invoices, action)("inv-1")
+        assert script.requests[0].method == "POST"
+        assert script.requests[0].url.path == f"/v2/client_invoices/inv-1/{action}"
+        assert script.requests[0].content == b""
+        assert invoice.status == "unpaid"
+
+    @pytest.mark.parametrize("action", ["finalize", "unmark_as_paid", "mark_as_canceled"])
+    def test_status_changes_read_as_plain_methods(self, action: str) -> None:
+        client, _ = make_client(Script([]))
+        for method in (getattr(ClientInvoices, action), getattr(client.client_invoices, action)):
+            assert method.__name__ == action
+            assert method.__doc__.startswith(f"``POST …/{action}``")
+        signature = inspect.signature(getattr(client.client_invoices, action))
+        assert str(signature) == (
+            "(invoice_id: 'str', *, options: 'RequestOptions | None' = None) -> 'ClientInvoice'"
+        )
 
     def test_writes_carry_a_uuid4_idempotency_key(self) -> None:
         script = Script([json_reply(201, {"client_invoice": invoice_json()})])

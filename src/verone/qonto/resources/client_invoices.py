@@ -7,7 +7,7 @@ Rule 1: ``create`` always sends ``status: "draft"``; only ``finalize`` finalizes
 from __future__ import annotations
 
 from datetime import date
-from typing import Unpack
+from typing import Protocol, Unpack
 
 from verone.qonto._base import PreparedCall, RequestOptions
 from verone.qonto._encoding import FileUpload
@@ -53,6 +53,32 @@ def _draft_body(params: ClientInvoiceCreateParams) -> dict[str, object]:
 
 def _paid_body(paid_at: date | None) -> MarkAsPaidParams:
     return MarkAsPaidParams(paid_at=paid_at) if paid_at is not None else MarkAsPaidParams()
+
+
+class _StatusChangeCall(Protocol):
+    """How a status change is written: the invoice's id, the call's options."""
+
+    def __call__(
+        self,
+        resource: _ClientInvoices,
+        /,
+        invoice_id: str,
+        *,
+        options: RequestOptions | None = None,
+    ) -> PreparedCall[ClientInvoice]: ...
+
+
+def _status_change(action: str, doc: str) -> _StatusChangeCall:
+    """The call ``POST …/{action}`` that moves an invoice to another status (no body)."""
+
+    def change(
+        self: _ClientInvoices, invoice_id: str, *, options: RequestOptions | None = None
+    ) -> PreparedCall[ClientInvoice]:
+        return self._action(invoice_id, action, None, options)
+
+    change.__name__ = change.__qualname__ = action
+    change.__doc__ = doc
+    return change
 
 
 class _ClientInvoices(
@@ -105,12 +131,11 @@ class _ClientInvoices(
             "POST", invoice_id, self._items.one, path=path, json_body=body, options=options
         )
 
-    @endpoint
-    def finalize(
-        self, invoice_id: str, *, options: RequestOptions | None = None
-    ) -> PreparedCall[ClientInvoice]:
-        """``POST …/finalize``: draft → unpaid. Irreversible: the number is burned."""
-        return self._action(invoice_id, "finalize", None, options)
+    finalize = endpoint(
+        _status_change(
+            "finalize", "``POST …/finalize``: draft → unpaid. Irreversible: the number is burned."
+        )
+    )
 
     @endpoint
     def mark_as_paid(
@@ -119,19 +144,14 @@ class _ClientInvoices(
         """``POST …/mark_as_paid`` (``paid_at`` defaults to today at Qonto)."""
         return self._action(invoice_id, "mark_as_paid", _paid_body(paid_at), options)
 
-    @endpoint
-    def unmark_as_paid(
-        self, invoice_id: str, *, options: RequestOptions | None = None
-    ) -> PreparedCall[ClientInvoice]:
-        """``POST …/unmark_as_paid``: paid → unpaid."""
-        return self._action(invoice_id, "unmark_as_paid", None, options)
-
-    @endpoint
-    def mark_as_canceled(
-        self, invoice_id: str, *, options: RequestOptions | None = None
-    ) -> PreparedCall[ClientInvoice]:
-        """``POST …/mark_as_canceled``: unpaid → canceled (irreversible)."""
-        return self._action(invoice_id, "mark_as_canceled", None, options)
+    unmark_as_paid = endpoint(
+        _status_change("unmark_as_paid", "``POST …/unmark_as_paid``: paid → unpaid.")
+    )
+    mark_as_canceled = endpoint(
+        _status_change(
+            "mark_as_canceled", "``POST …/mark_as_canceled``: unpaid → canceled (irreversible)."
+        )
+    )
 
     @endpoint
     def send(
