@@ -296,6 +296,27 @@ def test_update_params_send_only_what_was_set() -> None:
     assert qt.to_wire(client) == {"email": "a@b.fr"}
 
 
+def test_invoice_update_takes_the_create_fields_but_its_sources_optional_in_order() -> None:
+    create = qt.ClientInvoiceCreateFields.model_fields
+    update = qt.ClientInvoiceUpdateParams.model_fields
+    assert list(update) == [name for name in create if name not in {"quote_id", "upload_id"}]
+    assert list(create)[6:10] == ["number", "quote_id", "upload_id", "performance_date"]
+    assert not any(field.is_required() for field in update.values())
+    required = [name for name, field in create.items() if field.is_required()]
+    assert required == [
+        "client_id",
+        "issue_date",
+        "due_date",
+        "currency",
+        "payment_methods",
+        "items",
+    ]
+    for name, field in update.items():
+        assert field.metadata == create[name].metadata, name
+    with pytest.raises(ValidationError):
+        qt.ClientInvoiceUpdateParams(terms_and_conditions="x" * 526)
+
+
 def test_params_write_quantities_and_rates_as_decimal_strings() -> None:
     wire = qt.to_wire(_create_params())
     items = wire["items"]

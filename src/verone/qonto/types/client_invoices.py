@@ -139,18 +139,28 @@ class PaymentMethodsParams(ParamsModel):
     iban: str
 
 
-class ClientInvoiceCreateFields(ParamsModel):
-    """The fields of ``POST /v2/client_invoices`` without ``status`` (flat body)."""
+class _InvoiceBasics(ParamsModel):
+    """The first fields of an invoice's body: client, dates, currency, payment, lines, number."""
 
-    client_id: str
-    issue_date: date
-    due_date: date
-    currency: str
-    payment_methods: PaymentMethodsParams
-    items: list[InvoiceItemParams]
+    client_id: str | None = None
+    issue_date: date | None = None
+    due_date: date | None = None
+    currency: str | None = None
+    payment_methods: PaymentMethodsParams | None = None
+    items: list[InvoiceItemParams] | None = None
     number: str | None = None
+
+
+class _InvoiceSources(ParamsModel):
+    """What a new invoice may come from: a quote, an uploaded file (create only)."""
+
     quote_id: str | None = None
     upload_id: str | None = None
+
+
+class _InvoiceTerms(ParamsModel):
+    """The last fields of an invoice's body: performance period, texts, discount, settings."""
+
     performance_date: date | None = None
     performance_start_date: date | None = None
     performance_end_date: date | None = None
@@ -160,6 +170,21 @@ class ClientInvoiceCreateFields(ParamsModel):
     footer: str | None = None
     discount: DiscountParams | None = None
     settings: DocumentSettingsParams | None = None
+
+
+# The bodies below are made of the blocks above. pydantic orders fields from the last base to
+# the first, so each body lists its blocks in reverse: the JSON keeps Qonto's order.
+
+
+class ClientInvoiceCreateFields(_InvoiceTerms, _InvoiceSources, _InvoiceBasics):
+    """The fields of ``POST /v2/client_invoices`` without ``status`` (flat body)."""
+
+    client_id: str
+    issue_date: date
+    due_date: date
+    currency: str
+    payment_methods: PaymentMethodsParams
+    items: list[InvoiceItemParams]
 
 
 class ClientInvoiceCreateParams(ClientInvoiceCreateFields):
@@ -180,25 +205,8 @@ class ClientInvoiceCreateParams(ClientInvoiceCreateFields):
         return data
 
 
-class ClientInvoiceUpdateParams(ParamsModel):
+class ClientInvoiceUpdateParams(_InvoiceTerms, _InvoiceBasics):
     """``PATCH /v2/client_invoices/{id}`` (drafts only): only the fields set are sent."""
-
-    client_id: str | None = None
-    issue_date: date | None = None
-    due_date: date | None = None
-    currency: str | None = None
-    payment_methods: PaymentMethodsParams | None = None
-    items: list[InvoiceItemParams] | None = None
-    number: str | None = None
-    performance_date: date | None = None
-    performance_start_date: date | None = None
-    performance_end_date: date | None = None
-    purchase_order: str | None = None
-    terms_and_conditions: str | None = Field(default=None, max_length=525)
-    header: str | None = None
-    footer: str | None = None
-    discount: DiscountParams | None = None
-    settings: DocumentSettingsParams | None = None
 
 
 class MarkAsPaidParams(ParamsModel):
