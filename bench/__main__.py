@@ -15,6 +15,7 @@ from bench import (
     lists,
     reconciliation,
     sandbox,
+    sync_e2e,
     sync_writes,
 )
 
@@ -31,6 +32,11 @@ RUNS: tuple[tuple[str, Callable[[list[str]], None], list[str]], ...] = (
     ("Transaction ingest (memory: 100 000 -> 300 000)", ingest.main, ["--size", "300000"]),
     ("GET /api/qonto/invoices at 100 000 documents", lists.main, ["--repeat", "10"]),
     ("API writes during a full sync", sync_writes.main, ["--transactions", "10000"]),
+    (
+        "verone sync transactions|documents --full as processes (memory: 10 000 -> 50 000)",
+        sync_e2e.main,
+        ["--transactions", "10000", "50000", "--invoices", "1000"],
+    ),
     ("« Factures Qonto » page at 100 000 documents", documents_page.main, ["--repeat", "10"]),
 )
 
