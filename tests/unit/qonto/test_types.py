@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from verone.money import DiscountKind, Money, quantize, to_cents
 from verone.qonto import types as qt
+from verone.qonto.types.documents import DiscountKindValue
 
 FIXTURES = Path(__file__).parents[2] / "contract" / "fixtures"
 
@@ -191,6 +194,32 @@ def test_missing_optional_fields_do_not_fail() -> None:
     transaction = qt.from_wire(qt.Transaction, {"id": "t"})
     assert transaction.amount is None
     assert qt.from_wire(qt.Attachment, {"id": "a"}).url is None
+
+
+@pytest.mark.parametrize(
+    ("value_type", "enum"),
+    [
+        (qt.InvoiceStatusValue, qt.InvoiceStatus),
+        (qt.InvoiceTypeValue, qt.InvoiceType),
+        (qt.EInvoicingStatusValue, qt.EInvoicingStatus),
+        (qt.QuoteStatusValue, qt.QuoteStatus),
+        (qt.ClientKindValue, qt.ClientKind),
+        (qt.BankAccountStatusValue, qt.BankAccountStatus),
+        (qt.TransactionStatusValue, qt.TransactionStatus),
+        (qt.TransactionSideValue, qt.TransactionSide),
+        (DiscountKindValue, DiscountKind),
+    ],
+)
+def test_every_open_value_is_its_enum_or_the_string_sent(
+    value_type: Any, enum: type[StrEnum]
+) -> None:
+    adapter: TypeAdapter[object] = TypeAdapter(value_type)
+    member = next(iter(enum))
+    assert adapter.validate_python(member.value) is member
+    assert adapter.validate_python("added_by_qonto_later") == "added_by_qonto_later"
+    assert adapter.dump_python(member, mode="json") == member.value
+    with pytest.raises(ValidationError):
+        adapter.validate_python(3)
 
 
 def test_known_enum_values_become_enums_and_unknown_ones_are_kept() -> None:

@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from verone.money import Money
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+EnumT = TypeVar("EnumT", bound=StrEnum)
 
 
 class WireModel(BaseModel):
@@ -88,6 +90,11 @@ Timestamp = Annotated[
     PlainSerializer(_timestamp_as_string, return_type=str, when_used="json"),
 ]
 """An ISO 8601 timestamp, written in UTC with a ``Z``."""
+
+
+OrOther = Annotated[EnumT | str, Field(union_mode="left_to_right")]
+"""A value Qonto may extend (``OrOther[InvoiceStatus]``): a member of the enum when it is one,
+else the string as sent, so that a value added by Qonto later does not fail a whole answer."""
 
 
 class Amount(WireModel):

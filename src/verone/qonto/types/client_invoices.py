@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from verone.qonto.types._base import (
     Amount,
     DecimalString,
+    OrOther,
     ParamsModel,
     Timestamp,
     WireModel,
@@ -49,9 +50,9 @@ class EInvoicingStatus(StrEnum):
     SUBMISSION_FAILED = "submission_failed"
 
 
-InvoiceStatusValue = Annotated[InvoiceStatus | str, Field(union_mode="left_to_right")]
-InvoiceTypeValue = Annotated[InvoiceType | str, Field(union_mode="left_to_right")]
-EInvoicingStatusValue = Annotated[EInvoicingStatus | str, Field(union_mode="left_to_right")]
+InvoiceStatusValue = OrOther[InvoiceStatus]
+InvoiceTypeValue = OrOther[InvoiceType]
+EInvoicingStatusValue = OrOther[EInvoicingStatus]
 
 DRAFT_STATUS: Literal["draft"] = "draft"
 FINALIZED_STATUSES = frozenset({InvoiceStatus.UNPAID, InvoiceStatus.PAID, InvoiceStatus.CANCELED})

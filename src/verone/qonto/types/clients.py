@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
 
 from pydantic import Field
 
-from verone.qonto.types._base import ParamsModel, Timestamp, WireModel
+from verone.qonto.types._base import OrOther, ParamsModel, Timestamp, WireModel
 from verone.qonto.types.pagination import PaginationMeta
 
 
@@ -17,7 +16,7 @@ class ClientKind(StrEnum):
     FREELANCER = "freelancer"
 
 
-ClientKindValue = Annotated[ClientKind | str, Field(union_mode="left_to_right")]
+ClientKindValue = OrOther[ClientKind]
 
 
 class Address(WireModel):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from pydantic import Field
 
 from verone.money import DiscountKind
@@ -11,12 +9,13 @@ from verone.qonto.types._base import (
     Amount,
     AmountParam,
     DecimalString,
+    OrOther,
     ParamsModel,
     WireModel,
 )
 from verone.qonto.types.clients import Address, ClientKindValue
 
-DiscountKindValue = Annotated[DiscountKind | str, Field(union_mode="left_to_right")]
+DiscountKindValue = OrOther[DiscountKind]
 
 
 class DiscountDetails(WireModel):

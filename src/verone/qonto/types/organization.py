@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import Field
-
-from verone.qonto.types._base import DecimalNumber, Timestamp, WireModel
+from verone.qonto.types._base import DecimalNumber, OrOther, Timestamp, WireModel
 from verone.qonto.types.clients import Address
 from verone.qonto.types.pagination import PaginationMeta
 
@@ -18,7 +15,7 @@ class BankAccountStatus(StrEnum):
     CLOSED = "closed"
 
 
-BankAccountStatusValue = Annotated[BankAccountStatus | str, Field(union_mode="left_to_right")]
+BankAccountStatusValue = OrOther[BankAccountStatus]
 
 
 class BankAccount(WireModel):

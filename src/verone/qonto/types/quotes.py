@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
 
 from pydantic import Field
 
-from verone.qonto.types._base import Amount, DecimalString, ParamsModel, Timestamp, WireModel
+from verone.qonto.types._base import (
+    Amount,
+    DecimalString,
+    OrOther,
+    ParamsModel,
+    Timestamp,
+    WireModel,
+)
 from verone.qonto.types.documents import (
     ClientSnapshot,
     DiscountDetails,
@@ -27,7 +33,7 @@ class QuoteStatus(StrEnum):
     CANCELED = "canceled"
 
 
-QuoteStatusValue = Annotated[QuoteStatus | str, Field(union_mode="left_to_right")]
+QuoteStatusValue = OrOther[QuoteStatus]
 
 
 class Quote(WireModel):

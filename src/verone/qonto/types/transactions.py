@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import Field
-
-from verone.qonto.types._base import DecimalNumber, ParamsModel, Timestamp, WireModel
+from verone.qonto.types._base import DecimalNumber, OrOther, ParamsModel, Timestamp, WireModel
 from verone.qonto.types.attachments import Attachment
 from verone.qonto.types.pagination import PaginationMeta
 
@@ -23,8 +20,8 @@ class TransactionSide(StrEnum):
     DEBIT = "debit"
 
 
-TransactionStatusValue = Annotated[TransactionStatus | str, Field(union_mode="left_to_right")]
-TransactionSideValue = Annotated[TransactionSide | str, Field(union_mode="left_to_right")]
+TransactionStatusValue = OrOther[TransactionStatus]
+TransactionSideValue = OrOther[TransactionSide]
 
 
 class TransferDetails(WireModel):
