@@ -21,6 +21,15 @@ from tests.e2e.conftest import PASSWORD, Stack, running_stack
 from verone.backoffice.web.templating import STATIC_DIR
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FRENCH = "/usr/lib/chromium/locales/fr.pak"
+# Chromium draws a date field in its own interface language, which on Linux it takes from the
+# environment (not from --lang, nor from the page's locale) and only when Debian's
+# chromium-l10n is installed: French, so a date reads and types as jour/mois/année.
+FRENCH_BROWSER_ENV: dict[str, str | float | bool] = {
+    **os.environ,
+    "LANGUAGE": "fr_FR:fr",
+    "LANG": "fr_FR.UTF-8",
+}
 AXE = STATIC_DIR / "vendor" / "axe-core" / "axe.min.js"
 assert AXE.exists(), "axe-core is vendored under static/ (scripts/vendor-assets.sh)"
 BLOCKING = {"serious", "critical"}
@@ -41,11 +50,14 @@ def browser() -> Iterator[Browser]:
     tests that call ``asyncio.run`` themselves."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    if not Path(CHROMIUM_FRENCH).exists():
+        pytest.fail(f"{CHROMIUM_FRENCH} is missing: install Debian's chromium-l10n (.ci/run does)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
             args=["--no-sandbox", "--disable-background-networking"],
+            env=FRENCH_BROWSER_ENV,
         )
         yield launched
         launched.close()

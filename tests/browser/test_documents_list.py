@@ -1,8 +1,10 @@
 """« Factures Qonto » in Chromium: the totals bar of a set too large to sum while the page
-renders is loaded once the page is shown, with the sums the inline bar gives."""
+renders is loaded once the page is shown, with the sums the inline bar gives; the customer
+filter's suggestions; dates typed the French way."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -72,3 +74,17 @@ def test_the_customer_filter_finds_a_customer_as_it_is_typed(ui: Ui) -> None:
     message = field.evaluate("input => input.validationMessage")
     assert message == "Choisissez un client proposé par la liste."
     expect(rows).to_have_count(1)  # the filter in force stays
+
+
+def test_a_date_is_typed_day_first_as_in_france(ui: Ui) -> None:
+    ui.login(ui.stack.users.viewer.email)
+    page = ui.goto("/factures")
+    since = page.get_by_label("Émise du")
+    since.focus()  # on the first part, the day
+    since.press_sequentially("04122026")  # 4 December 2026, typed jour, mois, année
+    expect(since).to_have_value("2026-12-04")
+    since.press("Enter")
+    expect(page).to_have_url(re.compile(r"du=2026-12-04"))  # htmx pushes the filtered URL
+    page.reload()
+    expect(page.get_by_label("Émise du")).to_have_value("2026-12-04")
+    ui.check_page("documents-date-filter")
