@@ -4,7 +4,7 @@ PY ?= python3
 UV := $(PY) -m uv
 export UV_LINK_MODE := copy
 
-.PHONY: bootstrap run sandbox test check fmt bench vendor
+.PHONY: bootstrap browser run sandbox test check fmt bench vendor
 
 bootstrap:
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
@@ -13,7 +13,11 @@ bootstrap:
 run: bootstrap
 	$(UV) run verone serve
 
-test: bootstrap
+# Debian's Chromium (and its French interface) for tests/browser/, installed when missing.
+browser:
+	@scripts/install-browser.sh
+
+test: bootstrap browser
 	$(UV) run pytest
 
 check: bootstrap

@@ -49,9 +49,11 @@ def browser() -> Iterator[Browser]:
     """Per module: Playwright's sync API runs an event loop that must be gone before the
     tests that call ``asyncio.run`` themselves."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does)")
     if not Path(CHROMIUM_FRENCH).exists():
-        pytest.fail(f"{CHROMIUM_FRENCH} is missing: install Debian's chromium-l10n (.ci/run does)")
+        pytest.fail(
+            f"{CHROMIUM_FRENCH} is missing: install Debian's chromium-l10n (make test does)"
+        )
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
