@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from verone.backoffice.services.audit import verify_audit_log
-from verone.cli._console import console, fail
+from verone.cli._console import AsJson, console, fail
 from verone.cli._runtime import open_container, print_json
 
 app = typer.Typer(help="Journal d'audit.", no_args_is_help=True)
@@ -15,7 +13,7 @@ app = typer.Typer(help="Journal d'audit.", no_args_is_help=True)
 
 @app.command("verify")
 def verify(
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Check that no audit entry was altered, removed or inserted (exit 1 if so)."""
     with open_container() as container:

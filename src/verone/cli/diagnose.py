@@ -3,13 +3,10 @@ exit 1 when one fails (``--json`` for scripts)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
-from rich.table import Table
 
 from verone.backoffice.services.diagnostics import CheckStatus, Diagnosis, diagnose
-from verone.cli._console import console, fail
+from verone.cli._console import AsJson, console, fail, report_table
 from verone.cli._runtime import open_container, print_json
 
 MARK = {
@@ -38,7 +35,7 @@ def _as_json(diagnosis: Diagnosis) -> dict[str, object]:
 
 
 def run_diagnose(
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Check credentials, base URL, clock, scopes, rate budget, webhooks, PDFs, credit notes,
     the database and its migrations (exit 1 if a check fails)."""
@@ -53,9 +50,9 @@ def run_diagnose(
     if as_json:
         print_json(_as_json(diagnosis))
     else:
-        table = Table(title="Diagnostic de l'intégration Qonto", title_justify="left")
-        for column in ("Vérification", "Résultat", "Détail", "Piste"):
-            table.add_column(column)
+        table = report_table(
+            "Diagnostic de l'intégration Qonto", "Vérification", "Résultat", "Détail", "Piste"
+        )
         for c in diagnosis.checks:
             hint = c.hint or ""
             if c.trace_id:

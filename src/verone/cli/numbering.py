@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 from rich.table import Table
 
 from verone.backoffice.domain.numbering import NumberingReport
 from verone.backoffice.services.numbering import check_numbering
-from verone.cli._console import console, fail
+from verone.cli._console import AsJson, console, fail, report_table
 from verone.cli._runtime import open_container, print_json
 
 app = typer.Typer(help="Numérotation des documents.", no_args_is_help=True)
@@ -35,9 +33,9 @@ def _as_dict(report: NumberingReport) -> dict[str, object]:
 
 
 def _table(report: NumberingReport) -> Table:
-    table = Table(title="Numérotation", title_justify="left")
-    for column in ("Type", "Année", "Numéros", "Plus haut", "Manquants", "Doublons"):
-        table.add_column(column)
+    table = report_table(
+        "Numérotation", "Type", "Année", "Numéros", "Plus haut", "Manquants", "Doublons"
+    )
     for s in report.series:
         table.add_row(
             s.document_type.value,
@@ -52,7 +50,7 @@ def _table(report: NumberingReport) -> Table:
 
 @app.command("check")
 def check(
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Report gaps and duplicates per document type and year (exit 1 if any)."""
     with open_container() as container:

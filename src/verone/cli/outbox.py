@@ -6,11 +6,10 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from verone.backoffice.domain.operations import OutboxEntry
 from verone.backoffice.services.outbox.recovery import list_outbox, settle_outbox
-from verone.cli._console import console
+from verone.cli._console import AsJson, console, report_table
 from verone.cli._runtime import open_container, print_json
 
 app = typer.Typer(help="Écritures Qonto en attente (outbox).", no_args_is_help=True)
@@ -30,7 +29,7 @@ def _entry(entry: OutboxEntry) -> dict[str, object]:
 
 @app.command("list")
 def list_entries(
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """List the pending and ambiguous Qonto writes, oldest first."""
     with open_container() as container:
@@ -41,9 +40,7 @@ def list_entries(
     if not entries:
         console.print("Aucune écriture Qonto en attente.")
         return
-    table = Table(title="Outbox", title_justify="left")
-    for column in ("Id", "Opération", "Statut", "Essais", "Créée le", "Erreur"):
-        table.add_column(column)
+    table = report_table("Outbox", "Id", "Opération", "Statut", "Essais", "Créée le", "Erreur")
     for e in entries:
         table.add_row(
             str(e.id),
@@ -61,7 +58,7 @@ def settle(
     min_age: Annotated[
         float, typer.Option(min=0, help="Âge minimal des entrées traitées (secondes).")
     ] = 60.0,
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Settle pending and ambiguous writes by looking them up in Qonto first."""
     with open_container() as container:

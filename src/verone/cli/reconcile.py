@@ -9,7 +9,7 @@ from rich.table import Table
 
 from verone.backoffice.services.reconciliation import ReconciliationReport
 from verone.backoffice.services.reconciliation import reconcile as run_reconcile
-from verone.cli._console import console
+from verone.cli._console import AsJson, console
 from verone.cli._runtime import open_container, print_json
 
 
@@ -22,7 +22,7 @@ def reconcile(
         ),
     ] = True,
     window_days: Annotated[int, typer.Option(help="Jours acceptés après l'échéance.")] = 60,
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Rapprochement bancaire : propose, et avec --apply applique les correspondances sûres."""
     with open_container() as container:

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import sys
 import uuid
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
 import typer
 
 from verone.backoffice.bootstrap import Container
 from verone.backoffice.domain.users import Role, User
+from verone.backoffice.ports import Clock, UnitOfWork
 from verone.backoffice.services import user_admin
 from verone.backoffice.services.actors import Actor
-from verone.cli._console import console, fail
+from verone.cli._console import AsJson, console, fail
 from verone.cli._runtime import open_container, print_json
 
 app = typer.Typer(help="Utilisateurs du back office.", no_args_is_help=True)
 
+P = ParamSpec("P")
+R = TypeVar("R")
 CLI = Actor.cli()
 Email = Annotated[str, typer.Argument(help="Adresse e-mail de l'utilisateur.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Sortie JSON.")]
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Lire le mot de passe sur l'entrée standard.")
 ]
@@ -56,6 +59,23 @@ def _show(user: User, as_json: bool, message: str, **extra: object) -> None:
         print_json({**_row(user), **extra})
     else:
         console.print(message)
+
+
+def _show_revoked(done: user_admin.Revoked, as_json: bool, message: str) -> None:
+    """A change that ended the user's sessions and API tokens: ``--json`` counts them."""
+    _show(done.user, as_json, message, sessions_revoked=done.sessions, tokens_revoked=done.tokens)
+
+
+def _on_user(
+    use_case: Callable[Concatenate[UnitOfWork, Clock, Actor, uuid.UUID, P], R],
+    email: str,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> R:
+    """``use_case(uow, clock, CLI, user_id, …)`` on the user of ``email``, in one container."""
+    with open_container() as container:
+        user_id = _find(container, email)
+        return use_case(container.unit_of_work(), container.clock, CLI, user_id, *args, **kwargs)
 
 
 @app.command("create")
@@ -102,36 +122,25 @@ def set_role(
     as_json: AsJson = False,
 ) -> None:
     """Give EMAIL the role ROLE."""
-    with open_container() as container:
-        user = user_admin.set_role(
-            container.unit_of_work(), container.clock, CLI, _find(container, email), role
-        )
+    user = _on_user(user_admin.set_role, email, role)
     _show(user, as_json, f"{user.email} : rôle {user.role.value}.")
 
 
 @app.command("deactivate")
 def deactivate(email: Email, as_json: AsJson = False) -> None:
     """Forbid EMAIL to log in and end their sessions and API tokens."""
-    with open_container() as container:
-        done = user_admin.deactivate_user(
-            container.unit_of_work(), container.clock, CLI, _find(container, email)
-        )
-    _show(
-        done.user,
+    done = _on_user(user_admin.deactivate_user, email)
+    _show_revoked(
+        done,
         as_json,
         f"{done.user.email} désactivé ({done.sessions} session(s), {done.tokens} jeton(s)).",
-        sessions_revoked=done.sessions,
-        tokens_revoked=done.tokens,
     )
 
 
 @app.command("reactivate")
 def reactivate(email: Email, as_json: AsJson = False) -> None:
     """Allow EMAIL to log in again."""
-    with open_container() as container:
-        user = user_admin.reactivate_user(
-            container.unit_of_work(), container.clock, CLI, _find(container, email)
-        )
+    user = _on_user(user_admin.reactivate_user, email)
     _show(user, as_json, f"{user.email} réactivé.")
 
 
@@ -154,14 +163,9 @@ def reset_password(email: Email, password_stdin: PasswordStdin = False) -> None:
 @app.command("revoke")
 def revoke(email: Email, as_json: AsJson = False) -> None:
     """End every session and API token of EMAIL."""
-    with open_container() as container:
-        done = user_admin.revoke_access(
-            container.unit_of_work(), container.clock, CLI, _find(container, email)
-        )
-    _show(
-        done.user,
+    done = _on_user(user_admin.revoke_access, email)
+    _show_revoked(
+        done,
         as_json,
         f"{done.sessions} session(s) et {done.tokens} jeton(s) de {done.user.email} révoqués.",
-        sessions_revoked=done.sessions,
-        tokens_revoked=done.tokens,
     )

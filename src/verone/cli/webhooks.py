@@ -10,12 +10,11 @@ import typer
 
 from verone.backoffice.bootstrap import Container
 from verone.backoffice.services.webhooks import SUBSCRIBED_EVENTS
-from verone.cli._console import console
+from verone.cli._console import AsJson, console
 from verone.cli._runtime import open_container, print_json
 from verone.qonto.types.webhooks import WebhookSubscription, WebhookSubscriptionParams
 
 app = typer.Typer(help="Abonnements aux webhooks Qonto.", no_args_is_help=True)
-AsJson = Annotated[bool, typer.Option("--json", help="Sortie JSON.")]
 
 
 def _row(subscription: WebhookSubscription) -> dict[str, object]:
