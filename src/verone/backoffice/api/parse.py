@@ -1,17 +1,20 @@
-"""Request shapes → domain values (document lines, order quantities); a value the domain
-refuses becomes a 422 in the error envelope, never a 500."""
+"""Request shapes → domain values (document lines, order quantities) and the keyword arguments
+of the services that the API and the web forms both call; a value the domain refuses becomes a
+422 in the error envelope, never a 500."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TypedDict
 
 from verone.backoffice.api import schemas as s
+from verone.backoffice.api import schemas_admin as sa
 from verone.backoffice.domain.documents import DocumentItem
 from verone.backoffice.domain.errors import InvalidDocument
+from verone.backoffice.domain.users import Role
 from verone.backoffice.edge.errors import EdgeError
 from verone.money import Discount, DiscountKind, MoneyError
 
@@ -110,3 +113,57 @@ def draft_changes(body: s.InvoicePatchIn | s.QuotePatchIn) -> DraftChanges:
         changes["due_date"] = body.due_date
         changes["purchase_order"] = body.purchase_order
     return changes
+
+
+class ServiceInvoiceFields(TypedDict):
+    items: list[DocumentItem]
+    issue_date: date | None
+    due_date: date | None
+    notes: str | None
+
+
+def service_invoice(body: s.ServiceInvoiceIn) -> ServiceInvoiceFields:
+    """A service invoice's body (API or web form) as ``create_service_invoice``'s arguments
+    after the customer; the purchase order is the API's alone (the form has none)."""
+    return ServiceInvoiceFields(
+        items=items(body.items),
+        issue_date=body.issue_date,
+        due_date=body.due_date,
+        notes=body.notes,
+    )
+
+
+class ServiceQuoteFields(TypedDict):
+    items: list[DocumentItem]
+    expiry_date: date | None
+
+
+def service_quote(body: s.ServiceQuoteIn) -> ServiceQuoteFields:
+    """A service quote's body (API or web form) as ``create_service_quote``'s arguments after
+    the customer."""
+    return ServiceQuoteFields(items=items(body.items), expiry_date=body.expiry_date)
+
+
+class NewUserFields(TypedDict):
+    email: str
+    password: str
+    role: Role
+    display_name: str | None
+
+
+def new_user(body: sa.UserIn) -> NewUserFields:
+    """A user's creation body (API or web form) as ``user_admin.add_user``'s arguments."""
+    return NewUserFields(
+        email=body.email, password=body.password, role=body.role, display_name=body.display_name
+    )
+
+
+class NewTokenFields(TypedDict):
+    name: str
+    user_id: uuid.UUID | None
+    expires_at: datetime | None
+
+
+def new_token(body: sa.TokenIn) -> NewTokenFields:
+    """An API token's creation body (API or web form) as ``auth.create_api_token``'s arguments."""
+    return NewTokenFields(name=body.name, user_id=body.user_id, expires_at=body.expires_at)

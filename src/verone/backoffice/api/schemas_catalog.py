@@ -20,26 +20,8 @@ Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 Locale = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 
 
-class CustomerIn(RequestModel):
-    kind: CustomerKind
-    company_name: Short | None = None
-    first_name: Short | None = None
-    last_name: Short | None = None
-    email: Email | None = None
-    phone: Phone | None = None
-    vat_number: ShortCode | None = None
-    siren: Siren | None = None
-    siret: Siret | None = None
-    billing_street: Short | None = None
-    billing_postal_code: ShortCode | None = None
-    billing_city: Short | None = None
-    billing_country: Country | None = None
-    currency: Currency = "EUR"
-    locale: Locale = "fr"
-
-
-class CustomerPatchIn(RequestModel):
-    """A partial change of a customer: only the fields sent change; ``null`` clears one."""
+class _CustomerFields(RequestModel):
+    """What a customer's request may carry; every field optional (a change)."""
 
     kind: CustomerKind | None = None
     company_name: Short | None = None
@@ -56,6 +38,16 @@ class CustomerPatchIn(RequestModel):
     billing_country: Country | None = None
     currency: Currency | None = None
     locale: Locale | None = None
+
+
+class CustomerIn(_CustomerFields):
+    kind: CustomerKind
+    currency: Currency = "EUR"
+    locale: Locale = "fr"
+
+
+class CustomerPatchIn(_CustomerFields):
+    """A partial change of a customer: only the fields sent change; ``null`` clears one."""
 
     def changes(self) -> dict[str, object]:
         """The fields sent, by their ``CustomerFields`` names."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from verone.backoffice.api import render
 from verone.backoffice.api import schemas_admin as sa
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
@@ -71,14 +72,7 @@ def logout(ctx: UserContext, response: Response) -> sa.LogoutOut:
 
 @router.get("/me", response_model=sa.MeOut)
 def me(ctx: UserContext) -> sa.MeOut:
-    user = ctx.user
-    return sa.MeOut(
-        id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        role=user.role,
-        via_api_token=ctx.caller.via_api_token,
-    )
+    return render.fields(sa.MeOut, ctx.user, via_api_token=ctx.caller.via_api_token)
 
 
 @router.post(

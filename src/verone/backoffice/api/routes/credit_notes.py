@@ -10,18 +10,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from verone.backoffice.api import parse, render
 from verone.backoffice.api import schemas as s
-from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.routes.documents import (
     add_issue_routes,
     add_read_routes,
     add_send_route,
     document_ref,
+    kind_router,
 )
-from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.edge.context import AccountantContext
 from verone.backoffice.services import credit_notes, queries
@@ -29,12 +28,7 @@ from verone.backoffice.services import credit_notes, queries
 KIND = DocumentType.CREDIT_NOTE
 #: ``{document_id}``: the local id or the Qonto id, resolved (404 otherwise) after the role check
 LocalId = Annotated[uuid.UUID, Depends(document_ref(KIND))]
-router = APIRouter(
-    prefix="/api/qonto/credit-notes",
-    tags=["credit notes"],
-    responses=STANDARD_ERRORS,
-    route_class=AuditedRoute,
-)
+router = kind_router("/api/qonto/credit-notes", "credit notes")
 
 
 @router.post("", response_model=s.CreatedDocument, status_code=201)

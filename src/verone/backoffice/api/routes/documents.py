@@ -14,9 +14,10 @@ from fastapi import APIRouter, Path, Query, Response
 
 from verone.backoffice.api import render
 from verone.backoffice.api import schemas as s
-from verone.backoffice.api.errors import ErrorResponse
+from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.middleware import SAME_ORIGIN_FRAMING
 from verone.backoffice.api.params import Pagination, Search
+from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.queries import DocumentFilter, DocumentSort
 from verone.backoffice.domain.statuses import DocumentOrigin, DocumentStatus, DocumentType
 from verone.backoffice.edge.context import (
@@ -63,6 +64,11 @@ def document_ref(kind: DocumentType) -> Callable[[UnitOfWork, str], uuid.UUID]:
         return queries.resolve_document_id(uow, document_id, kind)
 
     return resolve
+
+
+def kind_router(prefix: str, tag: str) -> APIRouter:
+    """The router of one kind's routes: its own writes, then the shared ``add_*`` routes."""
+    return APIRouter(prefix=prefix, tags=[tag], responses=STANDARD_ERRORS, route_class=AuditedRoute)
 
 
 def document_filter(

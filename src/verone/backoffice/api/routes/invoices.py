@@ -9,22 +9,21 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from verone.backoffice.api import parse, render
 from verone.backoffice.api import schemas as s
 from verone.backoffice.api import schemas_infra as si
-from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.routes.documents import (
     add_issue_routes,
     add_read_routes,
     add_send_route,
     add_service_list_route,
     document_ref,
+    kind_router,
     run_finalization,
 )
 from verone.backoffice.api.routes.reconciliation import render_applied
-from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.edge.context import AccountantContext, FinalizerContext, ViewerContext
 from verone.backoffice.services import invoicing, payments, queries, quotes, reconciliation
@@ -32,12 +31,7 @@ from verone.backoffice.services import invoicing, payments, queries, quotes, rec
 KIND = DocumentType.INVOICE
 #: ``{document_id}``: the local id or the Qonto id, resolved (404 otherwise) after the role check
 LocalId = Annotated[uuid.UUID, Depends(document_ref(KIND))]
-router = APIRouter(
-    prefix="/api/qonto/invoices",
-    tags=["invoices"],
-    responses=STANDARD_ERRORS,
-    route_class=AuditedRoute,
-)
+router = kind_router("/api/qonto/invoices", "invoices")
 
 
 @router.post("", response_model=s.CreatedDocument, status_code=201)
@@ -63,10 +57,7 @@ def create_service_invoice(ctx: AccountantContext, body: s.ServiceInvoiceIn) -> 
     document = ctx.call(
         invoicing.create_service_invoice,
         body.customer_id,
-        parse.items(body.items),
-        issue_date=body.issue_date,
-        due_date=body.due_date,
-        notes=body.notes,
+        **parse.service_invoice(body),
         purchase_order=body.purchase_order,
     )
     return render.created(document, ctx.today())

@@ -9,19 +9,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from verone.backoffice.api import parse, render
 from verone.backoffice.api import schemas as s
-from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.routes.documents import (
     add_issue_routes,
     add_read_routes,
     add_send_route,
     add_service_list_route,
     document_ref,
+    kind_router,
 )
-from verone.backoffice.api.routing import AuditedRoute
 from verone.backoffice.domain.statuses import DocumentType
 from verone.backoffice.edge.context import AccountantContext, ViewerContext
 from verone.backoffice.services import invoicing, qonto_live, queries, quotes
@@ -29,9 +28,7 @@ from verone.backoffice.services import invoicing, qonto_live, queries, quotes
 KIND = DocumentType.QUOTE
 #: ``{document_id}``: the local id or the Qonto id, resolved (404 otherwise) after the role check
 LocalId = Annotated[uuid.UUID, Depends(document_ref(KIND))]
-router = APIRouter(
-    prefix="/api/qonto/quotes", tags=["quotes"], responses=STANDARD_ERRORS, route_class=AuditedRoute
-)
+router = kind_router("/api/qonto/quotes", "quotes")
 
 
 @router.post("", response_model=s.CreatedDocument, status_code=201)
@@ -50,10 +47,7 @@ add_service_list_route(router, KIND, "quotes")
 def create_service_quote(ctx: AccountantContext, body: s.ServiceQuoteIn) -> s.CreatedDocument:
     """Service quote (local draft) from manual lines."""
     document = ctx.call_local(
-        quotes.create_service_quote,
-        body.customer_id,
-        parse.items(body.items),
-        expiry_date=body.expiry_date,
+        quotes.create_service_quote, body.customer_id, **parse.service_quote(body)
     )
     return render.created(document, ctx.today())
 

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter
 
-from verone.backoffice.api import render
+from verone.backoffice.api import parse, render
 from verone.backoffice.api import schemas_admin as sa
 from verone.backoffice.api.errors import STANDARD_ERRORS, ErrorResponse
 from verone.backoffice.api.routing import AuditedRoute
@@ -33,14 +33,7 @@ def list_tokens(ctx: AdminContext) -> sa.TokenList:
 def create_token(ctx: InteractiveAdminContext, body: sa.TokenIn) -> sa.CreatedToken:
     """A token for a user (yourself by default): it reads and writes, but never finalizes.
     Only an admin's interactive session creates one (never another token)."""
-    issued = auth.create_api_token(
-        ctx.uow,
-        ctx.clock,
-        ctx.actor,
-        name=body.name,
-        user_id=body.user_id,
-        expires_at=body.expires_at,
-    )
+    issued = auth.create_api_token(ctx.uow, ctx.clock, ctx.actor, **parse.new_token(body))
     return sa.CreatedToken(**render.token(issued.token).model_dump(), token=issued.secret)
 
 

@@ -8,6 +8,7 @@ import uuid
 
 from fastapi import APIRouter
 
+from verone.backoffice.api import parse, render
 from verone.backoffice.api import schemas_admin as sa
 from verone.backoffice.api.errors import STANDARD_ERRORS
 from verone.backoffice.api.routing import AuditedRoute
@@ -21,15 +22,7 @@ router = APIRouter(
 
 
 def _user(user: User) -> sa.UserOut:
-    return sa.UserOut(
-        id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        role=user.role,
-        active=user.active,
-        created_at=user.created_at,
-        last_login_at=user.last_login_at,
-    )
+    return render.fields(sa.UserOut, user)
 
 
 def _revoked(result: user_admin.Revoked) -> sa.RevokedOut:
@@ -47,17 +40,8 @@ def list_users(ctx: InteractiveAdminContext) -> sa.UserList:
 @router.post("", response_model=sa.UserOut, status_code=201)
 def create_user(ctx: InteractiveAdminContext, body: sa.UserIn) -> sa.UserOut:
     """A new user; the password must pass the policy (12 characters and not guessable)."""
-    user = user_admin.add_user(
-        ctx.uow,
-        ctx.runtime.password_hasher,
-        ctx.clock,
-        ctx.actor,
-        email=body.email,
-        password=body.password,
-        role=body.role,
-        display_name=body.display_name,
-    )
-    return _user(user)
+    hasher = ctx.runtime.password_hasher
+    return _user(user_admin.add_user(ctx.uow, hasher, ctx.clock, ctx.actor, **parse.new_user(body)))
 
 
 @router.put("/{user_id}/role", response_model=sa.UserOut)

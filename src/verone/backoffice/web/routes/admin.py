@@ -11,6 +11,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from verone.backoffice.api import parse
 from verone.backoffice.api import schemas_admin as sa
 from verone.backoffice.services import auth, queries, user_admin
 from verone.backoffice.web import labels
@@ -44,16 +45,8 @@ def admin_page(request: Request, ctx: AdminPage) -> Response:
 @router.post(f"{PAGE}/utilisateurs")
 async def create_user(request: Request, ctx: AdminPage) -> Response:
     body = await read_form(request, sa.UserIn)
-    user = user_admin.add_user(
-        ctx.uow,
-        ctx.runtime.password_hasher,
-        ctx.clock,
-        ctx.actor,
-        email=body.email,
-        password=body.password,
-        role=body.role,
-        display_name=body.display_name,
-    )
+    hasher = ctx.runtime.password_hasher
+    user = user_admin.add_user(ctx.uow, hasher, ctx.clock, ctx.actor, **parse.new_user(body))
     message = f"Utilisateur {user.email} créé ({labels.ROLE[user.role]})."
     return hx_redirect_with_flash(request, f"{PAGE}#utilisateurs", message)
 
@@ -109,14 +102,7 @@ def _revoked(revoked: user_admin.Revoked, what: str) -> str:
 async def create_token(request: Request, ctx: AdminPage) -> Response:
     """The secret is shown once, on this answer only; it is stored as a hash."""
     body = await read_form(request, sa.TokenIn)
-    issued = auth.create_api_token(
-        ctx.uow,
-        ctx.clock,
-        ctx.actor,
-        name=body.name,
-        user_id=body.user_id,
-        expires_at=body.expires_at,
-    )
+    issued = auth.create_api_token(ctx.uow, ctx.clock, ctx.actor, **parse.new_token(body))
     context = _context(ctx, issued=issued)
     return render(request, ctx, "admin/page.html", context, partial="admin/_issued.html")
 

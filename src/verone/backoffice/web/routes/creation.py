@@ -124,20 +124,12 @@ async def create_service_document(
     if kind_of(_kind(type)).answerable:  # a quote: answered by the customer, no due date
         quote_in = await read_form(request, s.ServiceQuoteIn)
         quote = ctx.call_local(
-            quotes.create_service_quote,
-            quote_in.customer_id,
-            parse.items(quote_in.items),
-            expiry_date=quote_in.expiry_date,
+            quotes.create_service_quote, quote_in.customer_id, **parse.service_quote(quote_in)
         )
         return _created(request, quote.id, "Brouillon de devis créé.")
     body = await read_form(request, s.ServiceInvoiceIn)
     document = ctx.call(
-        invoicing.create_service_invoice,
-        body.customer_id,
-        parse.items(body.items),
-        issue_date=body.issue_date,
-        due_date=body.due_date,
-        notes=body.notes,
+        invoicing.create_service_invoice, body.customer_id, **parse.service_invoice(body)
     )
     return _created(request, document.id, "Brouillon créé dans Qonto.")
 
