@@ -17,4 +17,5 @@ def test_a_report_table_has_its_title_on_the_left_and_one_column_per_header() ->
     console.print(table)
     lines = console.export_text().splitlines()
     assert lines[0].startswith("Outbox")
-    assert "Statut" in lines[2] and "pending" in lines[4]
+    assert "Statut" in lines[2]
+    assert "pending" in lines[4]
