@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from tests.fakes import FixedClock, InMemoryUnitOfWork, NotFaked, PrefixHasher
+from tests.unit.domain.factories import make_customer, make_item
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.parties import CustomerKind
 from verone.backoffice.domain.queries import PageRequest
+from verone.backoffice.domain.statuses import DocumentOrigin, DocumentStatus, DocumentType
 from verone.backoffice.domain.users import Role, User
-from verone.backoffice.services import audit, auth, catalog, numbering, users
+from verone.backoffice.services import audit, auth, catalog, invoicing, numbering, users
 from verone.backoffice.services.actors import Actor
 
 
@@ -294,3 +296,39 @@ def test_every_audited_entity_is_named_by_its_type_and_id(
         admin.id,
         "a1",
     )
+
+
+# ---------------------------------------------------------------------- new invoices
+
+
+def test_a_pending_invoice_is_due_after_its_payment_days_unless_a_due_date_is_given(
+    clock: FixedClock,
+) -> None:
+    customer = make_customer("Atelier Dupont")
+    author = uuid.uuid4()
+    lines = [make_item()]
+    invoice = invoicing.pending_invoice(
+        clock, customer, author, DocumentOrigin.SERVICE, lines, currency="EUR", payment_days=45
+    )
+    assert (invoice.document_type, invoice.status) == (DocumentType.INVOICE, DocumentStatus.PENDING)
+    assert (invoice.customer_id, invoice.customer_name) == (customer.id, "Atelier Dupont")
+    assert (invoice.created_by, invoice.created_at) == (author, clock.now())
+    assert invoice.issue_date == clock.today()
+    assert invoice.due_date == clock.today() + timedelta(days=45)
+    assert invoice.total_amount > 0
+    issued, due = date(2026, 4, 1), date(2026, 4, 10)
+    dated = invoicing.pending_invoice(
+        clock,
+        customer,
+        author,
+        DocumentOrigin.SERVICE,
+        [make_item()],
+        currency="EUR",
+        issue_date=issued,
+        due_date=due,
+    )
+    assert (dated.issue_date, dated.due_date) == (issued, due)
+    default = invoicing.pending_invoice(
+        clock, customer, author, DocumentOrigin.SERVICE, [make_item()], currency="EUR"
+    )
+    assert default.due_date == clock.today() + timedelta(days=invoicing.DEFAULT_PAYMENT_DAYS)

@@ -96,6 +96,44 @@ def order_lines(
     return lines, first
 
 
+def pending_invoice(
+    clock: Clock,
+    customer: Customer,
+    created_by: uuid.UUID,
+    origin: DocumentOrigin,
+    items: list[DocumentItem],
+    *,
+    currency: str,
+    issue_date: date | None = None,
+    due_date: date | None = None,
+    payment_days: int = DEFAULT_PAYMENT_DAYS,
+    sales_order_id: uuid.UUID | None = None,
+    parent_document_id: uuid.UUID | None = None,
+    discount_kind: DiscountKind | None = None,
+    discount_value: Decimal | None = None,
+) -> FinancialDocument:
+    """A new invoice for ``customer``, pending until Qonto has its draft: issued
+    ``issue_date`` (today by default), due ``due_date`` or else ``payment_days`` later."""
+    issued = issue_date or clock.today()
+    return FinancialDocument(
+        document_type=DocumentType.INVOICE,
+        origin=origin,
+        customer_id=customer.id,
+        customer_name=customer.display_name,
+        currency=currency,
+        created_by=created_by,
+        created_at=clock.now(),
+        status=DocumentStatus.PENDING,
+        items=items,
+        issue_date=issued,
+        due_date=due_date or issued + timedelta(days=payment_days),
+        sales_order_id=sales_order_id,
+        parent_document_id=parent_document_id,
+        discount_kind=discount_kind,
+        discount_value=discount_value,
+    )
+
+
 def _order_invoice(
     order: SalesOrder,
     customer: Customer,
@@ -108,19 +146,15 @@ def _order_invoice(
     """The pending invoice for these order lines (an absolute discount on the first only)."""
     absolute = order.discount_kind is DiscountKind.ABSOLUTE
     keep_discount = order.discount_kind is not None and (first or not absolute)
-    issued = issue_date or clock.today()
-    return FinancialDocument(
-        document_type=DocumentType.INVOICE,
-        origin=DocumentOrigin.ORDER,
-        customer_id=customer.id,
-        customer_name=customer.display_name,
+    return pending_invoice(
+        clock,
+        customer,
+        created_by,
+        DocumentOrigin.ORDER,
+        lines,
         currency=order.currency,
-        created_by=created_by,
-        created_at=clock.now(),
-        status=DocumentStatus.PENDING,
-        items=lines,
-        issue_date=issued,
-        due_date=issued + timedelta(days=order.payment_terms_days),
+        issue_date=issue_date,
+        payment_days=order.payment_terms_days,
         sales_order_id=order.id,
         discount_kind=order.discount_kind if keep_discount else None,
         discount_value=order.discount_value if keep_discount else None,
@@ -188,22 +222,17 @@ def create_service_invoice(
     with uow:
         user = acting_user(uow, actor)
         customer = get_customer(uow, customer_id)
-        issued = issue_date or clock.today()
-        document = FinancialDocument(
-            document_type=DocumentType.INVOICE,
-            origin=DocumentOrigin.SERVICE,
-            customer_id=customer.id,
-            customer_name=customer.display_name,
+        document = pending_invoice(
+            clock,
+            customer,
+            user.id,
+            DocumentOrigin.SERVICE,
+            list(items),
             currency=customer.currency,
-            created_by=user.id,
-            created_at=clock.now(),
-            status=DocumentStatus.PENDING,
-            items=list(items),
-            issue_date=issued,
-            due_date=due_date or issued + timedelta(days=DEFAULT_PAYMENT_DAYS),
-            notes=notes,
-            purchase_order=purchase_order,
+            issue_date=issue_date,
+            due_date=due_date,
         )
+        document.notes, document.purchase_order = notes, purchase_order
         document.validate_for_qonto()
     client_id = ensure_qonto_client(uow, gateway, clock, customer_id)
 

@@ -34,6 +34,7 @@ from verone.backoffice.domain.statuses import (
 )
 from verone.backoffice.domain.users import User
 from verone.backoffice.ports import UnitOfWork
+from verone.backoffice.services import common
 from verone.money import ZERO, Discount, DocumentTotals, LineInput, document_totals
 
 # ---------------------------------------------------------------------- orders
@@ -98,10 +99,7 @@ def list_orders(uow: UnitOfWork, criteria: OrderFilter, page: PageRequest) -> Pa
 
 def get_order(uow: UnitOfWork, order_id: uuid.UUID) -> OrderView:
     with uow:
-        order = uow.orders.get(order_id)
-        if order is None:
-            raise OrderNotFound()
-        return _order_view(uow, order)
+        return _order_view(uow, common.get_order(uow, order_id))
 
 
 # ---------------------------------------------------------------------- parties
@@ -114,10 +112,7 @@ def list_customers(uow: UnitOfWork, page: PageRequest, search: str | None = None
 
 def get_customer(uow: UnitOfWork, customer_id: uuid.UUID) -> Customer:
     with uow:
-        customer = uow.customers.get(customer_id)
-    if customer is None:
-        raise CustomerNotFound()
-    return customer
+        return common.get_customer(uow, customer_id)
 
 
 def list_products(
@@ -150,10 +145,7 @@ def get_document(
 ) -> FinancialDocument:
     """One document with its items; ``document_type`` guards the route's kind."""
     with uow:
-        document = uow.documents.get(document_id)
-    if document is None or not _of_kind(document, document_type):
-        raise DocumentNotFound()
-    return document
+        return _document_of_kind(uow, document_id, document_type)
 
 
 def latest_issued_invoice(uow: UnitOfWork) -> FinancialDocument | None:
@@ -170,6 +162,16 @@ def latest_issued_invoice(uow: UnitOfWork) -> FinancialDocument | None:
 def _of_kind(document: FinancialDocument, document_type: DocumentType | None) -> bool:
     """Whether ``document`` is of the kind a route serves (any kind for ``None``)."""
     return document_type is None or document.document_type is document_type
+
+
+def _document_of_kind(
+    uow: UnitOfWork, document_id: uuid.UUID, document_type: DocumentType | None
+) -> FinancialDocument:
+    """Inside an open unit of work: the document, if it is of ``document_type``'s kind."""
+    document = common.get_document(uow, document_id)
+    if not _of_kind(document, document_type):
+        raise DocumentNotFound()
+    return document
 
 
 def documents_of_order(
@@ -198,9 +200,7 @@ def document_details(
     uow: UnitOfWork, document_id: uuid.UUID, document_type: DocumentType
 ) -> DocumentDetails:
     with uow:
-        document = uow.documents.get(document_id)
-        if document is None or not _of_kind(document, document_type):
-            raise DocumentNotFound()
+        document = _document_of_kind(uow, document_id, document_type)
         parent = (
             uow.documents.get(document.parent_document_id)
             if document.parent_document_id is not None

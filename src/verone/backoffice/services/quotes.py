@@ -31,7 +31,7 @@ from verone.backoffice.services.common import (
     get_order,
     lock_document,
 )
-from verone.backoffice.services.invoicing import DEFAULT_PAYMENT_DAYS, order_lines
+from verone.backoffice.services.invoicing import order_lines, pending_invoice
 from verone.backoffice.services.outbox.clients import ensure_qonto_client
 from verone.backoffice.services.outbox.drafts import DraftRequest, create_remote_draft
 
@@ -191,18 +191,13 @@ def _invoice_from_quote(
         order = get_order(uow, quote.sales_order_id)
         requested = {i.sales_order_item_id: i.quantity for i in items if i.sales_order_item_id}
         check_invoicable(order, invoiced_quantities(uow.documents.by_order(order.id)), requested)
-    return FinancialDocument(
-        document_type=DocumentType.INVOICE,
-        origin=DocumentOrigin.QUOTE,
-        customer_id=customer.id,
-        customer_name=customer.display_name,
+    return pending_invoice(
+        clock,
+        customer,
+        created_by,
+        DocumentOrigin.QUOTE,
+        items,
         currency=quote.currency,
-        created_by=created_by,
-        created_at=clock.now(),
-        status=DocumentStatus.PENDING,
-        items=items,
-        issue_date=clock.today(),
-        due_date=clock.today() + timedelta(days=DEFAULT_PAYMENT_DAYS),
         sales_order_id=quote.sales_order_id,
         parent_document_id=quote.id,
         discount_kind=quote.discount_kind,

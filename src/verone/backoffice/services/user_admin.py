@@ -10,7 +10,9 @@ sessions and tokens at once; a password change ends the user's other sessions.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.users import Role, User
@@ -36,6 +38,9 @@ class Revoked:
     user: User
     sessions: int
     tokens: int
+
+
+_Result = TypeVar("_Result")
 
 
 def _load(uow: UnitOfWork, user_id: uuid.UUID) -> User:
@@ -112,38 +117,51 @@ def set_role(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.UUID, ro
     return user
 
 
-def deactivate_user(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.UUID) -> Revoked:
-    """The user can no longer log in; their sessions and tokens end now."""
+def _administer(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    user_id: uuid.UUID,
+    action: str,
+    change: Callable[[User], _Result],
+) -> _Result:
+    """An admin's act on a user: the admin checked, the user loaded, ``change`` made and
+    audited as ``action``, one commit."""
     by = require_user_admin(uow, actor)
     with uow:
         user = _load(uow, user_id)
+        result = change(user)
+        audit(uow, clock, by, action, user)
+        uow.commit()
+    return result
+
+
+def deactivate_user(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.UUID) -> Revoked:
+    """The user can no longer log in; their sessions and tokens end now."""
+
+    def deactivate(user: User) -> Revoked:
         _keep_an_admin(uow, user)
         user.active = False
-        sessions, tokens = _revoke_everything(uow, clock, user)
-        audit(uow, clock, by, "user.deactivate", user)
-        uow.commit()
-    return Revoked(user, sessions, tokens)
+        return Revoked(user, *_revoke_everything(uow, clock, user))
+
+    return _administer(uow, clock, actor, user_id, "user.deactivate", deactivate)
 
 
 def reactivate_user(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.UUID) -> User:
-    by = require_user_admin(uow, actor)
-    with uow:
-        user = _load(uow, user_id)
+    def reactivate(user: User) -> User:
         user.active = True
-        audit(uow, clock, by, "user.reactivate", user)
-        uow.commit()
-    return user
+        return user
+
+    return _administer(uow, clock, actor, user_id, "user.reactivate", reactivate)
 
 
 def revoke_access(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.UUID) -> Revoked:
     """End every session and API token of a user (they may log in again)."""
-    by = require_user_admin(uow, actor)
-    with uow:
-        user = _load(uow, user_id)
-        sessions, tokens = _revoke_everything(uow, clock, user)
-        audit(uow, clock, by, "user.revoke_access", user)
-        uow.commit()
-    return Revoked(user, sessions, tokens)
+
+    def revoke(user: User) -> Revoked:
+        return Revoked(user, *_revoke_everything(uow, clock, user))
+
+    return _administer(uow, clock, actor, user_id, "user.revoke_access", revoke)
 
 
 def reset_password(
@@ -155,15 +173,13 @@ def reset_password(
     new_password: str,
 ) -> Revoked:
     """An admin sets a new password; every session and token of the user ends."""
-    by = require_user_admin(uow, actor)
-    with uow:
-        user = _load(uow, user_id)
+
+    def reset(user: User) -> Revoked:
         check_password(new_password, email=user.email)
         user.password_hash = hasher.hash(new_password)
-        sessions, tokens = _revoke_everything(uow, clock, user)
-        audit(uow, clock, by, "user.reset_password", user)
-        uow.commit()
-    return Revoked(user, sessions, tokens)
+        return Revoked(user, *_revoke_everything(uow, clock, user))
+
+    return _administer(uow, clock, actor, user_id, "user.reset_password", reset)
 
 
 def change_own_password(
