@@ -115,6 +115,20 @@ def draft_changes(body: s.InvoicePatchIn | s.QuotePatchIn) -> DraftChanges:
     return changes
 
 
+class InvoiceFromOrderFields(TypedDict):
+    quantities: dict[uuid.UUID, Decimal] | None
+    issue_date: date | None
+    notes: str | None
+
+
+def invoice_from_order(body: s.InvoiceFromOrderIn) -> InvoiceFromOrderFields:
+    """An invoice-from-order body (API or web form) as ``create_invoice_from_order``'s
+    arguments after the order; the purchase order is the API's alone (the form has none)."""
+    return InvoiceFromOrderFields(
+        quantities=quantities(body.lines), issue_date=body.issue_date, notes=body.notes
+    )
+
+
 class ServiceInvoiceFields(TypedDict):
     items: list[DocumentItem]
     issue_date: date | None

@@ -40,9 +40,7 @@ def create_from_order(ctx: AccountantContext, body: s.InvoiceFromOrderIn) -> s.C
     document = ctx.call(
         invoicing.create_invoice_from_order,
         body.sales_order_id,
-        quantities=parse.quantities(body.lines),
-        issue_date=body.issue_date,
-        notes=body.notes,
+        **parse.invoice_from_order(body),
         purchase_order=body.purchase_order,
     )
     return render.created(document, ctx.today())

@@ -63,11 +63,7 @@ async def invoice_from_order(
         salesOrderId=str(order_id),
     )
     document = ctx.call(
-        invoicing.create_invoice_from_order,
-        body.sales_order_id,
-        quantities=parse.quantities(body.lines),
-        issue_date=body.issue_date,
-        notes=body.notes,
+        invoicing.create_invoice_from_order, body.sales_order_id, **parse.invoice_from_order(body)
     )
     return _created(request, document.id, "Brouillon créé dans Qonto.")
 
