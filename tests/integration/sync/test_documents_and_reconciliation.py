@@ -3,6 +3,8 @@ locally, Qonto-side payments and dashboard credit notes converge, a transfer is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -16,6 +18,7 @@ from verone.backoffice.domain.reconciliation import MatchKind
 from verone.backoffice.domain.statuses import DocumentOrigin, DocumentStatus, DocumentType
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
+from verone.backoffice.ports import RemoteBankAccount, RemoteDocumentDetails, TransactionPage
 from verone.backoffice.services import reconciliation
 from verone.backoffice.services.sync_documents import sync_documents
 from verone.backoffice.services.sync_transactions import sync_transactions
@@ -259,3 +262,51 @@ def test_a_seeded_qonto_converges_without_drift_and_with_gapless_numbers(
     second = sync_documents(uow, reader, clock, world.admin.id)
     assert second.imported == []
     assert second.drift == []
+
+
+class _ListedTwice:
+    """A reader whose document lists give every document twice in a row (a page that shifted
+    under a concurrent change): both copies fall in one batch of the sync."""
+
+    def __init__(self, reader: QontoSyncClient) -> None:
+        self._reader = reader
+
+    def bank_accounts(self) -> list[RemoteBankAccount]:
+        return self._reader.bank_accounts()
+
+    def transaction_pages(
+        self, account_qonto_id: str, *, updated_from: datetime | None
+    ) -> Iterator[TransactionPage]:
+        return self._reader.transaction_pages(account_qonto_id, updated_from=updated_from)
+
+    def documents(
+        self, document_type: DocumentType, *, updated_from: datetime | None
+    ) -> Iterator[RemoteDocumentDetails]:
+        for details in self._reader.documents(document_type, updated_from=updated_from):
+            yield details
+            yield details
+
+
+def test_a_document_listed_twice_in_one_batch_is_imported_once(
+    uow: SqlAlchemyUnitOfWork,
+    reader: QontoSyncClient,
+    clock: SandboxClock,
+    http: TestClient,
+) -> None:
+    """A batch reads its documents once before converging: the second copy must find the
+    document the first one imported in the same batch, not import it again."""
+    world = _world(uow, clock)
+    seeded = http.post("/_sandbox/seed", json={"seed": 11, "clients": 10, "invoices": 60})
+    assert seeded.status_code == 200
+    result = sync_documents(uow, _ListedTwice(reader), clock, world.admin.id)
+    assert result.skipped == []
+    assert result.drift == []
+    assert result.seen == 2 * len(result.imported) > 0
+    with uow:
+        assert check_numbering(uow.documents.assigned_numbers()).ok
+        numbers = uow.documents.assigned_numbers()
+        assert (
+            len(numbers)
+            == len(set(numbers))
+            == len([n for n in result.imported if parse_number(n) is not None])
+        )

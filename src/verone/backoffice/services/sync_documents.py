@@ -19,6 +19,7 @@ from itertools import islice
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.documents import DocumentItem, FinancialDocument
 from verone.backoffice.domain.kinds import KINDS, DocumentKind, kind_of
+from verone.backoffice.domain.parties import Customer
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
 from verone.backoffice.ports import Clock, QontoSyncReader, RemoteDocumentDetails, UnitOfWork
 from verone.backoffice.services.sync_runs import (
@@ -85,6 +86,44 @@ def _items(details: RemoteDocumentDetails) -> list[DocumentItem]:
     ]
 
 
+@dataclass(slots=True)
+class _Known:
+    """What one batch reads before converging, so that no document costs a query (and the
+    flush each query would make): its documents, their quotes and invoices by Qonto id, their
+    customers by Qonto client id; and the numbers of the documents it imports, recorded
+    together at the end of the batch (docs/performance.md, "End to end")."""
+
+    documents: dict[tuple[DocumentType, str], FinancialDocument]
+    customers: dict[str, Customer | None]
+    numbered: list[FinancialDocument] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, uow: UnitOfWork, batch: list[RemoteDocumentDetails]) -> _Known:
+        wanted: dict[DocumentType, set[str]] = {}
+        for details in batch:
+            wanted.setdefault(details.remote.document_type, set()).add(details.remote.qonto_id)
+            if details.quote_qonto_id:
+                wanted.setdefault(DocumentType.QUOTE, set()).add(details.quote_qonto_id)
+            if details.invoice_qonto_id:
+                wanted.setdefault(DocumentType.INVOICE, set()).add(details.invoice_qonto_id)
+        documents = {
+            (document_type, qonto_id): document
+            for document_type, ids in wanted.items()
+            for qonto_id, document in uow.documents.by_qonto_ids(document_type, ids).items()
+        }
+        clients = {d.client_qonto_id for d in batch if d.client_qonto_id}
+        customers = {c: uow.customers.by_qonto_client_id(c) for c in sorted(clients)}
+        return cls(documents, customers)
+
+    def document(self, document_type: DocumentType, qonto_id: str) -> FinancialDocument | None:
+        return self.documents.get((document_type, qonto_id))
+
+    def mirrored(self, document: FinancialDocument) -> None:
+        """A document the batch imported or linked: a later copy in the batch converges it."""
+        if document.qonto_id is not None:
+            self.documents[(document.document_type, document.qonto_id)] = document
+
+
 def _import(
     uow: UnitOfWork,
     clock: Clock,
@@ -92,13 +131,10 @@ def _import(
     status: DocumentStatus,
     imported_by: uuid.UUID,
     parent_id: uuid.UUID | None,
+    known: _Known,
 ) -> FinancialDocument:
     remote = details.remote
-    customer = (
-        uow.customers.by_qonto_client_id(details.client_qonto_id)
-        if details.client_qonto_id
-        else None
-    )
+    customer = known.customers.get(details.client_qonto_id) if details.client_qonto_id else None
     document = FinancialDocument.import_from_qonto(
         document_type=remote.document_type,
         qonto_id=remote.qonto_id,
@@ -119,7 +155,8 @@ def _import(
     document.qonto_updated_at = remote.updated_at
     uow.documents.add(document)
     if document.number is not None:
-        uow.documents.record_number(document, clock.now())
+        known.numbered.append(document)  # recorded with the batch's (one flush, one insert)
+    known.mirrored(document)
     return document
 
 
@@ -147,6 +184,7 @@ def _converge(
     details: RemoteDocumentDetails,
     imported_by: uuid.UUID,
     result: DocumentSyncResult,
+    known: _Known,
 ) -> None:
     remote = details.remote
     kind = kind_of(remote.document_type)
@@ -154,16 +192,16 @@ def _converge(
     if target is None:
         result.skipped.append(f"{remote.qonto_id}: statut Qonto inconnu {remote.qonto_status!r}")
         return
-    local = uow.documents.by_qonto_id(remote.document_type, remote.qonto_id)
+    local = known.document(remote.document_type, remote.qonto_id)
     if local is None and kind.credits_parent:
-        _link_or_import_credit_note(uow, clock, details, imported_by, result)
+        _link_or_import_credit_note(uow, clock, details, imported_by, result, known)
         return
     if local is None:
         parent = None
         if details.quote_qonto_id:
-            quote = uow.documents.by_qonto_id(DocumentType.QUOTE, details.quote_qonto_id)
+            quote = known.document(DocumentType.QUOTE, details.quote_qonto_id)
             parent = quote.id if quote else None
-        imported = _import(uow, clock, details, target, imported_by, parent)
+        imported = _import(uow, clock, details, target, imported_by, parent, known)
         result.imported.append(remote.number or remote.qonto_id)
         _check_totals(imported, details, result)
         return
@@ -189,10 +227,11 @@ def _link_or_import_credit_note(
     details: RemoteDocumentDetails,
     imported_by: uuid.UUID,
     result: DocumentSyncResult,
+    known: _Known,
 ) -> None:
     remote = details.remote
     invoice = (
-        uow.documents.by_qonto_id(DocumentType.INVOICE, details.invoice_qonto_id)
+        known.document(DocumentType.INVOICE, details.invoice_qonto_id)
         if details.invoice_qonto_id
         else None
     )
@@ -215,11 +254,11 @@ def _link_or_import_credit_note(
         draft.qonto_updated_at = remote.updated_at
         draft.record_pdf(attachment_id=remote.attachment_id, url=None, url_expires_at=None)
         uow.documents.record_number(draft, clock.now())
+        known.mirrored(draft)
         result.linked_credit_notes.append(remote.number or remote.qonto_id)
         return
-    imported = _import(
-        uow, clock, details, DocumentStatus.FINALIZED, imported_by, invoice.id if invoice else None
-    )
+    parent = invoice.id if invoice else None
+    imported = _import(uow, clock, details, DocumentStatus.FINALIZED, imported_by, parent, known)
     result.imported.append(remote.number or remote.qonto_id)
     _check_totals(imported, details, result)
 
@@ -284,11 +323,12 @@ def _converge_batch(
     result: DocumentSyncResult,
     cursor: _InvoiceCursor,
 ) -> None:
+    known = _Known.read(uow, batch)
     for details in batch:
         result.seen += 1
         updated = details.remote.updated_at
         try:
-            _converge(uow, clock, details, imported_by, result)
+            _converge(uow, clock, details, imported_by, result, known)
         except errors.DomainError as exc:
             result.skipped.append(f"{details.remote.qonto_id}: {exc.message}")
             if kind.lists_by_update:  # the cursor follows the kinds Qonto lists by update
@@ -296,6 +336,7 @@ def _converge_batch(
             continue
         if kind.lists_by_update:
             cursor.ok(updated)
+    uow.documents.record_numbers(known.numbered, clock.now())
 
 
 def _converge_all(

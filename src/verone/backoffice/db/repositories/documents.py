@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -128,6 +128,15 @@ class DocumentRepository(EntityRepository[FinancialDocument]):
     def by_qonto_id(self, document_type: DocumentType, qonto_id: str) -> FinancialDocument | None:
         return self._first(D.document_type == document_type, D.qonto_id == qonto_id)
 
+    def by_qonto_ids(
+        self, document_type: DocumentType, qonto_ids: Collection[str]
+    ) -> dict[str, FinancialDocument]:
+        """The documents of these Qonto ids, by Qonto id, in one query (a sync's batch)."""
+        if not qonto_ids:
+            return {}
+        found = self._all(D.document_type == document_type, D.qonto_id.in_(sorted(qonto_ids)))
+        return {document.qonto_id: document for document in found if document.qonto_id}
+
     def by_number(self, document_type: DocumentType, number: str) -> FinancialDocument | None:
         return self._first(D.document_type == document_type, D.number == number)
 
@@ -237,16 +246,26 @@ class DocumentRepository(EntityRepository[FinancialDocument]):
 
     def record_number(self, document: FinancialDocument, at: datetime) -> None:
         """Keep the number just assigned, forever (unique per document type)."""
-        if document.number is None:
+        self.record_numbers([document], at)
+
+    def record_numbers(self, documents: Sequence[FinancialDocument], at: datetime) -> None:
+        """``record_number`` for many documents: one flush, one insert of every number."""
+        if any(document.number is None for document in documents):
             raise ValueError("the document has no number yet")
+        if not documents:
+            return
         self._session.flush()
         self._session.execute(
-            insert(document_numbers).values(
-                document_type=document.document_type,
-                number=document.number,
-                document_id=document.id,
-                assigned_at=at,
-            )
+            insert(document_numbers),
+            [
+                {
+                    "document_type": document.document_type,
+                    "number": document.number,
+                    "document_id": document.id,
+                    "assigned_at": at,
+                }
+                for document in documents
+            ],
         )
 
     def assigned_numbers(self) -> Sequence[tuple[DocumentType, str]]:
