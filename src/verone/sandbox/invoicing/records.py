@@ -79,23 +79,32 @@ class ItemRecord(Record):
     discount: DiscountRecord | None = None
 
 
-class InvoiceRecord(Identified):
-    client_id: str
+class DocumentRecord(Identified):
+    """What an invoice, a quote and a credit note all hold: the client as it was when the
+    document was written, its lines and texts, and its PDF."""
+
     client: ClientRecord
-    status: str
-    number: str | None = None
-    custom_number: bool = False
     issue_date: date
-    due_date: date
     currency: str
-    iban: str
     items: list[ItemRecord] = Field(default_factory=list)
     discount: DiscountRecord | None = None
     header: str | None = None
     footer: str | None = None
     terms_and_conditions: str | None = None
-    purchase_order: str | None = None
     contact_email: str | None = None
+    created_at: datetime
+    pdf_ready_at: datetime | None = None
+    attachment_id: str | None = None
+
+
+class InvoiceRecord(DocumentRecord):
+    client_id: str
+    status: str
+    number: str | None = None
+    custom_number: bool = False
+    due_date: date
+    iban: str
+    purchase_order: str | None = None
     performance_date: date | None = None
     performance_start_date: date | None = None
     performance_end_date: date | None = None
@@ -103,64 +112,37 @@ class InvoiceRecord(Identified):
     upload_id: str | None = None
     imported: bool = False
     token: str
-    created_at: datetime
     updated_at: datetime
     finalized_at: datetime | None = None
     paid_at: datetime | None = None
     amount_paid: Decimal = Decimal(0)
     canceled_at: datetime | None = None
-    pdf_ready_at: datetime | None = None
-    attachment_id: str | None = None
     credit_note_ids: list[str] = Field(default_factory=list)
     einvoicing_status: str | None = None
 
 
-class QuoteRecord(Identified):
+class QuoteRecord(DocumentRecord):
     client_id: str
-    client: ClientRecord
     status: str
     number: str
-    issue_date: date
     expiry_date: date
-    currency: str
-    items: list[ItemRecord] = Field(default_factory=list)
-    discount: DiscountRecord | None = None
-    header: str | None = None
-    footer: str | None = None
-    terms_and_conditions: str | None = None
-    contact_email: str | None = None
     upload_id: str | None = None
     token: str
-    created_at: datetime
     updated_at: datetime
     approved_at: datetime | None = None
     canceled_at: datetime | None = None
     sent_at: datetime | None = None
-    pdf_ready_at: datetime | None = None
-    attachment_id: str | None = None
     invoice_ids: list[str] = Field(default_factory=list)
 
 
-class CreditNoteRecord(Identified):
+class CreditNoteRecord(DocumentRecord):
     invoice_id: str
     invoice_number: str | None = None
     invoice_issue_date: date
     invoice_token: str
-    client: ClientRecord
     number: str
-    issue_date: date
     reason: str
-    currency: str
-    items: list[ItemRecord] = Field(default_factory=list)
-    discount: DiscountRecord | None = None
-    header: str | None = None
-    footer: str | None = None
-    terms_and_conditions: str | None = None
-    contact_email: str | None = None
-    created_at: datetime
     finalized_at: datetime
-    pdf_ready_at: datetime | None = None
-    attachment_id: str | None = None
 
 
 class UploadRecord(Identified):
