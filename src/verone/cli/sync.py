@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Annotated
 
@@ -113,19 +114,7 @@ def documents(
                 progress=advance,
             )
     if as_json:
-        print_json(
-            {
-                "seen": result.seen,
-                "imported": result.imported,
-                "linked_credit_notes": result.linked_credit_notes,
-                "drift": [
-                    {"qonto_id": d.qonto_id, "local": d.local, "qonto": d.qonto,
-                     "applied": d.applied, "note": d.note}
-                    for d in result.drift
-                ],
-                "skipped": result.skipped,
-            }
-        )  # fmt: skip
+        print_json({"seen": result.seen} | json.loads(result.report()))
         return
     console.print(
         f"{result.seen} documents lus, {len(result.imported)} importés, "

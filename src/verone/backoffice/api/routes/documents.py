@@ -247,11 +247,8 @@ def _add_preview(router: APIRouter, kind: DocumentType, noun: str) -> None:
         preview = ctx.call(
             finalization.preview_finalization, local_id, confirmation_key=ctx.confirmation_key
         )
-        return s.FinalizePreview(
-            confirmation_token=preview.confirmation_token,
-            content_hash=preview.content_hash,
-            document=render.document(preview.document, ctx.today()),
-        )
+        document = render.document(preview.document, ctx.today())
+        return render.fields(s.FinalizePreview, preview, document=document)
 
 
 def _add_finalize(router: APIRouter, kind: DocumentType, noun: str) -> None:
@@ -287,9 +284,7 @@ def run_finalization(
     document = result.document
     if result.pdf_stored:  # the PDF was stored after the issue: show the stored state
         document = queries.get_document(ctx.uow, document_id, kind)
-    return s.FinalizedOut(
-        document=render.document(document, ctx.today()), pdf_stored=result.pdf_stored
-    )
+    return render.fields(s.FinalizedOut, result, document=render.document(document, ctx.today()))
 
 
 def add_send_route(router: APIRouter, kind: DocumentType, noun: str) -> None:
@@ -307,8 +302,4 @@ def add_send_route(router: APIRouter, kind: DocumentType, noun: str) -> None:
         local_id = queries.resolve_document_id(ctx.uow, document_id, kind)
         recipients = None if body is None else body.recipients
         result = ctx.call(sending.send_document, local_id, recipients=recipients)
-        return s.SentOut(
-            document_id=result.document_id,
-            recipients=list(result.recipients),
-            channel=result.channel,
-        )
+        return render.fields(s.SentOut, result)

@@ -127,11 +127,8 @@ def unmark_paid(ctx: AccountantContext, document_id: LocalId) -> s.DocumentOut:
 def cancel(ctx: AccountantContext, document_id: LocalId) -> s.CancelledOut:
     """Cancel a finalized, unpaid invoice in Qonto (a credit note is usually preferable)."""
     result = ctx.call(payments.cancel_invoice, document_id)
-    return s.CancelledOut(
-        document=render.document(result.document, ctx.today()),
-        credit_note_recommended=result.credit_note_recommended,
-        advice=result.advice,
-    )
+    document = render.document(result.document, ctx.today())
+    return render.fields(s.CancelledOut, result, document=document)
 
 
 @router.post("/{document_id}/convert-to-quote", response_model=s.CreatedDocument, status_code=201)

@@ -84,9 +84,8 @@ def delete_quote(ctx: AccountantContext, document_id: LocalId) -> s.DeletedOut:
 def view_quote(ctx: ViewerContext, document_id: LocalId) -> s.QuoteView:
     """The quote and, once issued, Qonto's public page where the customer answers."""
     page = qonto_live.quote_public_page(ctx.uow, ctx.gateway, document_id)
-    return s.QuoteView(
-        document=render.document(page.document, ctx.today()), public_url=page.public_url
-    )
+    document = render.document(page.document, ctx.today())
+    return render.fields(s.QuoteView, page, document=document)
 
 
 @router.post("/{document_id}/convert", response_model=s.CreatedDocument, status_code=201)
