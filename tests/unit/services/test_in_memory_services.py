@@ -218,6 +218,33 @@ def test_a_viewer_cannot_create_a_customer_and_an_accountant_can(
     )
 
 
+def test_a_new_customer_carries_every_field_given_and_an_update_may_change_only_those(
+    uow: InMemoryUnitOfWork, clock: FixedClock
+) -> None:
+    accountant = _user(uow, clock, Role.ACCOUNTANT, "k@example.fr")
+    fields = catalog.CustomerFields(
+        kind=CustomerKind.INDIVIDUAL,
+        first_name="Léa",
+        last_name="Laurent",
+        email="lea@example.fr",
+        phone="+33 6 00 00 00 00",
+        billing_street="3 chemin des Vignes",
+        billing_postal_code="84000",
+        billing_city="Avignon",
+        billing_country="FR",
+        currency="EUR",
+        locale="en",
+    )
+    customer = catalog.create_customer(uow, clock, Actor.cli(accountant.id), fields)
+    given = {name: getattr(fields, name) for name in catalog.CUSTOMER_FIELDS}
+    assert {name: getattr(customer, name) for name in catalog.CUSTOMER_FIELDS} == given
+    assert (customer.created_at, customer.qonto_client_id) == (clock.now(), None)
+    assert catalog.CUSTOMER_FIELDS.isdisjoint(
+        {"id", "created_at", "qonto_client_id", "delivery_street", "delivery_city"}
+    )
+    assert len(catalog.CUSTOMER_FIELDS) == 15
+
+
 # ---------------------------------------------------------------------- audit log
 
 

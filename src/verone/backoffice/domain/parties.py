@@ -25,10 +25,12 @@ class Address:
     country: str = "FR"
 
 
-@dataclass(eq=False)
-class Customer:
+@dataclass(eq=False, kw_only=True)
+class CustomerFields:
+    """What the back office writes of a customer (created and changed together; the names an
+    update may change): its kind, names, contacts, identifiers, billing address and terms."""
+
     kind: CustomerKind
-    created_at: datetime
     company_name: str | None = None
     first_name: str | None = None
     last_name: str | None = None
@@ -41,12 +43,17 @@ class Customer:
     billing_postal_code: str | None = None
     billing_city: str | None = None
     billing_country: str | None = None
+    currency: str = "EUR"
+    locale: str = "fr"
+
+
+@dataclass(eq=False, kw_only=True)
+class Customer(CustomerFields):
+    created_at: datetime
     delivery_street: str | None = None
     delivery_postal_code: str | None = None
     delivery_city: str | None = None
     delivery_country: str | None = None
-    currency: str = "EUR"
-    locale: str = "fr"
     qonto_client_id: str | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.parties import Customer, CustomerKind, Product
+from verone.backoffice.domain.parties import CustomerFields as CustomerFields  # re-exported
 from verone.backoffice.ports import Clock, QontoGateway, UnitOfWork
 from verone.backoffice.services.actors import Actor
 from verone.backoffice.services.common import NotFound, acting_user, audit
@@ -28,25 +29,6 @@ from verone.backoffice.services.outbox.write import Done, Intent, Operation, Out
 class DuplicateSku(errors.DomainError):
     code = "duplicate_sku"
     default_message = "Un produit existe déjà avec cette référence."
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerFields:
-    kind: CustomerKind
-    company_name: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    vat_number: str | None = None
-    siren: str | None = None
-    siret: str | None = None
-    billing_street: str | None = None
-    billing_postal_code: str | None = None
-    billing_city: str | None = None
-    billing_country: str | None = None
-    currency: str = "EUR"
-    locale: str = "fr"
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ def _keep_an_admin(uow: UnitOfWork, leaving: User) -> None:
         raise LastAdmin()
 
 
-def _revoke_everything(uow: UnitOfWork, clock: Clock, user: User) -> tuple[int, int]:
+def _revoke_everything(uow: UnitOfWork, clock: Clock, user: User) -> Revoked:
     now = clock.now()
     sessions = uow.user_sessions.revoke_all(user.id, now)
     tokens = 0
@@ -64,7 +64,7 @@ def _revoke_everything(uow: UnitOfWork, clock: Clock, user: User) -> tuple[int, 
         if token.revoked_at is None:
             token.revoke(now)
             tokens += 1
-    return sessions, tokens
+    return Revoked(user, sessions, tokens)
 
 
 def user_id_by_email(uow: UnitOfWork, actor: Actor, email: str) -> uuid.UUID:
@@ -142,7 +142,7 @@ def deactivate_user(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.U
     def deactivate(user: User) -> Revoked:
         _keep_an_admin(uow, user)
         user.active = False
-        return Revoked(user, *_revoke_everything(uow, clock, user))
+        return _revoke_everything(uow, clock, user)
 
     return _administer(uow, clock, actor, user_id, "user.deactivate", deactivate)
 
@@ -159,7 +159,7 @@ def revoke_access(uow: UnitOfWork, clock: Clock, actor: Actor, user_id: uuid.UUI
     """End every session and API token of a user (they may log in again)."""
 
     def revoke(user: User) -> Revoked:
-        return Revoked(user, *_revoke_everything(uow, clock, user))
+        return _revoke_everything(uow, clock, user)
 
     return _administer(uow, clock, actor, user_id, "user.revoke_access", revoke)
 
@@ -177,7 +177,7 @@ def reset_password(
     def reset(user: User) -> Revoked:
         check_password(new_password, email=user.email)
         user.password_hash = hasher.hash(new_password)
-        return Revoked(user, *_revoke_everything(uow, clock, user))
+        return _revoke_everything(uow, clock, user)
 
     return _administer(uow, clock, actor, user_id, "user.reset_password", reset)
 
