@@ -42,7 +42,7 @@ from verone.backoffice.domain import errors
 from verone.backoffice.domain.operations import WebhookEvent
 from verone.backoffice.domain.parties import CustomerKind, Product
 from verone.backoffice.domain.queries import AuditFilter, DocumentFilter, PageRequest
-from verone.backoffice.domain.statuses import DocumentType
+from verone.backoffice.domain.statuses import DocumentOrigin, DocumentType
 from verone.backoffice.domain.users import Role, User
 from verone.backoffice.integrations.qonto_gateway import QontoApiGateway
 from verone.backoffice.integrations.qonto_sync import QontoSyncClient
@@ -410,6 +410,17 @@ class Drivers:
             ),
             "users.normalize_email": lambda: users.normalize_email("A@B.fr"),
             "invoicing.order_lines": lambda: invoicing.order_lines(w.order, [], None),
+            "invoicing.pending_invoice": lambda: invoicing.pending_invoice(
+                c,
+                w.customer,
+                w.accountant.id,
+                DocumentOrigin.SERVICE,
+                service_items(),
+                currency="EUR",
+            ),
+            "common.audit": lambda: common.audit(
+                u, c, w.accountant.id, "test.touched", self.issued
+            ),
             "document_views.creditable_amount": lambda: document_views.creditable_amount(
                 queries.document_details(u, self.issued.id, DocumentType.INVOICE)
             ),
