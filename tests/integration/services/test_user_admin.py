@@ -9,49 +9,47 @@ from tests.fakes import PrefixHasher
 from tests.integration.services.support import SandboxClock, World
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain import errors
+from verone.backoffice.domain.users import User
 from verone.backoffice.services import auth, user_admin
 from verone.backoffice.services.actors import Actor
 
 SECRET = "test-session-secret-0123456789abcdef"
 
 
-def _session_and_token(uow: SqlAlchemyUnitOfWork, clock: SandboxClock, world: World) -> None:
+@pytest.fixture
+def admin(uow: SqlAlchemyUnitOfWork, clock: SandboxClock, world: World) -> Actor:
+    """The admin, acting on an accountant who has a session and an API token."""
     auth.open_session(uow, SECRET, world.accountant, clock.now())
     auth.create_api_token(
         uow, clock, Actor.cli(world.admin.id), name="ci", user_id=world.accountant.id
     )
+    return Actor.cli(world.admin.id)
 
 
-def _user_actions(uow: SqlAlchemyUnitOfWork, world: World) -> list[tuple[str, object]]:
+def _accountant(uow: SqlAlchemyUnitOfWork, world: World) -> tuple[User, list[str]]:
+    """The accountant as stored, and the actions the admin is audited for on it."""
     with uow:
+        stored = uow.users.get(world.accountant.id)
         entries = uow.audit.for_entity("user", str(world.accountant.id))
-    return [(entry.action, entry.actor_id) for entry in entries]
+    assert stored is not None
+    assert {entry.actor_id for entry in entries} <= {world.admin.id}
+    return stored, [entry.action for entry in entries]
 
 
 def test_deactivating_ends_sessions_and_tokens_and_is_audited_by_the_admin(
-    uow: SqlAlchemyUnitOfWork, clock: SandboxClock, world: World
+    uow: SqlAlchemyUnitOfWork, clock: SandboxClock, world: World, admin: Actor
 ) -> None:
-    _session_and_token(uow, clock, world)
-    admin = Actor.cli(world.admin.id)
     revoked = user_admin.deactivate_user(uow, clock, admin, world.accountant.id)
     assert (revoked.user.id, revoked.sessions, revoked.tokens) == (world.accountant.id, 1, 1)
-    with uow:
-        stored = uow.users.get(world.accountant.id)
-        assert stored is not None
-        assert not stored.active
-    reactivated = user_admin.reactivate_user(uow, clock, admin, world.accountant.id)
-    assert reactivated.active
-    assert _user_actions(uow, world) == [
-        ("user.deactivate", world.admin.id),
-        ("user.reactivate", world.admin.id),
-    ]
+    assert not _accountant(uow, world)[0].active
+    assert user_admin.reactivate_user(uow, clock, admin, world.accountant.id).active
+    stored, actions = _accountant(uow, world)
+    assert (stored.active, actions) == (True, ["user.deactivate", "user.reactivate"])
 
 
 def test_access_revoked_and_password_reset_end_what_is_left(
-    uow: SqlAlchemyUnitOfWork, clock: SandboxClock, world: World
+    uow: SqlAlchemyUnitOfWork, clock: SandboxClock, world: World, admin: Actor
 ) -> None:
-    _session_and_token(uow, clock, world)
-    admin = Actor.cli(world.admin.id)
     first = user_admin.revoke_access(uow, clock, admin, world.accountant.id)
     assert (first.sessions, first.tokens) == (1, 1)
     hasher = PrefixHasher()
@@ -59,14 +57,9 @@ def test_access_revoked_and_password_reset_end_what_is_left(
         uow, hasher, clock, admin, world.accountant.id, "un mot de passe assez long 42"
     )
     assert (again.sessions, again.tokens) == (0, 0)
-    with uow:
-        stored = uow.users.get(world.accountant.id)
-        assert stored is not None
-        assert hasher.verify(stored.password_hash, "un mot de passe assez long 42")
-    assert _user_actions(uow, world) == [
-        ("user.revoke_access", world.admin.id),
-        ("user.reset_password", world.admin.id),
-    ]
+    stored, actions = _accountant(uow, world)
+    assert hasher.verify(stored.password_hash, "un mot de passe assez long 42")
+    assert actions == ["user.revoke_access", "user.reset_password"]
 
 
 def test_the_last_admin_stays_and_a_non_admin_changes_nothing(

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from tests.unit.domain.factories import (
-    NOW,
-    current_status,
-    finalize,
-    make_document,
-    make_item,
-    make_order,
-)
+from tests.unit.domain.factories import NOW, current_status, finalize, make_document, make_item
 from verone.backoffice.domain import errors
 from verone.backoffice.domain.confirmation import compute_content_hash
 from verone.backoffice.domain.documents import LINE_CONTENT, DocumentItem, FinancialDocument
 from verone.backoffice.domain.kinds import TRANSITIONS, check_transition
+from verone.backoffice.domain.orders import SalesOrderItem
 from verone.backoffice.domain.statuses import (
     DocumentOrigin,
     DocumentStatus,
@@ -300,16 +295,12 @@ class TestPdf:
 
 class TestCopyOf:
     def test_a_copy_carries_the_content_and_nothing_of_the_source_line_itself(self) -> None:
-        source = DocumentItem(
-            title="Table",
-            quantity=Decimal("2"),
-            unit_price=Decimal("100.00"),
-            vat_rate=Decimal("0.2"),
+        source = replace(
+            make_item(sales_order_item_id=uuid.uuid4()),
             description="Chêne",
             unit="pièce",
             discount_kind=DiscountKind.PERCENTAGE,
             discount_value=Decimal("0.1"),
-            sales_order_item_id=uuid.uuid4(),
             product_id=uuid.uuid4(),
             position=3,
             subtotal=Decimal("180.00"),
@@ -323,7 +314,12 @@ class TestCopyOf:
         assert (copy.position, copy.subtotal) == (0, Decimal(0))
 
     def test_an_order_line_is_copied_with_the_changes_given_and_validated(self) -> None:
-        order_item = make_order(uuid.uuid4(), "5").items[0]
+        order_item = SalesOrderItem(
+            title="Article",
+            quantity=Decimal("5"),
+            unit_price=Decimal("10"),
+            vat_rate=Decimal("0.2"),
+        )
         copy = DocumentItem.copy_of(
             order_item, quantity=Decimal("2"), sales_order_item_id=order_item.id
         )
