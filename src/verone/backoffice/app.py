@@ -17,7 +17,7 @@ from verone.backoffice.api.errors import install_error_handlers
 from verone.backoffice.api.middleware import install_middleware
 from verone.backoffice.bootstrap import Container, build_container
 from verone.backoffice.config import Settings, load_settings
-from verone.backoffice.db.session import refresh_planner_statistics
+from verone.backoffice.db.upkeep import tidy_database
 from verone.backoffice.jobs import JobRunner, default_jobs
 from verone.backoffice.web.setup import install_web
 
@@ -109,7 +109,7 @@ def create_app(source: Settings | Container, *, run_jobs: bool | None = None) ->
         owned = not isinstance(source, Container)
         container = build_container(source) if isinstance(source, Settings) else source
         app.state.container = container
-        refresh_planner_statistics(container.engine)  # what the database holds at start
+        tidy_database(container.engine)  # what the database holds at start
         runner = JobRunner(container, default_jobs(settings)) if jobs_enabled else None
         if runner is not None:
             runner.start()

@@ -19,8 +19,8 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from verone.backoffice.config import Settings
-from verone.backoffice.db.session import refresh_planner_statistics
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
+from verone.backoffice.db.upkeep import tidy_database
 from verone.backoffice.domain.errors import DomainError
 from verone.backoffice.domain.queries import DocumentFilter, PageRequest
 from verone.backoffice.domain.statuses import DocumentStatus
@@ -127,9 +127,10 @@ def sync_transactions_job(context: JobContext) -> object:
 
 def housekeeping_job(context: JobContext) -> object:
     """Expired login-throttling buckets and long-ended sessions (``auth.purge_ended_logins``),
-    then the query planner's statistics, which the hour's writes may have outgrown."""
+    then the database's tidying (the document tallies folded, the query planner's statistics,
+    which the hour's writes may have outgrown)."""
     purged = purge_ended_logins(context.unit_of_work(), context.clock)
-    refresh_planner_statistics(context.engine)
+    tidy_database(context.engine)
     return purged
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -300,6 +301,23 @@ financial_documents = entity_table(
         Index(f"ix_financial_documents_type_{column}", "document_type", column, "id")
         for column in _SORTABLE_COLUMNS
     ),
+)
+
+#: The documents and their sums per kind and status, as rows of signed changes that triggers
+#: on ``financial_documents`` append (+1 on insert, -1 on delete, both on a change of kind,
+#: status or amount) and that ``session.tidy_database`` folds into one row per pair. A list
+#: filtered only by kind and status reads its count and totals here instead of scanning
+#: (migration « document tallies », docs/performance.md). Appending takes no lock, so
+#: concurrent writers never wait on each other for it.
+document_tallies = Table(
+    "document_tallies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_type", String(32), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("documents", Integer, nullable=False),
+    *(Column(name, BigInteger, nullable=False) for name in _TOTAL_COLUMNS),
+    Index(None, "document_type", "status"),
 )
 
 financial_document_items = entity_table(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
@@ -23,7 +24,12 @@ from sqlalchemy import (
 
 from verone.backoffice.db.locks import is_postgresql
 from verone.backoffice.db.repositories._base import EntityRepository
-from verone.backoffice.db.tables import DOCUMENT_SEARCH, document_numbers, financial_documents
+from verone.backoffice.db.tables import (
+    DOCUMENT_SEARCH,
+    document_numbers,
+    document_tallies,
+    financial_documents,
+)
 from verone.backoffice.domain.documents import FinancialDocument
 from verone.backoffice.domain.kinds import KINDS
 from verone.backoffice.domain.queries import (
@@ -41,6 +47,7 @@ PAYABLE = tuple(kind.type for kind in KINDS if kind.payable)
 CREDITING = tuple(kind.type for kind in KINDS if kind.credits_parent)
 
 D = financial_documents.c
+T = document_tallies.c
 
 _SORT_COLUMNS = {
     DocumentSort.CREATED_AT: D.created_at,
@@ -112,6 +119,20 @@ def _conditions(criteria: DocumentFilter, sqlite: bool) -> list[ColumnElement[bo
     return where
 
 
+def _tally_conditions(criteria: DocumentFilter) -> list[ColumnElement[bool]] | None:
+    """The tallies' rows of the documents ``criteria`` selects, when it selects by kind and
+    status only; ``None`` when another criterion needs the documents themselves."""
+    rest = dataclasses.replace(criteria, document_type=None, statuses=frozenset())
+    if rest != DocumentFilter(sort=criteria.sort, descending=criteria.descending):
+        return None
+    where: list[ColumnElement[bool]] = []
+    if criteria.document_type is not None:
+        where.append(T.document_type == criteria.document_type)
+    if criteria.statuses:
+        where.append(T.status.in_(sorted(criteria.statuses)))
+    return where
+
+
 class DocumentRepository(EntityRepository[FinancialDocument]):
     """Invoices, quotes and credit notes; each loads with its items."""
 
@@ -152,12 +173,12 @@ class DocumentRepository(EntityRepository[FinancialDocument]):
         id)`` serve the default order, and a page past the middle is read from the other
         end (a short offset instead of a long one)."""
         where = self._conditions(criteria)
-        total = int(
-            self._session.scalar(
-                select(func.count()).select_from(financial_documents).where(*where)
-            )
-            or 0
-        )
+        tallied = _tally_conditions(criteria)
+        if tallied is None:
+            counted = select(func.count()).select_from(financial_documents).where(*where)
+        else:  # a few rows of the tallies instead of every matching document
+            counted = select(func.sum(T.documents)).where(*tallied)
+        total = int(self._session.scalar(counted) or 0)
         if page.offset >= total:
             return Page(items=[], total=total, page=page.page, per_page=page.per_page)
         column = _SORT_COLUMNS[criteria.sort]
@@ -185,17 +206,23 @@ class DocumentRepository(EntityRepository[FinancialDocument]):
 
     def totals(self, criteria: DocumentFilter) -> DocumentTotals:
         """Count and sums (HT, TTC, still due) of every document ``criteria`` selects."""
+        tallied = _tally_conditions(criteria)
+        if tallied is None:
+            source, where = D, self._conditions(criteria)
+            count: ColumnElement[int] = func.count()
+        else:  # a few rows of the tallies instead of every matching document
+            source, where, count = T, tallied, func.sum(T.documents)
         row = self._session.execute(
             select(
-                func.count(),
-                func.coalesce(func.sum(D.total_ht_cents), 0, type_=BigInteger),
-                func.coalesce(func.sum(D.total_amount_cents), 0, type_=BigInteger),
+                func.coalesce(count, 0, type_=BigInteger),
+                func.coalesce(func.sum(source.total_ht_cents), 0, type_=BigInteger),
+                func.coalesce(func.sum(source.total_amount_cents), 0, type_=BigInteger),
                 func.coalesce(
-                    func.sum(D.total_amount_cents - D.amount_paid_cents), 0, type_=BigInteger
+                    func.sum(source.total_amount_cents - source.amount_paid_cents),
+                    0,
+                    type_=BigInteger,
                 ),
-            )
-            .select_from(financial_documents)
-            .where(*self._conditions(criteria))
+            ).where(*where)
         ).one()
         return DocumentTotals(
             count=int(row[0]),
