@@ -308,13 +308,15 @@ def _load() -> str:
 def report_transactions(kind: str, runs: list[dict[str, float]]) -> list[str]:
     timed = runs[-1]
     ratio = timed["sync_seconds"] / timed["bare_seconds"]
+    sync_only = max(0.0, timed["sync_seconds"] - timed["startup_seconds"])
     lines = [
         target_line(
             f"verone sync transactions --full within {TARGET_RATIO}x of the bare fetch, {kind}, "
             f"{_n(timed['transactions'])} tx",
             f"sync {timed['sync_seconds']:.2f} s ({timed['sync_cpu']:.2f} s CPU, "
             f"{_n(timed['transactions'] / timed['sync_seconds'])} tx/s, process start-up "
-            f"{timed['startup_seconds']:.2f} s), bare fetch {timed['bare_seconds']:.2f} s, "
+            f"{timed['startup_seconds']:.2f} s, so {sync_only / timed['bare_seconds']:.2f}x "
+            f"without it), bare fetch {timed['bare_seconds']:.2f} s, "
             f"{_load()}",
             f"<= {TARGET_RATIO}x",
             ratio,

@@ -89,12 +89,14 @@ def _items(details: RemoteDocumentDetails) -> list[DocumentItem]:
 @dataclass(slots=True)
 class _Known:
     """What one batch reads before converging, so that no document costs a query (and the
-    flush each query would make): its documents, their quotes and invoices by Qonto id, their
-    customers by Qonto client id; and the numbers of the documents it imports, recorded
-    together at the end of the batch (docs/performance.md, "End to end")."""
+    flush each query would make): its documents, their quotes and invoices by Qonto id, the
+    children of those invoices, their customers by Qonto client id; and the numbers of the
+    documents it imports, recorded together at the end of the batch (docs/performance.md,
+    "End to end")."""
 
     documents: dict[tuple[DocumentType, str], FinancialDocument]
     customers: dict[str, Customer | None]
+    children: dict[uuid.UUID, list[FinancialDocument]]
     numbered: list[FinancialDocument] = field(default_factory=list)
 
     @classmethod
@@ -113,7 +115,12 @@ class _Known:
         }
         clients = {d.client_qonto_id for d in batch if d.client_qonto_id}
         customers = {c: uow.customers.by_qonto_client_id(c) for c in sorted(clients)}
-        return cls(documents, customers)
+        credited = {  # the invoices of the batch's credit notes, whose drafts may be linked
+            documents[(DocumentType.INVOICE, d.invoice_qonto_id)].id
+            for d in batch
+            if d.invoice_qonto_id and (DocumentType.INVOICE, d.invoice_qonto_id) in documents
+        }
+        return cls(documents, customers, uow.documents.children_of(credited))
 
     def document(self, document_type: DocumentType, qonto_id: str) -> FinancialDocument | None:
         return self.documents.get((document_type, qonto_id))
@@ -240,7 +247,7 @@ def _link_or_import_credit_note(
         draft = next(
             (
                 child
-                for child in uow.documents.children(invoice.id)
+                for child in known.children.get(invoice.id, ())
                 if child.kind.credits_parent
                 and child.status is DocumentStatus.DRAFT
                 and child.qonto_id is None

@@ -168,6 +168,18 @@ class DocumentRepository(EntityRepository[FinancialDocument]):
         """Documents made from this one (credit notes of an invoice, invoice of a quote)."""
         return self._all(D.parent_document_id == parent_id, order_by=_IN_ORDER)
 
+    def children_of(
+        self, parent_ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, list[FinancialDocument]]:
+        """``children`` of many documents in one query (a sync's batch), by parent id."""
+        found: dict[uuid.UUID, list[FinancialDocument]] = {}
+        if parent_ids:
+            where = D.parent_document_id.in_(sorted(parent_ids))
+            for child in self._all(where, order_by=_IN_ORDER):
+                if child.parent_document_id is not None:
+                    found.setdefault(child.parent_document_id, []).append(child)
+        return found
+
     def list(self, criteria: DocumentFilter, page: PageRequest) -> Page[FinancialDocument]:
         """One page, in the filter's order; indexes ``(document_type[, status], created_at,
         id)`` serve the default order, and a page past the middle is read from the other
