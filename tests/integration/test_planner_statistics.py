@@ -175,3 +175,32 @@ def test_the_server_refreshes_them_at_start(filled: Filled, tmp_path: Path) -> N
     with build_container(settings) as container, TestClient(create_app(container)) as http:
         assert http.get("/connexion").status_code == 200
     assert _statistics_rows(filled.engine) > 0
+
+
+def test_partly_paid_documents_are_read_from_their_partial_index(filled: Filled) -> None:
+    """« Partiellement payées »: the count, the page and the totals read the few documents
+    paid in part from their own index, not every finalized invoice."""
+    with filled.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE financial_documents SET amount_paid_cents = 500 "
+                "WHERE number IN ('F-2026-000010', 'F-2026-000020', 'F-2026-000030')"
+            )
+        )
+    refresh_planner_statistics(filled.engine)
+    criteria = DocumentFilter(document_type=DocumentType.INVOICE, partly_paid=True)
+    numbers, plan = _plans(filled, criteria, PageRequest())
+    assert numbers == ["F-2026-000030", "F-2026-000020", "F-2026-000010"]
+    assert plan.count("ix_financial_documents_partly_paid") == 3  # count, page's ids, totals
+    assert "ix_financial_documents_type_status" not in plan
+
+
+def test_a_kind_and_its_statuses_are_counted_from_the_tallies(filled: Filled) -> None:
+    refresh_planner_statistics(filled.engine)
+    criteria = DocumentFilter(document_type=DocumentType.INVOICE)
+    numbers, plan = _plans(filled, criteria, PageRequest(), only="document_tallies")
+    assert len(numbers) == 25
+    assert plan.count("SEARCH document_tallies USING INDEX") == 2  # the count, the totals
+    assert "financial_documents" not in plan
+    with filled.unit_of_work() as uow:
+        assert uow.documents.totals(criteria).count == DOCUMENTS

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.schema import SchemaItem
 
@@ -208,6 +209,8 @@ _EDITABLE = _in("status", EDITABLE_STATUSES)
 #: What the list totals sum, and the list columns that can be sorted on (besides creation).
 _TOTAL_COLUMNS = ("total_amount_cents", "amount_paid_cents", "total_ht_cents")
 _SORTABLE_COLUMNS = ("issue_date", "due_date", "number", "customer_name")
+#: « Partiellement payée »: finalized, with an amount paid (a fully paid one is ``paid``)
+PARTLY_PAID = "status = 'finalized' AND amount_paid_cents > 0"
 
 #: The search over numbers and customer names (migration « document search index »; an FTS5
 #: trigram table on SQLite, ``pg_trgm`` indexes on PostgreSQL), outside the models
@@ -295,6 +298,18 @@ financial_documents = entity_table(
         *_TOTAL_COLUMNS,
         "created_at",
         "id",
+    ),
+    # « Partiellement payées »: the few finalized documents paid in part, with their order
+    # and totals (the repository's criterion is this predicate, so both databases use it)
+    Index(
+        "ix_financial_documents_partly_paid",
+        "document_type",
+        "status",  # implied by the predicate, but SQLite needs it to cover the query
+        "created_at",
+        "id",
+        *_TOTAL_COLUMNS,
+        sqlite_where=text(PARTLY_PAID),
+        postgresql_where=text(PARTLY_PAID),
     ),
     # the other sortable columns of the lists
     *(
