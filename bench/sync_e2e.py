@@ -231,6 +231,16 @@ def _add_admin(url: str, sandbox_url: str, workdir: Path) -> None:
         uow.commit()
 
 
+def _figures(sync: Finished, bare_seconds: float, **more: float) -> dict[str, float]:
+    return {
+        "sync_seconds": sync.seconds,
+        "sync_cpu": sync.cpu,
+        "peak_rss_mb": sync.peak_rss_mb,
+        "bare_seconds": bare_seconds,
+        **more,
+    }
+
+
 def sync_transactions(kind: str, transactions: int, *, lifted: bool) -> dict[str, float]:
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -253,14 +263,9 @@ def sync_transactions(kind: str, transactions: int, *, lifted: bool) -> dict[str
     written = sum(account["written"] for account in json.loads(sync.output)["accounts"])
     if written != transactions:
         raise RuntimeError(f"the sync wrote {written} transactions of {transactions}")
-    return {
-        "transactions": transactions,
-        "sync_seconds": sync.seconds,
-        "sync_cpu": sync.cpu,
-        "peak_rss_mb": sync.peak_rss_mb,
-        "bare_seconds": min(before, after),
-        "startup_seconds": started.seconds,
-    }
+    return _figures(
+        sync, min(before, after), transactions=transactions, startup_seconds=started.seconds
+    )
 
 
 def sync_documents(kind: str, invoices: int) -> dict[str, float]:
@@ -270,14 +275,12 @@ def sync_documents(kind: str, invoices: int) -> dict[str, float]:
         sandbox_process("--transactions", "0") as sandbox_url,
     ):
         workdir = Path(tmp)
-        seeding = time.perf_counter()
         clients = max(1, invoices // 10)
         httpx.post(
             f"{sandbox_url}/_sandbox/seed",
             json={"transactions": 0, "clients": clients, "invoices": invoices},
             timeout=600,
         ).raise_for_status()
-        seeded = time.perf_counter() - seeding
         bare, fetched = _best(bare_documents, sandbox_url)
         _add_admin(url, sandbox_url, workdir)
         env = _environment(url, sandbox_url, workdir, lifted=False)
@@ -286,14 +289,7 @@ def sync_documents(kind: str, invoices: int) -> dict[str, float]:
     seen = int(json.loads(sync.output)["seen"])
     if seen != fetched:
         raise RuntimeError(f"the sync saw {seen} documents, the bare fetch {fetched}")
-    return {
-        "documents": seen,
-        "sync_seconds": sync.seconds,
-        "sync_cpu": sync.cpu,
-        "peak_rss_mb": sync.peak_rss_mb,
-        "bare_seconds": bare,
-        "seed_seconds": seeded,
-    }
+    return _figures(sync, bare, documents=seen)
 
 
 def _n(value: float) -> str:
