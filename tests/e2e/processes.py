@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from tests.integration.databases import postgres_url, with_search_path
 from verone.backoffice.db.session import make_engine
-from verone.cli._runtime import free_port
+from verone.cli._embedded import free_port
 
 ADMIN_EMAIL = "finance@verone.test"
 ADMIN_PASSWORD = "a long enough admin password"

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tests.e2e.test_cli_outbox import engine, sandbox
 from verone.backoffice.services.diagnostics import HINT_CREDIT_NOTE, HINT_NETWORK
 from verone.cli import app
-from verone.cli._runtime import EmbeddedSandbox
+from verone.cli._embedded import EmbeddedSandbox
 
 __all__ = ["engine", "sandbox"]  # the CLI's database and sandbox fixtures
 

@@ -20,7 +20,7 @@ from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.domain.operations import OutboxStatus
 from verone.backoffice.services.outbox.write import Operation, record_intent
 from verone.cli import app
-from verone.cli._runtime import EmbeddedSandbox, free_port
+from verone.cli._embedded import EmbeddedSandbox, free_port
 
 
 @pytest.fixture

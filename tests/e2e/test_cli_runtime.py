@@ -29,7 +29,7 @@ from verone.backoffice.integrations.smtp_mailer import SmtpMailer
 from verone.backoffice.jobs import Job, JobContext, JobRunner, default_jobs, run_job
 from verone.backoffice.services.outbox.recovery import SettleReport
 from verone.cli import app
-from verone.cli._runtime import EmbeddedSandbox, free_port
+from verone.cli._embedded import EmbeddedSandbox, free_port
 
 
 @pytest.fixture

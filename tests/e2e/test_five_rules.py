@@ -15,7 +15,7 @@ import json
 import pkgutil
 import textwrap
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -171,7 +171,7 @@ def test_only_the_finalize_service_calls_the_issuing_gateway_methods() -> None:
 def cli_callbacks() -> Iterator[tuple[str, Callable[..., object]]]:
     def walk(command: object, path: str) -> Iterator[tuple[str, Callable[..., object]]]:
         subcommands = getattr(command, "commands", None)
-        if isinstance(subcommands, dict):
+        if isinstance(subcommands, Mapping):
             for name, sub in subcommands.items():
                 yield from walk(sub, f"{path} {name}")
             return

@@ -24,7 +24,7 @@ from tests.e2e.conftest import LiveServer, cli_environment
 from tests.e2e.processes import SANDBOX_AUTH, backoffice_env, start, stop, wait_healthy
 from tests.e2e.test_five_rules import ISSUING_PATHS, cli_callbacks
 from verone.cli import app
-from verone.cli._runtime import free_port
+from verone.cli._embedded import free_port
 from verone.sandbox.app import create_app as create_sandbox_app
 from verone.sandbox.config import SandboxConfig
 from verone.sandbox.state import SandboxState

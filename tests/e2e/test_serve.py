@@ -20,7 +20,7 @@ from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
 from verone.backoffice.demo import ORDER_COUNT
 from verone.backoffice.domain.queries import PageRequest
 from verone.backoffice.domain.users import Role
-from verone.cli._runtime import free_port
+from verone.cli._embedded import free_port
 
 SANDBOX_AUTH = {"Authorization": "verone-4819:sandbox-secret-key"}
 START_TIMEOUT = 120.0

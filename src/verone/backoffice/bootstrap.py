@@ -19,7 +19,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from verone.backoffice.config import Settings
-from verone.backoffice.db.migrate import schema_revisions
 from verone.backoffice.db.passwords import Argon2PasswordHasher
 from verone.backoffice.db.session import make_engine, make_session_factory
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
@@ -91,6 +90,8 @@ class Container:
 
     def schema_state(self) -> SchemaState:
         """Applied migrations and the code's heads (``verone diagnose``)."""
+        from verone.backoffice.db.migrate import schema_revisions  # Alembic: ~0.4 s to import
+
         with self.engine.connect() as connection:
             current, heads = schema_revisions(connection)
         return SchemaState(current=current, heads=heads)

@@ -25,13 +25,8 @@ from verone.backoffice.config import Settings
 from verone.backoffice.db.migrate import upgrade_database
 from verone.backoffice.demo import DemoSummary, seed_demo_data
 from verone.cli._console import console, fail
-from verone.cli._runtime import (
-    EmbeddedSandbox,
-    QuietServer,
-    domain_errors,
-    free_port,
-    settings_or_exit,
-)
+from verone.cli._embedded import EmbeddedSandbox, QuietServer, free_port
+from verone.cli._runtime import domain_errors, settings_or_exit
 from verone.cli.webhooks import ensure_subscription
 from verone.qonto._settings import SANDBOX_LOGIN, SANDBOX_SECRET_KEY
 

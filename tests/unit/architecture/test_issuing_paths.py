@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -299,7 +300,7 @@ def _cli_callbacks() -> set[str]:
 
     def walk(command: object) -> None:
         subcommands = getattr(command, "commands", None)
-        if isinstance(subcommands, dict):
+        if isinstance(subcommands, Mapping):
             for sub in subcommands.values():
                 walk(sub)
             return
