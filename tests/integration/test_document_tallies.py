@@ -15,7 +15,7 @@ from tests.unit.domain.factories import NOW, finalize, make_document, make_item,
 from verone.backoffice.db.session import make_session_factory
 from verone.backoffice.db.tables import document_tallies, financial_documents, users
 from verone.backoffice.db.uow import SqlAlchemyUnitOfWork
-from verone.backoffice.db.upkeep import fold_document_tallies
+from verone.backoffice.db.upkeep import fold_document_tallies, tidy_database
 from verone.backoffice.domain.queries import DocumentFilter, DocumentTotals, PageRequest
 from verone.backoffice.domain.statuses import DocumentStatus, DocumentType
 from verone.money import from_cents
@@ -160,3 +160,18 @@ def test_writers_do_not_wait_on_each_other_for_the_tallies(postgres_database: Da
         cleanup.execute(users.delete().where(users.c.id == user.id))
         fold_document_tallies(cleanup)
         assert cleanup.scalar(select(func.sum(document_tallies.c.documents))) in (None, 0)
+
+
+@pytest.mark.postgres
+def test_tidying_vacuums_the_folded_rows_on_postgresql(postgres_database: Database) -> None:
+    """A fold leaves one dead row version per change; the tidying vacuums them away at
+    once, so reading a tally does not step over them until autovacuum comes by."""
+    tidy_database(postgres_database.engine)
+    with postgres_database.engine.connect() as connection:
+        vacuumed = connection.scalar(
+            text(
+                "SELECT last_vacuum FROM pg_stat_user_tables "
+                "WHERE relname = 'document_tallies' AND schemaname = current_schema()"
+            )
+        )
+    assert vacuumed is not None
