@@ -218,6 +218,19 @@ def plain(rate: object) -> str:
     return f"{value:f}"
 
 
+def typed(amount: object) -> str:
+    """A decimal in a field a person reads and edits, as they would type it: a comma, no
+    grouping (``Decimal("4479.60")`` → ``"4479,60"``); the forms read it back as the API's.
+    Fields a browser reads itself (``type=number``, options, hidden fields) keep ``plain``."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = Decimal(str(amount))
+    except ArithmeticError:
+        return ""
+    return f"{value:f}".replace(".", ",")
+
+
 INVOICING_TONE = {
     InvoicingStatus.NOT_INVOICED: "grey",
     InvoicingStatus.PARTIALLY_INVOICED: "orange",
