@@ -27,8 +27,16 @@ def current_rss_mb() -> float:
     return pages * resource.getpagesize() / 1024 / 1024
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(pid: int | None = None) -> float:
+    """A process's own peak resident memory (``VmHWM``), in MB: this one, or ``pid``.
+
+    Not ``ru_maxrss``: Linux carries a forking parent's peak into its child across ``exec``,
+    so every process started by ``make bench`` once an earlier benchmark had grown it to 2 GB
+    reported 2 GB. ``VmHWM`` belongs to the process's own address space."""
+    for line in Path(f"/proc/{pid or 'self'}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc: peak memory is measured on Linux only")
 
 
 @contextmanager

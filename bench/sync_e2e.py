@@ -28,6 +28,7 @@ are 10 001 requests, one more than Qonto's 10 000 per 10 minutes allows.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -46,7 +47,7 @@ import httpx
 from pydantic import SecretStr
 
 from bench._sandbox_process import LOGIN, SECRET, sandbox_process, wait_until_serialized
-from bench._support import DATABASES, migrated_database, target_line
+from bench._support import DATABASES, migrated_database, peak_rss_mb, target_line
 from verone.backoffice.bootstrap import build_container
 from verone.backoffice.config import Settings
 from verone.backoffice.domain.users import Role, User
@@ -115,14 +116,22 @@ def _environment(url: str, sandbox_url: str, workdir: Path, lifted: bool) -> dic
 
 def run_cli(arguments: list[str], env: dict[str, str], workdir: Path) -> Finished:
     """Run the CLI to its exit; its own rusage from ``wait4`` (not the sandbox's, another
-    child of this process, which ``RUSAGE_CHILDREN`` would mix in)."""
+    child of this process, which ``RUSAGE_CHILDREN`` would mix in), and its own peak memory
+    from ``/proc`` (``ru_maxrss`` would carry this process's own peak into it)."""
     out_path, err_path = workdir / "cli.out", workdir / "cli.err"
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
         process = subprocess.Popen(  # noqa: S603  # our own CLI, fixed arguments
             _cli(arguments), stdout=out, stderr=err, env=env, cwd=workdir
         )
-        _, status, usage = os.wait4(process.pid, 0)
+        peak = 0.0
+        while True:  # its own peak (VmHWM) read while it runs, its rusage once it exits
+            done, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if done:
+                break
+            with contextlib.suppress(OSError, RuntimeError):  # exited meanwhile (a zombie)
+                peak = max(peak, peak_rss_mb(process.pid))
+            time.sleep(0.05)
         seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
@@ -133,7 +142,7 @@ def run_cli(arguments: list[str], env: dict[str, str], workdir: Path) -> Finishe
     return Finished(
         seconds=seconds,
         cpu=usage.ru_utime + usage.ru_stime,
-        peak_rss_mb=usage.ru_maxrss / 1024,
+        peak_rss_mb=peak,
         output=out_path.read_text(),
     )
 
