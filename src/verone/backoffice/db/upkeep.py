@@ -13,6 +13,7 @@ _SUMMED = ("documents", "total_amount_cents", "amount_paid_cents", "total_ht_cen
 
 
 def tidy_database(engine: Engine) -> None:
+    """The tallies folded (then vacuumed on PostgreSQL), the planner statistics refreshed."""
     with engine.begin() as connection:
         fold_document_tallies(connection)
     if engine.dialect.name == "postgresql":
