@@ -14,7 +14,7 @@ import builtins
 import copy
 import hashlib
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
@@ -140,6 +140,14 @@ class InMemoryCustomers:
 
     def by_qonto_client_id(self, qonto_client_id: str) -> Customer | None:
         return self._first(lambda c: c.qonto_client_id == qonto_client_id)
+
+    def by_qonto_client_ids(self, qonto_client_ids: Collection[str]) -> dict[str, Customer]:
+        wanted = set(qonto_client_ids)
+        return {
+            c.qonto_client_id: c
+            for c in self._rows.values()
+            if c.qonto_client_id is not None and c.qonto_client_id in wanted
+        }
 
     def by_email(self, email: str) -> Customer | None:
         wanted = email.strip().lower()

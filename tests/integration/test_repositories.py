@@ -51,6 +51,9 @@ class TestCustomersAndProducts:
             by_qonto = uow.customers.by_qonto_client_id("qc-1")
             assert by_qonto is not None
             assert by_qonto.id == customer.id
+            many = uow.customers.by_qonto_client_ids({"qc-1", "qc-unknown"})
+            assert {key: found.id for key, found in many.items()} == {"qc-1": customer.id}
+            assert uow.customers.by_qonto_client_ids(set()) == {}
             page = uow.customers.list(PageRequest(per_page=1), search="bern")
         assert page.total == 1
         assert page.items[0].company_name == "Bernard SARL"

@@ -353,8 +353,11 @@ def test_a_pending_invoice_is_due_after_its_payment_days_unless_a_due_date_is_gi
         currency="EUR",
         issue_date=issued,
         due_date=due,
+        notes="Livraison le 2 avril",
+        purchase_order="BC-2026-118",
     )
     assert (dated.issue_date, dated.due_date) == (issued, due)
+    assert (dated.notes, dated.purchase_order) == ("Livraison le 2 avril", "BC-2026-118")
     default = invoicing.pending_invoice(
         clock, customer, author, DocumentOrigin.SERVICE, [make_item()], currency="EUR"
     )

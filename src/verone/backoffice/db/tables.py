@@ -320,7 +320,7 @@ financial_documents = entity_table(
 
 #: The documents and their sums per kind and status, as rows of signed changes that triggers
 #: on ``financial_documents`` append (+1 on insert, -1 on delete, both on a change of kind,
-#: status or amount) and that ``session.tidy_database`` folds into one row per pair. A list
+#: status or amount) and that ``upkeep.tidy_database`` folds into one row per pair. A list
 #: filtered only by kind and status reads its count and totals here instead of scanning
 #: (migration « document tallies », docs/performance.md). Appending takes no lock, so
 #: concurrent writers never wait on each other for it.

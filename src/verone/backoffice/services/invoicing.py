@@ -111,6 +111,8 @@ def pending_invoice(
     parent_document_id: uuid.UUID | None = None,
     discount_kind: DiscountKind | None = None,
     discount_value: Decimal | None = None,
+    notes: str | None = None,
+    purchase_order: str | None = None,
 ) -> FinancialDocument:
     """A new invoice for ``customer``, pending until Qonto has its draft: issued
     ``issue_date`` (today by default), due ``due_date`` or else ``payment_days`` later."""
@@ -131,6 +133,8 @@ def pending_invoice(
         parent_document_id=parent_document_id,
         discount_kind=discount_kind,
         discount_value=discount_value,
+        notes=notes,
+        purchase_order=purchase_order,
     )
 
 
@@ -231,8 +235,9 @@ def create_service_invoice(
             currency=customer.currency,
             issue_date=issue_date,
             due_date=due_date,
+            notes=notes,
+            purchase_order=purchase_order,
         )
-        document.notes, document.purchase_order = notes, purchase_order
         document.validate_for_qonto()
     client_id = ensure_qonto_client(uow, gateway, clock, customer_id)
 

@@ -95,7 +95,7 @@ class _Known:
     "End to end")."""
 
     documents: dict[tuple[DocumentType, str], FinancialDocument]
-    customers: dict[str, Customer | None]
+    customers: dict[str, Customer]
     children: dict[uuid.UUID, list[FinancialDocument]]
     numbered: list[FinancialDocument] = field(default_factory=list)
 
@@ -114,7 +114,7 @@ class _Known:
             for qonto_id, document in uow.documents.by_qonto_ids(document_type, ids).items()
         }
         clients = {d.client_qonto_id for d in batch if d.client_qonto_id}
-        customers = {c: uow.customers.by_qonto_client_id(c) for c in sorted(clients)}
+        customers = uow.customers.by_qonto_client_ids(clients)
         credited = {  # the invoices of the batch's credit notes, whose drafts may be linked
             documents[(DocumentType.INVOICE, d.invoice_qonto_id)].id
             for d in batch

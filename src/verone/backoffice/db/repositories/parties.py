@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, func, or_
 
@@ -25,6 +26,13 @@ class CustomerRepository(EntityRepository[Customer]):
 
     def by_qonto_client_id(self, qonto_client_id: str) -> Customer | None:
         return self._first(C.qonto_client_id == qonto_client_id)
+
+    def by_qonto_client_ids(self, qonto_client_ids: Collection[str]) -> dict[str, Customer]:
+        """The customers linked to these Qonto clients, by client id, in one query."""
+        if not qonto_client_ids:
+            return {}
+        found = self._all(C.qonto_client_id.in_(sorted(qonto_client_ids)))
+        return {c.qonto_client_id: c for c in found if c.qonto_client_id is not None}
 
     def by_email(self, email: str) -> Customer | None:
         return self._first(func.lower(C.email) == email.strip().lower(), order_by=(C.created_at,))
